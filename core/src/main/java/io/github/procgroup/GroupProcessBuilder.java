@@ -1,0 +1,275 @@
+package io.github.procgroup;
+
+import io.github.procgroup.internal.Backend;
+import io.github.procgroup.internal.SpawnRequest;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Starts a {@link GroupProcess}: a child that leads a process group of its own, so that it and
+ * every descendant that stays in the group can be signalled, killed and reaped as one.
+ *
+ * <p>Mirrors {@link ProcessBuilder}: the same command, directory, environment and redirect
+ * methods, with {@link Redirect} reused. A builder is not thread-safe; {@link #start()} may be
+ * called many times.
+ *
+ * <pre>{@code
+ * try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "echo hi; sleep 60 & wait")
+ *         .redirectErrorStream(true)
+ *         .start()) {
+ *     String first = new String(p.getInputStream().readNBytes(3));
+ *     ExitStatus status = p.terminate(Duration.ofSeconds(2)); // TERM to the group, KILL after 2 s
+ * }
+ * }</pre>
+ */
+public final class GroupProcessBuilder {
+    private static final String EINVAL = "EINVAL";
+    private static final int EINVAL_NUMBER = 22; // the same on Linux, macOS and in the Windows CRT
+
+    private List<String> command;
+    private File directory;
+    private Map<String, String> environment;
+    private final Redirect[] redirects = {Redirect.PIPE, Redirect.PIPE, Redirect.PIPE};
+    private boolean redirectErrorStream;
+    private boolean newSession;
+
+    /** @param command the program and its arguments */
+    public GroupProcessBuilder(List<String> command) {
+        this.command = Objects.requireNonNull(command, "command");
+    }
+
+    /** @param command the program and its arguments */
+    public GroupProcessBuilder(String... command) {
+        this(new ArrayList<>(Arrays.asList(command)));
+    }
+
+    /** @return the command list, live: changes to it change what {@link #start()} runs */
+    public List<String> command() {
+        return command;
+    }
+
+    /**
+     * @param command the program and its arguments
+     * @return this builder
+     */
+    public GroupProcessBuilder command(List<String> command) {
+        this.command = Objects.requireNonNull(command, "command");
+        return this;
+    }
+
+    /**
+     * @param command the program and its arguments
+     * @return this builder
+     */
+    public GroupProcessBuilder command(String... command) {
+        return command(new ArrayList<>(Arrays.asList(command)));
+    }
+
+    /** @return the child's working directory, or null for the JVM's */
+    public File directory() {
+        return directory;
+    }
+
+    /**
+     * @param directory the child's working directory, or null for the JVM's
+     * @return this builder
+     */
+    public GroupProcessBuilder directory(File directory) {
+        this.directory = directory;
+        return this;
+    }
+
+    /**
+     * @param directory the child's working directory, or null for the JVM's
+     * @return this builder
+     */
+    public GroupProcessBuilder directory(Path directory) {
+        return directory(directory == null ? null : directory.toFile());
+    }
+
+    /**
+     * The child's environment: on first call a copy of the JVM's, to edit in place.
+     * Keys and values may not contain NUL, and keys not '='.
+     *
+     * @return the live, modifiable environment map
+     */
+    public Map<String, String> environment() {
+        if (environment == null) {
+            environment = new LinkedHashMap<>(System.getenv());
+        }
+        return environment;
+    }
+
+    /**
+     * @param source where the child's stdin comes from (PIPE, INHERIT, or a file to read)
+     * @return this builder
+     */
+    public GroupProcessBuilder redirectInput(Redirect source) {
+        if (source.type() == Redirect.Type.WRITE || source.type() == Redirect.Type.APPEND) {
+            throw new IllegalArgumentException("Redirect invalid for reading: " + source);
+        }
+        redirects[0] = source;
+        return this;
+    }
+
+    /**
+     * @param destination where the child's stdout goes (PIPE, INHERIT, DISCARD, or a file)
+     * @return this builder
+     */
+    public GroupProcessBuilder redirectOutput(Redirect destination) {
+        redirects[1] = checkWritable(destination);
+        return this;
+    }
+
+    /**
+     * @param destination where the child's stderr goes (PIPE, INHERIT, DISCARD, or a file)
+     * @return this builder
+     */
+    public GroupProcessBuilder redirectError(Redirect destination) {
+        redirects[2] = checkWritable(destination);
+        return this;
+    }
+
+    private static Redirect checkWritable(Redirect destination) {
+        if (destination.type() == Redirect.Type.READ) {
+            throw new IllegalArgumentException("Redirect invalid for writing: " + destination);
+        }
+        return destination;
+    }
+
+    /**
+     * @param file the file the child reads its stdin from
+     * @return this builder
+     */
+    public GroupProcessBuilder redirectInput(File file) {
+        return redirectInput(Redirect.from(file));
+    }
+
+    /**
+     * @param file the file the child's stdout replaces
+     * @return this builder
+     */
+    public GroupProcessBuilder redirectOutput(File file) {
+        return redirectOutput(Redirect.to(file));
+    }
+
+    /**
+     * @param file the file the child's stderr replaces
+     * @return this builder
+     */
+    public GroupProcessBuilder redirectError(File file) {
+        return redirectError(Redirect.to(file));
+    }
+
+    /** @return where the child's stdin comes from */
+    public Redirect redirectInput() {
+        return redirects[0];
+    }
+
+    /** @return where the child's stdout goes */
+    public Redirect redirectOutput() {
+        return redirects[1];
+    }
+
+    /** @return where the child's stderr goes */
+    public Redirect redirectError() {
+        return redirects[2];
+    }
+
+    /**
+     * The child uses the JVM's stdin, stdout and stderr.
+     *
+     * @return this builder
+     */
+    public GroupProcessBuilder inheritIO() {
+        Arrays.fill(redirects, Redirect.INHERIT);
+        return this;
+    }
+
+    /** @return whether the child's stderr is merged into its stdout */
+    public boolean redirectErrorStream() {
+        return redirectErrorStream;
+    }
+
+    /**
+     * @param redirectErrorStream merge the child's stderr into its stdout
+     * @return this builder
+     */
+    public GroupProcessBuilder redirectErrorStream(boolean redirectErrorStream) {
+        this.redirectErrorStream = redirectErrorStream;
+        return this;
+    }
+
+    /** @return whether the child starts a new session */
+    public boolean newSession() {
+        return newSession;
+    }
+
+    /**
+     * Starts the child in a new session ({@code setsid}) instead of only a new process group in
+     * the JVM's session. The child then has no controlling terminal, and terminal signals
+     * (Ctrl-C in the JVM's terminal) no longer reach it.
+     *
+     * @param newSession whether to start a new session
+     * @return this builder
+     */
+    public GroupProcessBuilder newSession(boolean newSession) {
+        this.newSession = newSession;
+        return this;
+    }
+
+    /**
+     * Starts the child as the leader of a new process group.
+     *
+     * @return the running child
+     * @throws ErrnoException if the command is empty or holds a NUL byte (EINVAL), the program is
+     *                        missing (ENOENT) or not executable (EACCES), the directory is missing
+     *                        or not a directory, or a redirect file cannot be opened; the message
+     *                        names the offending value and nothing is left behind
+     * @throws IOException    if the pipes cannot be set up
+     */
+    public GroupProcess start() throws IOException {
+        return new GroupProcess(Backend.current().spawn(toRequest()));
+    }
+
+    private SpawnRequest toRequest() throws ErrnoException {
+        List<String> frozenCommand = List.copyOf(command); // rejects null elements like ProcessBuilder
+        if (frozenCommand.isEmpty()) {
+            throw new ErrnoException("cannot run an empty command", EINVAL_NUMBER, EINVAL, "Invalid argument");
+        }
+        for (int i = 0; i < frozenCommand.size(); i++) {
+            rejectNul(frozenCommand.get(i), i == 0 ? "program" : "argument " + i);
+        }
+        Map<String, String> frozenEnvironment = null;
+        if (environment != null) {
+            for (Map.Entry<String, String> e : environment.entrySet()) {
+                rejectNul(e.getKey(), "environment name");
+                rejectNul(e.getValue(), "environment value of " + e.getKey());
+                if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
+                    throw new ErrnoException("invalid environment name \"" + e.getKey() + "\"",
+                            EINVAL_NUMBER, EINVAL, "Invalid argument");
+                }
+            }
+            frozenEnvironment = new LinkedHashMap<>(environment);
+        }
+        return new SpawnRequest(frozenCommand, directory, frozenEnvironment,
+                redirects[0], redirects[1], redirects[2], redirectErrorStream, newSession);
+    }
+
+    private static void rejectNul(String value, String what) throws ErrnoException {
+        int at = value.indexOf('\0');
+        if (at >= 0) {
+            throw new ErrnoException(what + " \"" + value.replace("\0", "\\0") + "\" contains a NUL byte at index " + at,
+                    EINVAL_NUMBER, EINVAL, "Invalid argument");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.procgroup.internal;
+
+import io.github.procgroup.ExitStatus;
+import io.github.procgroup.ResourceUsage;
+import io.github.procgroup.Signal;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** A started child as a platform backend controls it; {@code GroupProcess} is its public face. */
+public interface ChildProcess {
+
+    /** @return the child's pid */
+    long pid();
+
+    /** @return the id of the group (or job) the child leads */
+    long processGroupId();
+
+    /** @return the stream that feeds the child's stdin (a null stream unless piped) */
+    OutputStream stdin();
+
+    /** @return the child's stdout (a null stream unless piped) */
+    InputStream stdout();
+
+    /** @return the child's stderr (a null stream unless piped) */
+    InputStream stderr();
+
+    /**
+     * @return completed, by the backend's exit watcher, once the leader has exited and been
+     *         reaped; nothing slow may depend on it directly (the watcher thread runs dependents)
+     */
+    CompletableFuture<ExitStatus> exit();
+
+    /** @return what the leader used, once it has been reaped */
+    Optional<ResourceUsage> resourceUsage();
+
+    /**
+     * Sends a signal to every member of the group.
+     *
+     * @param signal the signal
+     * @return false if the group had no member left to signal
+     */
+    boolean signalGroup(Signal signal);
+
+    /** @return whether any process is still in the group (or job) */
+    boolean groupHasMembers();
+
+    /**
+     * Sends a signal to the leader only.
+     *
+     * @param signal the signal
+     * @return false if the leader has already been reaped
+     */
+    boolean signalLeader(Signal signal);
+}

@@ -1,0 +1,158 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.ErrnoException;
+import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.NullStreams;
+import io.github.procgroup.internal.SpawnRequest;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The three fds a child starts with, opened in the parent before {@code posix_spawn}.
+ *
+ * <p>Files are opened here rather than by a file action in the child so that an error names
+ * the file. Every fd is opened {@code O_CLOEXEC}, so no other child started meanwhile (by
+ * procgroup, the JDK or native code) inherits it; the child gets its copies through
+ * {@code dup2}, which clears the flag on fds 0-2 only. {@link #close()} closes every
+ * fd it opened: the child has its copies by then, and {@link #streams()} its own.
+ */
+final class ChildStdio implements AutoCloseable {
+    static final int INHERIT = -1;
+    private static final int CREATE_MODE = 0666;
+
+    private final int[] childFds = {INHERIT, INHERIT, INHERIT};
+    private final int[] parentFds = {INHERIT, INHERIT, INHERIT};
+    private final boolean errorToOutput;
+
+    private ChildStdio(boolean errorToOutput) {
+        this.errorToOutput = errorToOutput;
+    }
+
+    /**
+     * Opens the pipes and files the request asks for.
+     *
+     * @throws ErrnoException naming the file or the pipe that could not be opened; nothing stays open
+     */
+    static ChildStdio open(SpawnRequest request, Arena arena) throws ErrnoException {
+        ChildStdio stdio = new ChildStdio(request.redirectErrorStream());
+        try {
+            stdio.prepare(0, request.stdin(), arena);
+            stdio.prepare(1, request.stdout(), arena);
+            if (!request.redirectErrorStream()) {
+                stdio.prepare(2, request.stderr(), arena);
+            }
+            return stdio;
+        } catch (ErrnoException e) {
+            stdio.close();
+            throw e;
+        }
+    }
+
+    private void prepare(int fd, Redirect redirect, Arena arena) throws ErrnoException {
+        switch (redirect.type()) {
+            case INHERIT -> { }
+            case PIPE -> {
+                MemorySegment ends = arena.allocate(ValueLayout.JAVA_INT, 2);
+                int r = Posix.pipe2(ends, LibC.O_CLOEXEC());
+                if (r < 0) {
+                    throw Errno.exception("cannot create a pipe for fd " + fd, -r);
+                }
+                int readEnd = ends.getAtIndex(ValueLayout.JAVA_INT, 0);
+                int writeEnd = ends.getAtIndex(ValueLayout.JAVA_INT, 1);
+                childFds[fd] = fd == 0 ? readEnd : writeEnd;
+                parentFds[fd] = fd == 0 ? writeEnd : readEnd;
+            }
+            case READ -> childFds[fd] = openFile(redirect, LibC.O_RDONLY(), arena);
+            case WRITE -> childFds[fd] = openFile(redirect, LibC.O_WRONLY() | LibC.O_CREAT() | LibC.O_TRUNC(), arena);
+            case APPEND -> childFds[fd] = openFile(redirect, LibC.O_WRONLY() | LibC.O_CREAT() | LibC.O_APPEND(), arena);
+        }
+    }
+
+    private static int openFile(Redirect redirect, int flags, Arena arena) throws ErrnoException {
+        String path = redirect.file().getPath();
+        int fd = Posix.open(arena.allocateFrom(path), flags | LibC.O_CLOEXEC(), CREATE_MODE);
+        if (fd < 0) {
+            throw Errno.exception("cannot open redirect file \"" + path + "\"", -fd);
+        }
+        return fd;
+    }
+
+    /** @return the fd the child should get as {@code fd}, or {@link #INHERIT} */
+    int childFd(int fd) {
+        return childFds[fd];
+    }
+
+    /** @return whether the child's fd 2 is a copy of its fd 1 */
+    boolean errorToOutput() {
+        return errorToOutput;
+    }
+
+    /** The parent's ends of the pipes, as JDK streams. */
+    record Streams(OutputStream stdin, InputStream stdout, InputStream stderr) {
+    }
+
+    /**
+     * Wraps the parent's ends of the pipes in JDK streams; call after a successful spawn and
+     * before {@link #close()}. The JDK offers no way to wrap an int fd, so each stream opens
+     * the same pipe again through /proc/self/fd (a pipe reopened there is the same pipe, and
+     * the open never blocks because our original keeps both ends counted); {@link #close()}
+     * then closes the O_CLOEXEC original. The reopened fd lacks O_CLOEXEC, like every fd the
+     * JDK opens: procgroup's children and the JDK's close every fd above 2, so neither inherits it.
+     *
+     * @throws IOException if a pipe cannot be reopened (EMFILE, for example); streams opened
+     *                     so far are closed
+     */
+    Streams streams() throws IOException {
+        List<Closeable> opened = new ArrayList<>(3);
+        try {
+            OutputStream in = parentFds[0] == INHERIT ? NullStreams.OUTPUT
+                    : track(opened, new BufferedOutputStream(new FileOutputStream(procAlias(0))));
+            InputStream out = parentFds[1] == INHERIT ? NullStreams.INPUT
+                    : track(opened, new BufferedInputStream(new FileInputStream(procAlias(1))));
+            InputStream err = parentFds[2] == INHERIT ? NullStreams.INPUT
+                    : track(opened, new BufferedInputStream(new FileInputStream(procAlias(2))));
+            return new Streams(in, out, err);
+        } catch (IOException e) {
+            for (Closeable c : opened) {
+                c.close();
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends Closeable> T track(List<Closeable> opened, T stream) {
+        opened.add(stream);
+        return stream;
+    }
+
+    private String procAlias(int fd) {
+        return "/proc/self/fd/" + parentFds[fd];
+    }
+
+    @Override
+    public void close() {
+        for (int fd = 0; fd < 3; fd++) {
+            if (childFds[fd] != INHERIT) {
+                Posix.close(childFds[fd]);
+                childFds[fd] = INHERIT;
+            }
+            if (parentFds[fd] != INHERIT) {
+                Posix.close(parentFds[fd]);
+                parentFds[fd] = INHERIT;
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.bindings.linux.epoll_data;
+import io.github.procgroup.bindings.linux.epoll_event;
+import io.github.procgroup.bindings.linux.siginfo_t;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Notices when children exit and reaps them, with one thread for all of them.
+ *
+ * <p>Each child's pidfd is registered with one epoll instance; a pidfd becomes readable when
+ * its process has exited, and the watcher thread then reaps that pid alone. Where pidfds are
+ * unavailable (Linux before 5.3, glibc before 2.36, or pidfd_open failing with EMFILE), a
+ * child gets a thread of its own that blocks in waitid(P_PID, WNOWAIT) and then reaps it:
+ * correct, but a thread per child, as the JDK does.
+ */
+final class ExitWatcher {
+    private static final int MAX_EVENTS = 64;
+
+    private static volatile ExitWatcher instance;
+
+    private final int epollFd;
+    private final Map<Integer, LinuxProcess> byPidfd = new ConcurrentHashMap<>();
+
+    private ExitWatcher(int epollFd) {
+        this.epollFd = epollFd;
+    }
+
+    /** @return the watcher, started on first use */
+    static ExitWatcher instance() {
+        ExitWatcher w = instance;
+        if (w == null) {
+            synchronized (ExitWatcher.class) {
+                w = instance;
+                if (w == null) {
+                    w = start();
+                    instance = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    private static ExitWatcher start() {
+        int epollFd = Posix.epollCreate1(LibC.EPOLL_CLOEXEC());
+        ExitWatcher watcher = new ExitWatcher(epollFd); // epollFd < 0: every child waits on its own thread
+        if (epollFd >= 0) {
+            Thread.ofPlatform().daemon().name("procgroup-exit-watcher").start(watcher::loop);
+        }
+        return watcher;
+    }
+
+    /** Starts watching a child; it is reaped and its exit future completed when it exits. */
+    void watch(LinuxProcess process) {
+        int pidfd = process.pidfd();
+        if (pidfd >= 0 && epollFd >= 0) {
+            byPidfd.put(pidfd, process); // before epoll_ctl, so the event cannot arrive first
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment event = epoll_event.allocate(arena);
+                epoll_event.events(event, LibC.EPOLLIN());
+                epoll_data.fd(epoll_event.data(event), pidfd);
+                if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), pidfd, event) == 0) {
+                    return;
+                }
+            }
+            byPidfd.remove(pidfd);
+        }
+        waitOnOwnThread(process);
+    }
+
+    private void loop() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = epoll_event.allocateArray(MAX_EVENTS, arena);
+            while (true) {
+                int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, -1);
+                if (ready < 0) {
+                    continue; // EINTR: a signal for the JVM landed on this thread
+                }
+                for (int i = 0; i < ready; i++) {
+                    int pidfd = epoll_data.fd(epoll_event.data(epoll_event.asSlice(events, i)));
+                    LinuxProcess process = byPidfd.remove(pidfd);
+                    if (process == null) {
+                        continue;
+                    }
+                    // Deregister before tryReap closes the pidfd, so a reused fd number cannot alias it.
+                    Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), pidfd, MemorySegment.NULL);
+                    if (!process.tryReap()) {
+                        // Readable but not reapable: the leader thread exited while other threads of
+                        // the child live on. Wait for the whole process elsewhere.
+                        waitOnOwnThread(process);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void waitOnOwnThread(LinuxProcess process) {
+        Thread.ofPlatform().daemon().name("procgroup-wait-" + process.pid()).start(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment info = siginfo_t.allocate(arena);
+                // WNOWAIT: block until it exits without reaping, so tryReap does the one reap under its lock.
+                int options = LibC.WEXITED() | LibC.WNOWAIT();
+                while (!process.tryReap()) {
+                    Posix.waitid(LibC.P_PID(), (int) process.pid(), info, options); // EINTR: loop
+                }
+            }
+        });
+    }
+}

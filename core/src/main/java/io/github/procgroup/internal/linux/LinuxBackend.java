@@ -1,0 +1,67 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.Backend;
+import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.internal.SpawnRequest;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.util.TreeMap;
+
+/** Spawns children with posix_spawn into new process groups and watches them with pidfds. */
+public final class LinuxBackend implements Backend {
+
+    /** The JVM's environment never changes, so its envp is encoded once and kept. */
+    private static final class InheritedEnvironment {
+        static final MemorySegment ENVP = CStrings.environment(Arena.global(), new TreeMap<>(System.getenv()));
+    }
+
+    @Override
+    public ChildProcess spawn(SpawnRequest request) throws IOException {
+        checkDirectory(request.directory());
+        String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
+        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
+            MemorySegment envp = request.environment() == null
+                    ? InheritedEnvironment.ENVP
+                    : CStrings.environment(arena, request.environment());
+            int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio,
+                    request.directory(), request.newSession());
+            ChildStdio.Streams streams;
+            try {
+                streams = stdio.streams();
+            } catch (IOException | RuntimeException e) {
+                killAndReap(pid);
+                throw e;
+            }
+            // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
+            // then falls back to a waiting thread for this child.
+            int pidfd = Posix.pidfdOpen(pid, 0);
+            LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams);
+            ExitWatcher.instance().watch(process);
+            return process;
+        }
+    }
+
+    private static void checkDirectory(File directory) throws IOException {
+        if (directory == null) {
+            return;
+        }
+        // Checked here because a failing chdir file action reports a bare ENOENT, as if the program were missing.
+        if (!Files.exists(directory.toPath())) {
+            throw Errno.exception("cannot use directory \"" + directory + "\"", LibC.ENOENT());
+        }
+        if (!Files.isDirectory(directory.toPath())) {
+            throw Errno.exception("cannot use directory \"" + directory + "\"", LibC.ENOTDIR());
+        }
+    }
+
+    /** Undoes a spawn whose streams could not be set up: nothing may be left behind. */
+    private static void killAndReap(int pid) {
+        Posix.killpg(pid, LibC.SIGKILL());
+        Posix.wait4(pid, MemorySegment.NULL, 0, MemorySegment.NULL);
+    }
+}

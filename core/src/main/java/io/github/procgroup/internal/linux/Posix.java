@@ -1,0 +1,144 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.bindings.linux.LibC;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The system calls procgroup makes that report failure through {@code errno}.
+ *
+ * <p>Each one is a downcall built from the generated {@code xxx$address()} and
+ * {@code xxx$descriptor()} with {@link Linker.Option#captureCallState}, because errno read
+ * after the call returned could already be overwritten by the JVM. Every method returns the
+ * call's result when it succeeds and {@code -errno} when it fails, so that expected failures
+ * (ESRCH, EINTR) cost no exception.
+ */
+public final class Posix {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final long ERRNO_OFFSET =
+            CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle KILL = capturing(LibC.kill$address(), LibC.kill$descriptor());
+    private static final MethodHandle KILLPG = capturing(LibC.killpg$address(), LibC.killpg$descriptor());
+    private static final MethodHandle CLOSE = capturing(LibC.close$address(), LibC.close$descriptor());
+    private static final MethodHandle PIPE2 = capturing(LibC.pipe2$address(), LibC.pipe2$descriptor());
+    private static final MethodHandle OPEN = capturing(LibC.open.address(),
+            FunctionDescriptor.of(LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT));
+    private static final MethodHandle WAIT4 = capturing(LibC.wait4$address(), LibC.wait4$descriptor());
+    private static final MethodHandle WAITID = capturing(LibC.waitid$address(), LibC.waitid$descriptor());
+    private static final MethodHandle GETPGID = capturing(LibC.getpgid$address(), LibC.getpgid$descriptor());
+    private static final MethodHandle EPOLL_CREATE1 =
+            capturing(LibC.epoll_create1$address(), LibC.epoll_create1$descriptor());
+    private static final MethodHandle EPOLL_CTL = capturing(LibC.epoll_ctl$address(), LibC.epoll_ctl$descriptor());
+    private static final MethodHandle EPOLL_WAIT = capturing(LibC.epoll_wait$address(), LibC.epoll_wait$descriptor());
+
+    /** pidfd_open and pidfd_send_signal are glibc 2.36+ (and Linux 5.3+): probed, never required. */
+    static final boolean HAS_PIDFD_SYMBOLS = LINKER.defaultLookup().find("pidfd_open").isPresent()
+            && LINKER.defaultLookup().find("pidfd_send_signal").isPresent();
+    private static final MethodHandle PIDFD_OPEN = HAS_PIDFD_SYMBOLS
+            ? capturing(LibC.pidfd_open$address(), LibC.pidfd_open$descriptor()) : null;
+    private static final MethodHandle PIDFD_SEND_SIGNAL = HAS_PIDFD_SYMBOLS
+            ? capturing(LibC.pidfd_send_signal$address(), LibC.pidfd_send_signal$descriptor()) : null;
+
+    private Posix() {
+    }
+
+    private static MethodHandle capturing(MemorySegment address, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    /** One downcall that returns -1 and sets errno on failure; {@code state} is its capture segment. */
+    @FunctionalInterface
+    private interface ErrnoCall {
+        int invoke(MemorySegment state) throws Throwable;
+    }
+
+    private static int withErrno(ErrnoCall call) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = call.invoke(state);
+            return result == -1 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : result;
+        } catch (Throwable t) {
+            throw new AssertionError("downcall failed", t);
+        }
+    }
+
+    /** kill(2). @return 0, or -errno */
+    public static int kill(int pid, int signal) {
+        return withErrno(s -> (int) KILL.invokeExact(s, pid, signal));
+    }
+
+    /** killpg(3). @return 0, or -errno */
+    public static int killpg(int pgid, int signal) {
+        return withErrno(s -> (int) KILLPG.invokeExact(s, pgid, signal));
+    }
+
+    /** close(2). EINTR is not retried: on Linux the fd is released even then. @return 0, or -errno */
+    public static int close(int fd) {
+        return withErrno(s -> (int) CLOSE.invokeExact(s, fd));
+    }
+
+    /** pipe2(2) into {@code fds} (two ints: read end, write end). @return 0, or -errno */
+    public static int pipe2(MemorySegment fds, int flags) {
+        return withErrno(s -> (int) PIPE2.invokeExact(s, fds, flags));
+    }
+
+    /** open(2) with a mode (the variadic argument passed as an int). @return the fd, or -errno */
+    public static int open(MemorySegment path, int flags, int mode) {
+        return withErrno(s -> (int) OPEN.invokeExact(s, path, flags, mode));
+    }
+
+    /** wait4(2) on one pid. @return the pid reaped, 0 under WNOHANG if it still runs, or -errno */
+    public static int wait4(int pid, MemorySegment status, int options, MemorySegment rusage) {
+        return withErrno(s -> (int) WAIT4.invokeExact(s, pid, status, options, rusage));
+    }
+
+    /** waitid(2). @return 0, or -errno */
+    public static int waitid(int idType, int id, MemorySegment siginfo, int options) {
+        return withErrno(s -> (int) WAITID.invokeExact(s, idType, id, siginfo, options));
+    }
+
+    /** getpgid(2). @return the pgid, or -errno */
+    public static int getpgid(int pid) {
+        return withErrno(s -> (int) GETPGID.invokeExact(s, pid));
+    }
+
+    /** epoll_create1(2). @return the fd, or -errno */
+    public static int epollCreate1(int flags) {
+        return withErrno(s -> (int) EPOLL_CREATE1.invokeExact(s, flags));
+    }
+
+    /** epoll_ctl(2). @return 0, or -errno */
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        return withErrno(s -> (int) EPOLL_CTL.invokeExact(s, epfd, op, fd, event));
+    }
+
+    /** epoll_wait(2). @return the number of ready events, or -errno */
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        return withErrno(s -> (int) EPOLL_WAIT.invokeExact(s, epfd, events, maxEvents, timeoutMillis));
+    }
+
+    /** pidfd_open(2). @return the pidfd, or -errno (-ENOSYS where glibc or the kernel lacks it) */
+    public static int pidfdOpen(int pid, int flags) {
+        if (PIDFD_OPEN == null) {
+            return -LibC.ENOSYS();
+        }
+        return withErrno(s -> (int) PIDFD_OPEN.invokeExact(s, pid, flags));
+    }
+
+    /** pidfd_send_signal(2) with no siginfo. @return 0, or -errno */
+    public static int pidfdSendSignal(int pidfd, int signal) {
+        if (PIDFD_SEND_SIGNAL == null) {
+            return -LibC.ENOSYS();
+        }
+        return withErrno(s -> (int) PIDFD_SEND_SIGNAL.invokeExact(s, pidfd, signal, MemorySegment.NULL, 0));
+    }
+}

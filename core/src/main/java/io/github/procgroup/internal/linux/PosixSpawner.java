@@ -1,0 +1,138 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.ErrnoException;
+import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.bindings.linux.posix_spawn_file_actions_t;
+import io.github.procgroup.bindings.linux.posix_spawnattr_t;
+import io.github.procgroup.bindings.linux.sigset_t;
+
+import java.io.File;
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One {@code posix_spawn} call: the child leads a new process group (or session), starts with
+ * default signal dispositions and an empty signal mask, and keeps only fds 0-2.
+ *
+ * <p>glibc's posix_spawn uses {@code clone(CLONE_VM|CLONE_VFORK)}: no page tables are copied
+ * and no Java code runs in the child, so it is safe from a multi-threaded JVM of any heap size.
+ */
+final class PosixSpawner {
+    private static final Linker.Option[] NONE = {};
+    /** glibc 2.34+; without it the child would inherit every fd of the JVM that lacks O_CLOEXEC. */
+    static final boolean HAS_CLOSEFROM = symbolExists("posix_spawn_file_actions_addclosefrom_np");
+    /** glibc 2.29+. */
+    static final boolean HAS_ADDCHDIR = symbolExists("posix_spawn_file_actions_addchdir_np");
+    private static final String SHELL = "/bin/sh";
+
+    private PosixSpawner() {
+    }
+
+    private static boolean symbolExists(String name) {
+        return Linker.nativeLinker().defaultLookup().find(name).isPresent();
+    }
+
+    /**
+     * Starts {@code path} with {@code argv}; a file the kernel refuses with ENOEXEC (a script
+     * without a shebang) is run again by {@code /bin/sh}, as execvp and the JDK do.
+     *
+     * @param path       the file to exec (see {@link ProgramLocator})
+     * @param argv       the argument vector; argv[0] is the program as the user named it
+     * @param envp       a NULL-terminated {@code char*[]}
+     * @param stdio      the child's fds 0-2
+     * @param directory  the child's working directory, or null
+     * @param newSession setsid instead of a new group in the JVM's session
+     * @return the child's pid
+     * @throws ErrnoException naming the program, with posix_spawn's error
+     */
+    static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
+                     File directory, boolean newSession) throws ErrnoException {
+        MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
+        MemorySegment attr = posix_spawnattr_t.allocate(arena);
+        check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+        try {
+            check(LibC.posix_spawnattr_init(attr), "posix_spawnattr_init");
+            try {
+                addFileActions(arena, actions, stdio, directory);
+                setAttributes(arena, attr, newSession);
+                MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
+                int error = LibC.posix_spawn(pid, arena.allocateFrom(path), actions, attr,
+                        CStrings.array(arena, argv), envp);
+                if (error == LibC.ENOEXEC()) {
+                    List<String> viaShell = new ArrayList<>(argv.size() + 1);
+                    viaShell.add(SHELL);
+                    viaShell.add(path);
+                    viaShell.addAll(argv.subList(1, argv.size()));
+                    error = LibC.posix_spawn(pid, arena.allocateFrom(SHELL), actions, attr,
+                            CStrings.array(arena, viaShell), envp);
+                }
+                if (error != 0) {
+                    throw Errno.exception("cannot run program \"" + argv.get(0) + "\""
+                            + (path.equals(argv.get(0)) ? "" : " (" + path + ")")
+                            + (directory == null ? "" : " in directory \"" + directory + "\""), error);
+                }
+                return pid.get(ValueLayout.JAVA_INT, 0);
+            } finally {
+                LibC.posix_spawnattr_destroy(attr);
+            }
+        } finally {
+            LibC.posix_spawn_file_actions_destroy(actions);
+        }
+    }
+
+    private static void addFileActions(Arena arena, MemorySegment actions, ChildStdio stdio, File directory)
+            throws ErrnoException {
+        for (int fd = 0; fd < 3; fd++) {
+            if (fd == 2 && stdio.errorToOutput()) {
+                // File actions run in order: fd 1 is already in place.
+                check(LibC.posix_spawn_file_actions_adddup2(actions, 1, 2), "posix_spawn_file_actions_adddup2");
+            } else if (stdio.childFd(fd) != ChildStdio.INHERIT) {
+                check(LibC.posix_spawn_file_actions_adddup2(actions, stdio.childFd(fd), fd),
+                        "posix_spawn_file_actions_adddup2");
+            }
+        }
+        if (HAS_CLOSEFROM) {
+            check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "posix_spawn_file_actions_addclosefrom_np");
+        } else {
+            OpenFds.addCloseActions(actions);
+        }
+        if (directory != null) {
+            if (!HAS_ADDCHDIR) {
+                throw new UnsupportedOperationException(
+                        "this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29+): cannot set a directory");
+            }
+            check(LibC.posix_spawn_file_actions_addchdir_np(actions, arena.allocateFrom(directory.getPath())),
+                    "posix_spawn_file_actions_addchdir_np");
+        }
+    }
+
+    private static void setAttributes(Arena arena, MemorySegment attr, boolean newSession) throws ErrnoException {
+        // SETSIGDEF with a full set: signals the JVM ignores (SIG_IGN survives exec) start at SIG_DFL.
+        MemorySegment allSignals = sigset_t.allocate(arena);
+        LibC.sigfillset(allSignals);
+        check(LibC.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
+        // SETSIGMASK with an empty set: the mask of the calling JVM thread would survive exec otherwise.
+        MemorySegment noSignals = sigset_t.allocate(arena);
+        LibC.sigemptyset(noSignals);
+        check(LibC.posix_spawnattr_setsigmask(attr, noSignals), "posix_spawnattr_setsigmask");
+        int flags = LibC.POSIX_SPAWN_SETSIGDEF() | LibC.POSIX_SPAWN_SETSIGMASK();
+        if (newSession) {
+            flags |= LibC.POSIX_SPAWN_SETSID(); // setsid also makes the child a group leader
+        } else {
+            flags |= LibC.POSIX_SPAWN_SETPGROUP();
+            check(LibC.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup"); // 0: pgid = child's pid
+        }
+        check(LibC.posix_spawnattr_setflags(attr, (short) flags), "posix_spawnattr_setflags");
+    }
+
+    /** The posix_spawn* helpers return an error number instead of setting errno. */
+    private static void check(int error, String call) throws ErrnoException {
+        if (error != 0) {
+            throw Errno.exception(call, error);
+        }
+    }
+}

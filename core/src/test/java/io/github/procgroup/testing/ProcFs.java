@@ -1,0 +1,142 @@
+package io.github.procgroup.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the kernel says about processes, read straight from /proc: the tests' independent
+ * view, so that no assertion trusts the library under test.
+ *
+ * <p>On the machines this project runs on, PID 1 reaps orphans about two seconds late, so an
+ * orphaned member killed with its group stays a zombie (still in the group) for a while:
+ * {@link #awaitGroupGone} waits for that, bounded.
+ */
+public final class ProcFs {
+    private static final long SELF = ProcessHandle.current().pid();
+
+    private ProcFs() {
+    }
+
+    /** One process as /proc/PID/stat shows it. */
+    public record Proc(long pid, String comm, char state, long ppid, long pgid, long sid) {
+        /** @return whether it has exited and waits to be reaped */
+        public boolean zombie() {
+            return state == 'Z' || state == 'X';
+        }
+    }
+
+    /** @return the process, or empty if /proc no longer has it */
+    public static Optional<Proc> proc(long pid) {
+        try {
+            String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int close = line.lastIndexOf(')');
+            String[] f = line.substring(close + 2).split(" ");
+            return Optional.of(new Proc(pid, line.substring(line.indexOf('(') + 1, close), f[0].charAt(0),
+                    Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])));
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return every process now */
+    public static List<Proc> all() {
+        List<Proc> result = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path entry : entries) {
+                proc(Long.parseLong(entry.getFileName().toString())).ifPresent(result::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
+    }
+
+    /** @return every process in the group, zombies included */
+    public static List<Proc> group(long pgid) {
+        return all().stream().filter(p -> p.pgid() == pgid).toList();
+    }
+
+    /** @return the group's members that are still running (not zombies) */
+    public static List<Proc> liveMembers(long pgid) {
+        return group(pgid).stream().filter(p -> !p.zombie()).toList();
+    }
+
+    /** @return the processes whose parent is this JVM, zombies included */
+    public static List<Proc> childrenOfThisJvm() {
+        return all().stream().filter(p -> p.ppid() == SELF).toList();
+    }
+
+    /** @return this JVM's pid */
+    public static long self() {
+        return SELF;
+    }
+
+    /** @return how many fds this JVM has open */
+    public static int openFdCount() {
+        try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) entries.count() - 1; // minus the one this listing holds
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return this JVM's open fd numbers */
+    public static List<Integer> openFds() {
+        try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+            return entries.map(p -> Integer.parseInt(p.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return a field of /proc/PID/status, for example {@code SigIgn}, or empty if the process is gone */
+    public static Optional<String> statusField(long pid, String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith(field + ":"))
+                    .map(l -> l.substring(field.length() + 1).trim())
+                    .findFirst();
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits until the group has at least {@code count} live members; fails after {@code timeout}. */
+    public static List<Proc> awaitLiveMembers(long pgid, int count, Duration timeout) {
+        await(() -> liveMembers(pgid).size() >= count, timeout,
+                () -> "group " + pgid + " never reached " + count + " live members: " + group(pgid));
+        return liveMembers(pgid);
+    }
+
+    /**
+     * Waits until no process at all is left in the group, zombies included (init may reap
+     * orphans late); fails naming the leftovers after {@code timeout}.
+     */
+    public static void awaitGroupGone(long pgid, Duration timeout) {
+        await(() -> group(pgid).isEmpty(), timeout, () -> "group " + pgid + " still has " + group(pgid));
+    }
+
+    /** Polls {@code condition} every 10 ms; throws AssertionError with {@code message} on timeout. */
+    public static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> message) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(message.get());
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+}
