@@ -1,0 +1,128 @@
+package io.github.procgroup;
+
+import io.github.procgroup.testing.Children;
+import io.github.procgroup.testing.NoLeftovers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The child's environment, and the PATH it is looked up in. */
+@ExtendWith(NoLeftovers.class)
+class EnvironmentTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void environmentIsAnEditableCopyOfTheJvms() {
+        GroupProcessBuilder b = new GroupProcessBuilder("true");
+        assertEquals(System.getenv(), b.environment());
+        b.environment().put("PROCGROUP_ONLY_IN_COPY", "1");
+        assertEquals(null, System.getenv("PROCGROUP_ONLY_IN_COPY"));
+        assertEquals("1", b.environment().get("PROCGROUP_ONLY_IN_COPY"), "the same live map on every call");
+    }
+
+    @Test
+    void untouchedEnvironmentIsExactlyTheJvms() throws Exception {
+        assertEquals(System.getenv(), environmentOf(new GroupProcessBuilder("env", "-0")));
+    }
+
+    @Test
+    void childSeesExactlyTheEditedEnvironment() throws Exception {
+        GroupProcessBuilder b = new GroupProcessBuilder("env", "-0");
+        String removed = System.getenv().keySet().stream().filter(k -> !k.equals("PATH")).findFirst().orElseThrow();
+        b.environment().remove(removed);
+        b.environment().put("PROCGROUP_ADDED", "a value with spaces = and ünïcødé");
+
+        Map<String, String> seen = environmentOf(b);
+
+        assertEquals(b.environment(), seen);
+        assertEquals(null, seen.get(removed), removed + " was removed");
+    }
+
+    @Test
+    void shellSeesAddedAndRemovedVariables() throws Exception {
+        GroupProcessBuilder b = new GroupProcessBuilder("sh", "-c", "echo \"${PROCGROUP_GONE-unset}|$PROCGROUP_X\"");
+        b.environment().put("PROCGROUP_GONE", "here");
+        b.environment().remove("PROCGROUP_GONE");
+        b.environment().put("PROCGROUP_X", "hello");
+        assertEquals("unset|hello\n", Children.output(b));
+    }
+
+    @Test
+    void emptyEnvironmentStillFindsCommonPrograms() throws Exception {
+        GroupProcessBuilder b = new GroupProcessBuilder("env");
+        b.environment().clear();
+        // No PATH in the child: the program is looked up in /bin:/usr/bin, as execvp does.
+        assertEquals("", Children.output(b));
+    }
+
+    @Test
+    void programIsLookedUpInTheChildsPath() throws Exception {
+        Path bin = Files.createDirectory(tmp.resolve("bin"));
+        executable(bin.resolve("procgroup-only-here"), "#!/bin/sh\necho found \"$@\"\n");
+        GroupProcessBuilder b = new GroupProcessBuilder("procgroup-only-here", "it");
+        b.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+
+        assertEquals("found it\n", Children.output(b));
+
+        // ProcessBuilder looks the program up in the JVM's PATH, which does not have it.
+        ProcessBuilder jdk = new ProcessBuilder("procgroup-only-here");
+        jdk.environment().put("PATH", b.environment().get("PATH"));
+        assertThrows(IOException.class, jdk::start);
+    }
+
+    @Test
+    void relativePathEntryIsResolvedInTheChildsDirectory() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path bin = Files.createDirectory(work.resolve("bin"));
+        executable(bin.resolve("procgroup-relative"), "#!/bin/sh\npwd\n");
+        GroupProcessBuilder b = new GroupProcessBuilder("procgroup-relative").directory(work.toFile());
+        b.environment().put("PATH", "bin:/usr/bin:/bin");
+
+        assertEquals(work.toRealPath() + "\n", Children.output(b));
+    }
+
+    @Test
+    void argumentsAndVariablesAreUtf8WhateverTheJvmEncoding() throws Exception {
+        String text = "ünïcødé ✓ 日本";
+        GroupProcessBuilder b = new GroupProcessBuilder("sh", "-c", "printf '%s|%s' \"$1\" \"$PROCGROUP_U\"", "sh", text);
+        b.environment().put("PROCGROUP_U", text);
+        try (var p = b.start()) {
+            byte[] out = p.getInputStream().readAllBytes();
+            assertArrayEquals((text + "|" + text).getBytes(StandardCharsets.UTF_8), out);
+        }
+    }
+
+    @Test
+    void directorySetsTheWorkingDirectory() throws Exception {
+        assertEquals(tmp.toRealPath() + "\n", Children.output(new GroupProcessBuilder("pwd").directory(tmp)));
+        assertNotEquals(tmp.toRealPath() + "\n", Children.output(new GroupProcessBuilder("pwd")));
+    }
+
+    private static Map<String, String> environmentOf(GroupProcessBuilder envZero) throws Exception {
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : Children.output(envZero).split("\0")) {
+            int eq = entry.indexOf('=');
+            seen.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        return seen;
+    }
+
+    static void executable(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
