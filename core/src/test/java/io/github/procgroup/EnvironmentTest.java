@@ -96,6 +96,23 @@ class EnvironmentTest {
     }
 
     @Test
+    void relativePathEntryWorksWithARelativeDirectory() throws Exception {
+        // A directory relative to the JVM's: the child resolves the program after its chdir.
+        Path work = Files.createTempDirectory(Path.of("target"), "procgroup-relative-");
+        try {
+            executable(Files.createDirectory(work.resolve("bin")).resolve("procgroup-relative"), "#!/bin/sh\npwd\n");
+            GroupProcessBuilder b = new GroupProcessBuilder("procgroup-relative").directory(work.toFile());
+            b.environment().put("PATH", "bin:/usr/bin:/bin");
+
+            assertEquals(work.toRealPath() + "\n", Children.output(b));
+        } finally {
+            Files.delete(work.resolve("bin").resolve("procgroup-relative"));
+            Files.delete(work.resolve("bin"));
+            Files.delete(work);
+        }
+    }
+
+    @Test
     void argumentsAndVariablesAreUtf8WhateverTheJvmEncoding() throws Exception {
         String text = "ünïcødé ✓ 日本";
         GroupProcessBuilder b = new GroupProcessBuilder("sh", "-c", "printf '%s|%s' \"$1\" \"$PROCGROUP_U\"", "sh", text);
