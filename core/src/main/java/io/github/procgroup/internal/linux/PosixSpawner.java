@@ -112,8 +112,13 @@ final class PosixSpawner {
 
     private static void setAttributes(Arena arena, MemorySegment attr, boolean newSession) throws ErrnoException {
         // SETSIGDEF with a full set: signals the JVM ignores (SIG_IGN survives exec) start at SIG_DFL.
+        // Every bit is set by hand, not with sigfillset: that leaves out glibc's internal signals 32
+        // and 33, which glibc's posix_spawn then sets to SIG_IGN in the child (its vfork child must
+        // not run their handlers) and which stay ignored across exec, as in every JDK child.
+        // SIG_DFL for them is safe there: all signals stay blocked until just before the exec, and
+        // glibc sends them only to threads of the JVM, never to the child.
         MemorySegment allSignals = sigset_t.allocate(arena);
-        LibC.sigfillset(allSignals);
+        allSignals.fill((byte) 0xff);
         check(LibC.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
         // SETSIGMASK with an empty set: the mask of the calling JVM thread would survive exec otherwise.
         MemorySegment noSignals = sigset_t.allocate(arena);
