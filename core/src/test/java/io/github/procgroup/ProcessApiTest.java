@@ -82,6 +82,30 @@ class ProcessApiTest {
     }
 
     @Test
+    void toHandleWorksEvenForAChildReapedBeforeStartReturned() throws Exception {
+        // A child that exits at once can be reaped by the exit watcher before start() returns.
+        for (int i = 0; i < 100; i++) {
+            try (GroupProcess p = new GroupProcessBuilder("true").start()) {
+                assertEquals(p.pid(), p.toHandle().pid());
+                p.waitFor();
+                assertFalse(p.toHandle().isAlive());
+            }
+        }
+    }
+
+    @Test
+    void readersAndWritersFromProcessWork() throws Exception {
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "read line; echo \"got $line\"; echo err >&2").start()) {
+            try (var writer = p.outputWriter()) {
+                writer.write("input\n");
+            }
+            assertEquals("got input", p.inputReader().readLine());
+            assertEquals("err", p.errorReader().readLine());
+            assertEquals(0, p.waitFor());
+        }
+    }
+
+    @Test
     void destroySendsSigtermToEveryMemberOfTheGroup() throws Exception {
         Path member = tmp.resolve("member.sh");
         Files.writeString(member, """
