@@ -58,6 +58,14 @@ class BadInputTest {
     }
 
     @Test
+    void scriptWhoseInterpreterIsMissing() throws Exception {
+        Path script = tmp.resolve("bad-shebang");
+        EnvironmentTest.executable(script, "#!/nonexistent/procgroup-interpreter -x\necho hi\n");
+        failsCleanly(new GroupProcessBuilder(script.toString()), "ENOENT", "\"" + script + "\"",
+                "interpreter \"/nonexistent/procgroup-interpreter\" is missing");
+    }
+
+    @Test
     void programThatIsADirectory() throws Exception {
         failsCleanly(new GroupProcessBuilder(tmp.toString()), "EACCES", "\"" + tmp + "\"");
     }
