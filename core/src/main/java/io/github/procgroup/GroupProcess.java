@@ -81,14 +81,17 @@ public final class GroupProcess extends Process implements AutoCloseable {
         return child.signalLeader(signal);
     }
 
-    /** Sends SIGTERM to the whole group. */
+    /**
+     * Sends SIGTERM to the whole group. Unlike the JDK's {@code destroy()}, the streams stay open,
+     * so what the group writes while it shuts down can still be read; {@link #close()} closes them.
+     */
     @Override
     public void destroy() {
         signal(Signal.TERM);
     }
 
     /**
-     * Sends SIGKILL to the whole group.
+     * Sends SIGKILL to the whole group; the streams stay open, as with {@link #destroy()}.
      *
      * @return this process
      */
