@@ -273,6 +273,7 @@ public final class GroupProcessBuilder {
     }
 
     private static void rejectNul(String value, String what) throws ErrnoException {
+        Objects.requireNonNull(value, () -> what + " is null"); // as ProcessBuilder rejects null
         int at = value.indexOf('\0');
         if (at >= 0) {
             throw new ErrnoException(what + " \"" + value.replace("\0", "\\0") + "\" contains a NUL byte at index " + at,

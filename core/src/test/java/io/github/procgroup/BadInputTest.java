@@ -114,6 +114,15 @@ class BadInputTest {
     }
 
     @Test
+    void nullsAreRejectedWithTheirNameLikeProcessBuilder() {
+        GroupProcessBuilder b = new GroupProcessBuilder("true");
+        b.environment().put("PROCGROUP_NULL", null);
+        NullPointerException e = assertThrows(NullPointerException.class, b::start);
+        assertTrue(e.getMessage().contains("PROCGROUP_NULL"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> new GroupProcessBuilder("echo", null).start());
+    }
+
+    @Test
     void emptyCommand() throws Exception {
         failsCleanly(new GroupProcessBuilder(List.of()), "EINVAL", "empty command");
     }

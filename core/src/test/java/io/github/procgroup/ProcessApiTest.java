@@ -132,6 +132,27 @@ class ProcessApiTest {
     }
 
     @Test
+    void signalLeaderReachesTheLeaderOnlyAndSignalTheWholeGroup() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 60 & wait").start();
+        try (p) {
+            ProcFs.Proc sleep = ProcFs.awaitLiveMembers(p.pid(), 2, Duration.ofSeconds(10)).stream()
+                    .filter(m -> m.pid() != p.pid()).findFirst().orElseThrow();
+
+            assertTrue(p.signalLeader(Signal.TERM));
+
+            assertEquals(Signal.TERM, p.awaitExit().signal().orElseThrow());
+            assertFalse(ProcFs.proc(sleep.pid()).orElseThrow().zombie(), "the member did not get it");
+            assertFalse(p.signalLeader(Signal.TERM), "the leader is reaped: nothing to signal");
+
+            assertTrue(p.signal(Signal.KILL), "the orphaned member is still in the group");
+            ProcFs.await(() -> ProcFs.liveMembers(p.pid()).isEmpty(), Duration.ofSeconds(10),
+                    () -> "group " + p.pid() + " still has " + ProcFs.liveMembers(p.pid()));
+        }
+        ProcFs.awaitGroupGone(p.processGroupId(), Duration.ofSeconds(10));
+        assertFalse(p.signal(Signal.TERM), "no member left");
+    }
+
+    @Test
     void resourceUsageReportsCpuAndMemoryOfTheReapedLeader() throws Exception {
         GroupProcessBuilder b = new GroupProcessBuilder("sh", "-c",
                 "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done");
