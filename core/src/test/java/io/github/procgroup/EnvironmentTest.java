@@ -7,6 +7,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +43,29 @@ class EnvironmentTest {
     @Test
     void untouchedEnvironmentIsExactlyTheJvms() throws Exception {
         assertEquals(System.getenv(), environmentOf(new GroupProcessBuilder("env", "-0")));
+    }
+
+    @Test
+    void untouchedEnvironmentIsPassedOnByteForByte() throws Throwable {
+        // A value that is not valid UTF-8: System.getenv() could only give a replacement character.
+        byte[] raw = {'a', (byte) 0xff, 'b'};
+        Linker linker = Linker.nativeLinker();
+        MethodHandle setenv = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        MethodHandle unsetenv = linker.downcallHandle(linker.defaultLookup().find("unsetenv").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocateFrom("PROCGROUP_RAW_BYTES");
+            MemorySegment value = arena.allocate(raw.length + 1L);
+            MemorySegment.copy(raw, 0, value, ValueLayout.JAVA_BYTE, 0, raw.length);
+            assertEquals(0, (int) setenv.invokeExact(name, value, 1));
+            try (GroupProcess p = new GroupProcessBuilder("printenv", "PROCGROUP_RAW_BYTES").start()) {
+                assertArrayEquals(new byte[] {'a', (byte) 0xff, 'b', '\n'}, p.getInputStream().readAllBytes());
+                assertEquals(0, p.waitFor());
+            } finally {
+                assertEquals(0, (int) unsetenv.invokeExact(name));
+            }
+        }
     }
 
     @Test

@@ -179,7 +179,9 @@ class ProcessApiTest {
 
             assertEquals(Signal.KILL, status.signal().orElseThrow());
             assertEquals(137, p.exitValue());
-            assertEquals(List.of(), ProcFs.liveMembers(p.pid()), "no member survives: " + members);
+            // SIGKILL is queued at once but acted on when each member next runs: allow for a loaded machine.
+            ProcFs.await(() -> ProcFs.liveMembers(p.pid()).isEmpty(), Duration.ofSeconds(5),
+                    () -> "members survived SIGKILL: " + ProcFs.liveMembers(p.pid()) + " of " + members);
         }
         ProcFs.awaitGroupGone(p.processGroupId(), Duration.ofSeconds(10));
     }
