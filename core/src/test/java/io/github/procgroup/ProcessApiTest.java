@@ -187,6 +187,34 @@ class ProcessApiTest {
     }
 
     @Test
+    void terminateWaitsForMembersThatOutliveTheLeaderThenKillsThem() throws Exception {
+        // The leader obeys SIGTERM; the member (and its sleeps) ignore it and outlive the leader.
+        GroupProcess p = new GroupProcessBuilder("sh", "-c",
+                "(trap '' TERM; echo ready; while :; do sleep 0.1; done) & wait").start();
+        try (p) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            assertEquals("ready", out.readLine());
+
+            ExitStatus status = p.terminate(Duration.ofMillis(500));
+
+            assertEquals(Signal.TERM, status.signal().orElseThrow(), "the leader's own status");
+            ProcFs.await(() -> ProcFs.liveMembers(p.pid()).isEmpty(), Duration.ofSeconds(5),
+                    () -> "members survived: " + ProcFs.liveMembers(p.pid()));
+        }
+        ProcFs.awaitGroupGone(p.processGroupId(), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void terminateEndsAStoppedGroup() throws Exception {
+        try (GroupProcess p = new GroupProcessBuilder("sleep", "60").start()) {
+            p.signal(Signal.STOP);
+            ProcFs.await(() -> ProcFs.proc(p.pid()).orElseThrow().state() == 'T', Duration.ofSeconds(5),
+                    () -> "never stopped: " + ProcFs.proc(p.pid()));
+            assertEquals(Signal.TERM, p.terminate(Duration.ofSeconds(30)).signal().orElseThrow());
+        }
+    }
+
+    @Test
     void terminateReturnsAsSoonAsAnObedientGroupHasExited() throws Exception {
         try (GroupProcess p = new GroupProcessBuilder("sleep", "60").start()) {
             long start = System.nanoTime();
