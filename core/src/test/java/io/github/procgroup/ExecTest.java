@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static io.github.procgroup.EnvironmentTest.executable;
@@ -26,6 +29,8 @@ class ExecTest {
         try (GroupProcess p = new GroupProcessBuilder("sleep", "60").start()) {
             assertEquals(sleep.toRealPath(), Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")));
             assertEquals(ProcFs.self(), ProcFs.proc(p.pid()).orElseThrow().ppid(), "a direct child of the JVM");
+            // The kernel lets posix_spawn return a moment before it has set up the new argv: wait for it.
+            ProcFs.await(() -> !cmdline(p.pid()).isEmpty(), Duration.ofSeconds(5), () -> "no argv yet");
             assertEquals(List.of("sleep", "60"), cmdline(p.pid()), "argv[0] is the program as named");
         }
     }
@@ -52,8 +57,12 @@ class ExecTest {
         assertEquals("here\n", Children.output(new GroupProcessBuilder("./here").directory(tmp)));
     }
 
-    private static List<String> cmdline(long pid) throws Exception {
-        String raw = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
-        return List.of(raw.substring(0, raw.length() - 1).split("\0"));
+    private static List<String> cmdline(long pid) {
+        try {
+            String raw = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+            return raw.isEmpty() ? List.of() : List.of(raw.substring(0, raw.length() - 1).split("\0"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
