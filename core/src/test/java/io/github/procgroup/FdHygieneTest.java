@@ -67,7 +67,7 @@ class FdHygieneTest {
              GroupProcess inherited = new GroupProcessBuilder("sleep", "60").inheritIO().start();
              GroupProcess merged = new GroupProcessBuilder("sleep", "60").redirectErrorStream(true).start()) {
             for (GroupProcess p : List.of(piped, files, inherited, merged)) {
-                assertEquals(List.of(0, 1, 2), ProcFs.fdsOf(p.pid()), p.toString());
+                awaitOnlyStdio(p);
             }
             assertEquals(ProcFs.fdTarget(merged.pid(), 1), ProcFs.fdTarget(merged.pid(), 2), "stderr is stdout");
         }
@@ -78,7 +78,7 @@ class FdHygieneTest {
         // If the second child inherited the first one's stdin, cat would never see end of input.
         try (GroupProcess cat = new GroupProcessBuilder("cat").start();
              GroupProcess other = new GroupProcessBuilder("sleep", "60").start()) {
-            assertEquals(List.of(0, 1, 2), ProcFs.fdsOf(other.pid()));
+            awaitOnlyStdio(other);
             cat.getOutputStream().close();
             assertTrue(cat.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "cat saw end of input");
             assertEquals(0, cat.exitValue());
@@ -98,6 +98,15 @@ class FdHygieneTest {
         }
         ProcFs.await(() -> before.equals(ProcFs.openFds()), Duration.ofSeconds(5),
                 () -> "fds before " + before + ", after " + ProcFs.openFds());
+    }
+
+    /**
+     * Waits until the child has fds 0-2 only. Not at once: a starting program opens files of its
+     * own for a moment (sleep's setlocale reads the locale files); an inherited fd never goes away.
+     */
+    private static void awaitOnlyStdio(GroupProcess p) {
+        ProcFs.await(() -> ProcFs.fdsOf(p.pid()).equals(List.of(0, 1, 2)), Duration.ofSeconds(5),
+                () -> p + " has fds " + ProcFs.fdsOf(p.pid()));
     }
 
     private static boolean hasCloexec(int fd) throws Exception {
