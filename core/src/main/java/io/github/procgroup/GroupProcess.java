@@ -29,8 +29,8 @@ public final class GroupProcess extends Process implements AutoCloseable {
 
     GroupProcess(ChildProcess child) {
         this.child = child;
-        // Taken now: once procgroup reaps the leader its pid may name another process.
-        this.handle = ProcessHandle.of(child.pid()).orElse(null);
+        // Taken by the backend before the leader could be reaped: afterwards its pid may name another process.
+        this.handle = child.handle().orElse(null);
     }
 
     /** @return the leader's pid */
@@ -81,14 +81,17 @@ public final class GroupProcess extends Process implements AutoCloseable {
         return child.signalLeader(signal);
     }
 
-    /** Sends SIGTERM to the whole group. */
+    /**
+     * Sends SIGTERM to the whole group. Unlike the JDK's {@code destroy()}, the streams stay open,
+     * so what the group writes while it shuts down can still be read; {@link #close()} closes them.
+     */
     @Override
     public void destroy() {
         signal(Signal.TERM);
     }
 
     /**
-     * Sends SIGKILL to the whole group.
+     * Sends SIGKILL to the whole group; the streams stay open, as with {@link #destroy()}.
      *
      * @return this process
      */
@@ -239,13 +242,13 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * @return the handle of the leader, taken at start
-     * @throws UnsupportedOperationException if the leader had already been reaped at start
+     * @return the handle of the leader, taken at start (so it cannot name a process that reused the pid)
+     * @throws UnsupportedOperationException if the JDK could not make a handle at start
      */
     @Override
     public ProcessHandle toHandle() {
         if (handle == null) {
-            throw new UnsupportedOperationException("pid " + pid() + " was gone before its handle could be taken");
+            throw new UnsupportedOperationException("no process handle for pid " + pid());
         }
         return handle;
     }

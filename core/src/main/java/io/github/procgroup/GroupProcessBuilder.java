@@ -97,8 +97,10 @@ public final class GroupProcessBuilder {
     }
 
     /**
-     * The child's environment: on first call a copy of the JVM's, to edit in place.
-     * Keys and values may not contain NUL, and keys not '='.
+     * The child's environment: on first call a copy of the JVM's, to edit in place. Without a
+     * call the child gets the JVM's environment unchanged. Keys and values may not contain NUL,
+     * and keys not '=' (checked by {@link #start()}). A PATH set here is also where
+     * {@link #start()} looks the program up.
      *
      * @return the live, modifiable environment map
      */
@@ -231,9 +233,14 @@ public final class GroupProcessBuilder {
      * Starts the child as the leader of a new process group.
      *
      * @return the running child
-     * @throws ErrnoException if the command is empty or holds a NUL byte (EINVAL), the program is
-     *                        missing (ENOENT) or not executable (EACCES), the directory is missing
-     *                        or not a directory, or a redirect file cannot be opened; the message
+     * <p>A program name without a slash is looked up in the PATH of {@link #environment()} if it
+     * sets one (the JDK uses the JVM's PATH), else the JVM's, else {@code /bin:/usr/bin}. A file
+     * the kernel cannot exec (ENOEXEC: a script without {@code #!}) is run by {@code /bin/sh}.
+     *
+     * @throws ErrnoException if the command is empty or holds a NUL byte, or the environment a NUL
+     *                        byte or a bad name (EINVAL), the program is missing (ENOENT) or not
+     *                        executable (EACCES), the directory is missing (ENOENT) or not a
+     *                        directory (ENOTDIR), or a redirect file cannot be opened; the message
      *                        names the offending value and nothing is left behind
      * @throws IOException    if the pipes cannot be set up
      */
@@ -266,6 +273,7 @@ public final class GroupProcessBuilder {
     }
 
     private static void rejectNul(String value, String what) throws ErrnoException {
+        Objects.requireNonNull(value, () -> what + " is null"); // as ProcessBuilder rejects null
         int at = value.indexOf('\0');
         if (at >= 0) {
             throw new ErrnoException(what + " \"" + value.replace("\0", "\\0") + "\" contains a NUL byte at index " + at,

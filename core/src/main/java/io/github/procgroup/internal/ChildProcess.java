@@ -15,6 +15,12 @@ public interface ChildProcess {
     /** @return the child's pid */
     long pid();
 
+    /**
+     * @return the JDK's handle of the child, taken before the exit watcher could reap it (a reaped
+     *         pid has none); empty only if the platform could not make one
+     */
+    Optional<ProcessHandle> handle();
+
     /** @return the id of the group (or job) the child leads */
     long processGroupId();
 

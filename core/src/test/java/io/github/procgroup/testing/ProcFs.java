@@ -97,6 +97,24 @@ public final class ProcFs {
         }
     }
 
+    /** @return the fd numbers process {@code pid} has open (this JVM's own: use {@link #openFds()}) */
+    public static List<Integer> fdsOf(long pid) {
+        try (var entries = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return entries.map(p -> Integer.parseInt(p.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return what fd {@code fd} of process {@code pid} refers to, for example {@code pipe:[123]} or a path */
+    public static String fdTarget(long pid, int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", Integer.toString(fd))).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return a field of /proc/PID/status, for example {@code SigIgn}, or empty if the process is gone */
     public static Optional<String> statusField(long pid, String field) {
         try {

@@ -8,16 +8,28 @@ import io.github.procgroup.internal.SpawnRequest;
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
-import java.util.TreeMap;
 
 /** Spawns children with posix_spawn into new process groups and watches them with pidfds. */
 public final class LinuxBackend implements Backend {
 
-    /** The JVM's environment never changes, so its envp is encoded once and kept. */
+    /**
+     * The C library's {@code environ}: an unchanged environment is passed on byte for byte, as
+     * the JDK does, rather than re-encoded from {@link System#getenv()}, which has already turned
+     * bytes that are not valid in {@code sun.jnu.encoding} into replacement characters.
+     */
     private static final class InheritedEnvironment {
-        static final MemorySegment ENVP = CStrings.environment(Arena.global(), new TreeMap<>(System.getenv()));
+        private static final MemorySegment ENVIRON = Linker.nativeLinker().defaultLookup().find("environ")
+                .orElseThrow(() -> new IllegalStateException("the C library has no environ"))
+                .reinterpret(ValueLayout.ADDRESS.byteSize());
+
+        /** @return the current {@code char **environ}; read at each spawn, as native code may setenv */
+        static MemorySegment envp() {
+            return ENVIRON.get(ValueLayout.ADDRESS, 0);
+        }
     }
 
     @Override
@@ -26,7 +38,7 @@ public final class LinuxBackend implements Backend {
         String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             MemorySegment envp = request.environment() == null
-                    ? InheritedEnvironment.ENVP
+                    ? InheritedEnvironment.envp()
                     : CStrings.environment(arena, request.environment());
             int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio,
                     request.directory(), request.newSession());

@@ -31,6 +31,7 @@ final class LinuxProcess implements ChildProcess {
 
     private final int pid;
     private final ChildStdio.Streams streams;
+    private final Optional<ProcessHandle> handle;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private int pidfd; // guarded by this; -1 if there is none or once reaped
     private boolean reaped; // guarded by this
@@ -40,6 +41,9 @@ final class LinuxProcess implements ChildProcess {
         this.pid = pid;
         this.pidfd = pidfd;
         this.streams = streams;
+        // Taken before the exit watcher knows the child: unreaped, even a child that has already
+        // exited still has its pid, so the JDK can make a handle for it.
+        this.handle = ProcessHandle.of(pid);
     }
 
     /** @return the pidfd to watch, or -1 if pidfd_open was not available */
@@ -103,6 +107,11 @@ final class LinuxProcess implements ChildProcess {
     @Override
     public long pid() {
         return pid;
+    }
+
+    @Override
+    public Optional<ProcessHandle> handle() {
+        return handle;
     }
 
     @Override

@@ -6,11 +6,16 @@ import io.github.procgroup.bindings.linux.posix_spawn_file_actions_t;
 import io.github.procgroup.bindings.linux.posix_spawnattr_t;
 import io.github.procgroup.bindings.linux.sigset_t;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,7 +78,8 @@ final class PosixSpawner {
                 if (error != 0) {
                     throw Errno.exception("cannot run program \"" + argv.get(0) + "\""
                             + (path.equals(argv.get(0)) ? "" : " (" + path + ")")
-                            + (directory == null ? "" : " in directory \"" + directory + "\""), error);
+                            + (directory == null ? "" : " in directory \"" + directory + "\"")
+                            + (error == LibC.ENOENT() ? missingInterpreter(path, directory) : ""), error);
                 }
                 return pid.get(ValueLayout.JAVA_INT, 0);
             } finally {
@@ -82,6 +88,26 @@ final class PosixSpawner {
         } finally {
             LibC.posix_spawn_file_actions_destroy(actions);
         }
+    }
+
+    /**
+     * execve reports ENOENT for a script whose {@code #!} interpreter is missing, as if the
+     * script itself were: name the interpreter then, so the error points at the real cause.
+     *
+     * @return a note naming the missing interpreter, or "" if {@code path} is no such script
+     */
+    private static String missingInterpreter(String path, File directory) {
+        Path file = directory == null ? Path.of(path) : directory.toPath().resolve(path);
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            String first = reader.readLine();
+            if (first != null && first.startsWith("#!")) {
+                String interpreter = first.substring(2).strip().split("[ \t]", 2)[0];
+                return ": its interpreter \"" + interpreter + "\" is missing";
+            }
+        } catch (IOException | RuntimeException notAReadableScript) {
+            // The program itself is missing (the usual ENOENT), or unreadable: nothing to add.
+        }
+        return "";
     }
 
     private static void addFileActions(Arena arena, MemorySegment actions, ChildStdio stdio, File directory)
@@ -112,8 +138,13 @@ final class PosixSpawner {
 
     private static void setAttributes(Arena arena, MemorySegment attr, boolean newSession) throws ErrnoException {
         // SETSIGDEF with a full set: signals the JVM ignores (SIG_IGN survives exec) start at SIG_DFL.
+        // Every bit is set by hand, not with sigfillset: that leaves out glibc's internal signals 32
+        // and 33, which glibc's posix_spawn then sets to SIG_IGN in the child (its vfork child must
+        // not run their handlers) and which stay ignored across exec, as in every JDK child.
+        // SIG_DFL for them is safe there: all signals stay blocked until just before the exec, and
+        // glibc sends them only to threads of the JVM, never to the child.
         MemorySegment allSignals = sigset_t.allocate(arena);
-        LibC.sigfillset(allSignals);
+        allSignals.fill((byte) 0xff);
         check(LibC.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
         // SETSIGMASK with an empty set: the mask of the calling JVM thread would survive exec otherwise.
         MemorySegment noSignals = sigset_t.allocate(arena);

@@ -13,7 +13,9 @@ import java.util.Map;
  *
  * <p>A program name with a slash is used as it is (relative to the child's directory, since
  * the child changes directory before it execs). A bare name is looked up in the PATH of the
- * child's environment if the builder set one, else the JVM's, else {@code /bin:/usr/bin}.
+ * child's environment if the builder set one, else the JVM's, else {@code /bin:/usr/bin}; a
+ * relative PATH entry is relative to the child's directory, as it would be for execvp in the
+ * child, and the file found is returned as an absolute path.
  * Doing this in Java rather than with {@code posix_spawnp} lets the error name the program
  * and lets the child's PATH win, which glibc's {@code posix_spawnp} ignores.
  */
@@ -47,7 +49,9 @@ final class ProgramLocator {
             Path candidate = dir.resolve(program);
             if (Files.isRegularFile(candidate)) {
                 if (Files.isExecutable(candidate)) {
-                    return candidate.toString();
+                    // Absolute: the child changes directory before it execs, so a path relative to the
+                    // JVM's directory (a relative PATH entry or directory) would name another file there.
+                    return candidate.toAbsolutePath().toString();
                 }
                 sawNonExecutable = true;
             }
