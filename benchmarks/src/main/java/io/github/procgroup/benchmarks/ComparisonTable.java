@@ -18,6 +18,8 @@ final class ComparisonTable {
     static final String PROCGROUP = "procgroup";
     static final String PROCESS_BUILDER = "processBuilder";
     static final String PROCESS_BUILDER_VFORK = "processBuilderVfork";
+    /** Counter name to the counter it is reported per: survivors per tree, extra threads per shot. */
+    private static final Map<String, String> DIVISORS = Map.of("survivors", "trees", "extraThreads", "shots");
 
     /**
      * One line of the table.
@@ -81,11 +83,11 @@ final class ComparisonTable {
                 names.addAll(m.counters().keySet());
             }
         }
-        names.remove("trees");
+        names.removeAll(DIVISORS.values());
         for (String name : names) {
             double a = counter(pg, name);
             double b = counter(pb, name);
-            String unit = name.equals("survivors") ? "per tree" : "";
+            String unit = name.equals("survivors") ? "per tree" : name.equals("extraThreads") ? "threads" : "";
             rows.add(new Row(label + ": " + name, a, b, unit, Double.NaN));
             if (name.equals("survivors")) {
                 targets.add(verdict(a == 0, label + ": procgroup leaves " + format(a) + " sleeps running per tree (target 0)"));
@@ -96,13 +98,13 @@ final class ComparisonTable {
         }
     }
 
-    /** Survivors are summed over an iteration, so they are divided by the trees killed in it. */
+    /** JMH sums EVENTS counters over the run: each is divided by the count of what it is "per". */
     private static double counter(Measurement m, String name) {
         if (m == null || !m.counters().containsKey(name)) {
             return Double.NaN;
         }
-        double value = m.counters().get(name);
-        return name.equals("survivors") ? value / m.counters().get("trees") : value;
+        String divisor = DIVISORS.get(name);
+        return m.counters().get(name) / (divisor == null ? 1 : m.counters().getOrDefault(divisor, Double.NaN));
     }
 
     private void checkRatioTarget(Measurement m, double ratio) {

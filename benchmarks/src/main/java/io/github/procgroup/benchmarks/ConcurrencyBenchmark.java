@@ -35,12 +35,17 @@ import java.util.concurrent.TimeUnit;
 public class ConcurrencyBenchmark {
     static final int CHILDREN = 1000;
 
-    /** The JVM's threads beyond its count before the first child; one value per iteration. */
+    /**
+     * The JVM's threads beyond its count before the first child. JMH sums EVENTS counters over
+     * the iterations, so the report divides {@code extraThreads} by {@code shots}.
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Threads {
         /** Threads with all children alive, minus threads before any child was started. */
         public long extraThreads;
+        /** Iterations measured (one shot each). */
+        public long shots;
         int before = -1;
 
         /** Takes the count once, before this JVM has started any child. */
@@ -49,8 +54,16 @@ public class ConcurrencyBenchmark {
             before = ProcStat.ownThreads();
         }
 
+        /** Counts from zero in every iteration. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            extraThreads = 0;
+            shots = 0;
+        }
+
         void record() {
-            extraThreads = ProcStat.ownThreads() - before;
+            extraThreads += ProcStat.ownThreads() - before;
+            shots++;
         }
     }
 
