@@ -8,6 +8,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Runs every procgroup benchmark and its ProcessBuilder twin in one JMH run, writes the JMH
@@ -36,10 +38,10 @@ public final class Compare {
      * @param args see the class comment
      * @throws RunnerException if JMH cannot run at all
      */
-    public static void main(String[] args) throws RunnerException, java.io.IOException {
+    public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
         boolean longProfile = false;
         Path result = Path.of("benchmarks", "target", "results.json");
-        String only = ".*Benchmark";
+        String only = "Benchmark";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--long" -> longProfile = true;
@@ -51,7 +53,7 @@ public final class Compare {
         Path parent = result.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(Compare.class.getPackageName() + "\\." + (only.contains(".") ? "" : ".*") + only)
+                .include(Pattern.quote(Compare.class.getPackageName()) + "\\..*" + only)
                 .shouldFailOnError(false) // a JDK that rejects VFORK fails that one benchmark, not the run
                 .result(result.toString())
                 .resultFormat(ResultFormatType.JSON);
@@ -61,6 +63,11 @@ public final class Compare {
         } else {
             options.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+        }
+        VforkProbe.Verdict vfork = VforkProbe.run();
+        System.out.println("ProcessBuilder VFORK mode: " + vfork.describe());
+        if (!vfork.accepted()) {
+            options.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
         }
         Instant started = Instant.now();
         Collection<RunResult> runs = new Runner(options.build()).run();
@@ -78,6 +85,7 @@ public final class Compare {
         System.out.println("ratio = times better for procgroup (ProcessBuilder's time / procgroup's; throughput the other way)");
         System.out.println();
         System.out.print(table.render());
+        System.out.println("ProcessBuilder VFORK mode: " + vfork.describe());
         System.out.println();
         table.targets().forEach(System.out::println);
         System.out.println();

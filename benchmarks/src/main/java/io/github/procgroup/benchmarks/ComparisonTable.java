@@ -110,7 +110,7 @@ final class ComparisonTable {
     private void checkRatioTarget(Measurement m, double ratio) {
         switch (m.benchmarkClass()) {
             case "SpawnBenchmark" -> targets.add(verdict(ratio >= 2,
-                    "spawn+wait: procgroup " + format(ratio) + "x faster than ProcessBuilder's default (target >= 2x)"));
+                    "spawn+wait: procgroup " + times(ratio) + " faster than ProcessBuilder's default (target >= 2x)"));
             case "KillBenchmark" -> targets.add(verdict(ratio >= 2,
                     "kill+reap: procgroup takes " + format(1 / ratio) + " of ProcessBuilder's time (target <= 0.5)"));
             default -> { }
@@ -138,7 +138,7 @@ final class ComparisonTable {
         cells.add(new String[] {"benchmark", "procgroup", "ProcessBuilder", "unit", "ratio (x better)"});
         for (Row r : rows) {
             cells.add(new String[] {r.benchmark(), figure(r.procgroup()), figure(r.processBuilder()), r.unit(),
-                    Double.isNaN(r.ratio()) ? "" : format(r.ratio()) + "x"});
+                    Double.isNaN(r.ratio()) ? "" : times(r.ratio())});
         }
         int[] width = new int[5];
         for (String[] line : cells) {
@@ -173,6 +173,14 @@ final class ComparisonTable {
 
     private static String figure(double value) {
         return Double.isNaN(value) ? "not run" : format(value);
+    }
+
+    /** @return a ratio as "2.31x" (or "n/a" when a side is missing) */
+    static String times(double ratio) {
+        if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, ratio >= 10 ? "%.1fx" : "%.2fx", ratio);
     }
 
     static String format(double value) {
