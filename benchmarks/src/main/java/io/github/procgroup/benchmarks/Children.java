@@ -36,18 +36,11 @@ final class Children {
     }
 
     /**
-     * Kills and reaps a procgroup child unless it is already reaped. Never signals a reaped
-     * group: once its last member is gone, its number may belong to someone else's group.
+     * Kills and reaps a child unless it has already been reaped, then closes its pipes. For a
+     * {@link GroupProcess}, {@code destroyForcibly()} is SIGKILL to the group and {@code waitFor()}
+     * waits for procgroup's reap. A reaped child is never signalled: once a group's last member is
+     * gone, its number may belong to someone else's group.
      */
-    static void finish(GroupProcess p) throws InterruptedException {
-        if (p.isAlive()) {
-            p.destroyForcibly();
-            p.awaitExit();
-        }
-        closeStreams(p);
-    }
-
-    /** Kills and reaps a ProcessBuilder child unless it has already exited. */
     static void finish(Process p) throws InterruptedException {
         if (p.isAlive()) {
             p.destroyForcibly();

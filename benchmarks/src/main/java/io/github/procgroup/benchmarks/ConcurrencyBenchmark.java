@@ -1,6 +1,5 @@
 package io.github.procgroup.benchmarks;
 
-import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,31 +66,15 @@ public class ConcurrencyBenchmark {
         }
     }
 
-    /** The procgroup children of one iteration. */
+    /** The children of one iteration, started by whichever library the benchmark measures. */
     @State(Scope.Thread)
-    public static class GroupChildren {
-        final List<GroupProcess> live = new ArrayList<>(CHILDREN);
-
-        /** Kills and reaps every child. */
-        @TearDown(Level.Iteration)
-        public void killAll() throws InterruptedException {
-            live.forEach(GroupProcess::destroyForcibly); // signal all first, then reap: faster than one by one
-            for (GroupProcess p : live) {
-                Children.finish(p);
-            }
-            live.clear();
-        }
-    }
-
-    /** The ProcessBuilder children of one iteration. */
-    @State(Scope.Thread)
-    public static class JdkChildren {
+    public static class LiveChildren {
         final List<Process> live = new ArrayList<>(CHILDREN);
 
         /** Kills and reaps every child. */
         @TearDown(Level.Iteration)
         public void killAll() throws InterruptedException {
-            live.forEach(Process::destroyForcibly);
+            live.forEach(Process::destroyForcibly); // signal all first, then reap: faster than one by one
             for (Process p : live) {
                 Children.finish(p);
             }
@@ -99,12 +82,15 @@ public class ConcurrencyBenchmark {
         }
     }
 
-    /** @return the number of live children */
-    @Benchmark
-    public int procgroup(GroupChildren children, Threads threads) throws IOException {
-        GroupProcessBuilder builder = new GroupProcessBuilder(Children.SLEEP);
+    /** Starts one child. */
+    @FunctionalInterface
+    interface Starter {
+        Process start() throws IOException;
+    }
+
+    private static int startAll(LiveChildren children, Threads threads, Starter starter) throws IOException {
         for (int i = 0; i < CHILDREN; i++) {
-            children.live.add(builder.start());
+            children.live.add(starter.start());
         }
         threads.record();
         return children.live.size();
@@ -112,12 +98,15 @@ public class ConcurrencyBenchmark {
 
     /** @return the number of live children */
     @Benchmark
-    public int processBuilder(JdkChildren children, Threads threads) throws IOException {
+    public int procgroup(LiveChildren children, Threads threads) throws IOException {
+        GroupProcessBuilder builder = new GroupProcessBuilder(Children.SLEEP);
+        return startAll(children, threads, builder::start);
+    }
+
+    /** @return the number of live children */
+    @Benchmark
+    public int processBuilder(LiveChildren children, Threads threads) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Children.SLEEP);
-        for (int i = 0; i < CHILDREN; i++) {
-            children.live.add(builder.start());
-        }
-        threads.record();
-        return children.live.size();
+        return startAll(children, threads, builder::start);
     }
 }

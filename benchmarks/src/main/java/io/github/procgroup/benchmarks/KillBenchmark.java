@@ -25,47 +25,48 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = Children.NATIVE_ACCESS)
 public class KillBenchmark {
 
-    /** A procgroup child, started anew for every invocation. */
+    /** A child started anew for every invocation by the library under test. */
     @State(Scope.Thread)
-    public static class GroupSleeper {
-        GroupProcess process;
-
-        /** Starts the sleep. */
-        @Setup(Level.Invocation)
-        public void start() throws IOException {
-            process = new GroupProcessBuilder(Children.SLEEP).start();
-        }
-
-        /** Reaps it if the benchmark did not, and closes the pipes. */
-        @TearDown(Level.Invocation)
-        public void stop() throws InterruptedException {
-            Children.finish(process);
-        }
-    }
-
-    /** A ProcessBuilder child, started anew for every invocation. */
-    @State(Scope.Thread)
-    public static class JdkSleeper {
+    public abstract static class Sleeper {
         Process process;
 
         /** Starts the sleep. */
         @Setup(Level.Invocation)
         public void start() throws IOException {
-            process = new ProcessBuilder(Children.SLEEP).start();
+            process = spawn();
         }
 
         /** Reaps it if the benchmark did not, and closes the pipes. */
         @TearDown(Level.Invocation)
         public void stop() throws InterruptedException {
             Children.finish(process);
+        }
+
+        abstract Process spawn() throws IOException;
+    }
+
+    /** A procgroup child. */
+    public static class GroupSleeper extends Sleeper {
+        @Override
+        Process spawn() throws IOException {
+            return new GroupProcessBuilder(Children.SLEEP).start();
+        }
+    }
+
+    /** A ProcessBuilder child. */
+    public static class JdkSleeper extends Sleeper {
+        @Override
+        Process spawn() throws IOException {
+            return new ProcessBuilder(Children.SLEEP).start();
         }
     }
 
     /** @return the exit status's shell code (137) */
     @Benchmark
     public int procgroup(GroupSleeper s) throws InterruptedException {
-        s.process.destroyForcibly(); // SIGKILL to the group
-        return s.process.awaitExit().shellCode();
+        GroupProcess p = (GroupProcess) s.process;
+        p.destroyForcibly(); // SIGKILL to the group
+        return p.awaitExit().shellCode();
     }
 
     /** @return the exit value (137) */

@@ -72,15 +72,17 @@ public class TreeKillBenchmark {
         public String shell;
 
         final List<ProcStat.Identity> sleeps = new ArrayList<>();
+        /** The shell, as the library under test returned it. */
+        Process shellProcess;
 
         /** Starts the shell, reads the N pids it prints, and waits until every one runs sleep. */
         @Setup(Level.Invocation)
         public void start() throws IOException, InterruptedException {
             String script = "i=0; while [ $i -lt " + n + " ]; do sleep 1000 </dev/null >/dev/null 2>&1 & echo $!; i=$((i+1)); done"
                     + ("waits".equals(shell) ? "; wait" : "");
-            Process p = start(List.of("sh", "-c", script));
+            shellProcess = start(List.of("sh", "-c", script));
             sleeps.clear();
-            BufferedReader pids = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader pids = new BufferedReader(new InputStreamReader(shellProcess.getInputStream(), StandardCharsets.US_ASCII));
             for (int i = 0; i < n; i++) {
                 String line = pids.readLine();
                 if (line == null) {
@@ -93,7 +95,7 @@ public class TreeKillBenchmark {
                 sleeps.add(sleep);
             }
             if ("exits".equals(shell)) {
-                p.waitFor(); // the sleeps are orphans now
+                shellProcess.waitFor(); // the sleeps are orphans now
             }
         }
 
@@ -112,59 +114,44 @@ public class TreeKillBenchmark {
                 }
             }
             counts.trees++;
-            finish();
+            Children.finish(shellProcess);
         }
 
+        /** @return the shell, started by the library under test */
         abstract Process start(List<String> command) throws IOException;
-
-        abstract void finish() throws InterruptedException;
     }
 
     /** A tree started with procgroup: the shell leads a new process group. */
     public static class GroupTree extends Tree {
-        GroupProcess process;
-
         @Override
         Process start(List<String> command) throws IOException {
-            process = new GroupProcessBuilder(command).start();
-            return process;
-        }
-
-        @Override
-        void finish() throws InterruptedException {
-            Children.finish(process);
+            return new GroupProcessBuilder(command).start();
         }
     }
 
     /** A tree started with ProcessBuilder: the shell stays in the JVM's process group. */
     public static class JdkTree extends Tree {
-        Process process;
-
         @Override
         Process start(List<String> command) throws IOException {
-            process = new ProcessBuilder(command).start();
-            return process;
-        }
-
-        @Override
-        void finish() throws InterruptedException {
-            Children.finish(process);
+            return new ProcessBuilder(command).start();
         }
     }
 
     /** @return the shell's exit status's shell code */
     @Benchmark
     public int procgroup(GroupTree tree) throws InterruptedException {
-        tree.process.destroyForcibly(); // one killpg reaches the shell and every sleep
-        return tree.process.awaitExit().shellCode();
+        GroupProcess shell = (GroupProcess) tree.shellProcess;
+        shell.destroyForcibly(); // one killpg reaches the shell and every sleep
+        return shell.awaitExit().shellCode();
     }
 
     /** @return the shell's exit value */
     @Benchmark
     public int processBuilder(JdkTree tree) throws InterruptedException {
         // Snapshot first: once the shell dies its children are re-parented and out of reach.
-        tree.process.descendants().forEach(ProcessHandle::destroyForcibly);
-        tree.process.destroyForcibly();
-        return tree.process.waitFor();
+        Process shell = tree.shellProcess;
+        shell.descendants().forEach(ProcessHandle::destroyForcibly);
+        shell.destroyForcibly();
+        return shell.waitFor();
     }
 }
