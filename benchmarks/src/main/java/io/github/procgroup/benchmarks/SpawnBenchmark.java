@@ -1,0 +1,48 @@
+package io.github.procgroup.benchmarks;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Latency of spawn + wait of {@code /bin/true}: procgroup (posix_spawn, one exit watcher)
+ * against ProcessBuilder's default (posix_spawn of jspawnhelper, which then execs the program)
+ * and, in a JVM of its own, ProcessBuilder with {@code -Djdk.lang.Process.launchMechanism=VFORK}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = Children.NATIVE_ACCESS)
+public class SpawnBenchmark {
+    /** The JVM-wide property the JDK reads once, when ProcessImpl is initialised. */
+    static final String VFORK = "-Djdk.lang.Process.launchMechanism=VFORK";
+
+    /** @return the exit code, so the work cannot be optimised away */
+    @Benchmark
+    public int procgroup() throws IOException, InterruptedException {
+        return Children.trueWithProcgroup();
+    }
+
+    /** @return the exit code */
+    @Benchmark
+    public int processBuilder() throws IOException, InterruptedException {
+        return Children.trueWithProcessBuilder();
+    }
+
+    /**
+     * ProcessBuilder in VFORK mode (deprecated in JDK 25). A JDK that no longer accepts VFORK
+     * throws {@link Error} from {@code ProcessImpl}'s initialiser: the benchmark then fails with
+     * that message and the report says VFORK was rejected.
+     *
+     * @return the exit code
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {Children.NATIVE_ACCESS, VFORK})
+    public int processBuilderVfork() throws IOException, InterruptedException {
+        return Children.trueWithProcessBuilder();
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.procgroup.benchmarks;
+
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.GroupProcessBuilder;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tree kill: {@code sh -c} starts N background {@code sleep 1000}s and prints their pids; before
+ * each invocation (not timed) all N run. The invocation kills the tree and reaps the shell:
+ * procgroup with one SIGKILL to the group, ProcessBuilder with {@code descendants()} then
+ * {@code destroyForcibly()} on each and on the shell, then {@code waitFor()}.
+ *
+ * <p>{@code shell=waits}: the shell waits for its sleeps, so the tree is intact when killed.
+ * {@code shell=exits}: the shell exits once the sleeps are started (a daemonising script, or a
+ * parent that crashed), so the sleeps are orphans re-parented to init.
+ *
+ * <p>After each invocation (not timed) the sleeps that still run are counted as survivors,
+ * allowing {@link #GRACE_MILLIS} for SIGKILL to take effect, then killed so nothing leaks.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = Children.NATIVE_ACCESS)
+public class TreeKillBenchmark {
+    /** How long a signalled sleep has to die before it counts as a survivor. */
+    static final long GRACE_MILLIS = 200;
+    private static final long EXEC_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Survivors and sleeps started per iteration: the report gives survivors per tree. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Survivors {
+        /** Sleeps still running {@link #GRACE_MILLIS} after the kill, summed over the iteration. */
+        public long survivors;
+        /** Trees killed in the iteration. */
+        public long trees;
+
+        /** Counts from zero in every iteration. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            survivors = 0;
+            trees = 0;
+        }
+    }
+
+    /** One tree: the shell and the identities of its N sleeps. */
+    @State(Scope.Thread)
+    public abstract static class Tree {
+        /** Number of background sleeps. */
+        @Param({"10", "100"})
+        public int n;
+        /** Whether the shell waits for its sleeps or exits at once. */
+        @Param({"waits", "exits"})
+        public String shell;
+
+        final List<ProcStat.Identity> sleeps = new ArrayList<>();
+        /** The shell, as the library under test returned it. */
+        Process shellProcess;
+
+        /** Starts the shell, reads the N pids it prints, and waits until every one runs sleep. */
+        @Setup(Level.Invocation)
+        public void start() throws IOException, InterruptedException {
+            String script = "i=0; while [ $i -lt " + n + " ]; do sleep 1000 </dev/null >/dev/null 2>&1 & echo $!; i=$((i+1)); done"
+                    + ("waits".equals(shell) ? "; wait" : "");
+            shellProcess = start(List.of("sh", "-c", script));
+            sleeps.clear();
+            BufferedReader pids = new BufferedReader(new InputStreamReader(shellProcess.getInputStream(), StandardCharsets.US_ASCII));
+            for (int i = 0; i < n; i++) {
+                String line = pids.readLine();
+                if (line == null) {
+                    throw new IllegalStateException("the shell printed " + i + " pids, not " + n);
+                }
+                ProcStat.Identity sleep = ProcStat.whenRunning(Long.parseLong(line.trim()), "sleep", EXEC_TIMEOUT_NANOS);
+                if (sleep == null) {
+                    throw new IllegalStateException("sleep " + line + " died before it was killed");
+                }
+                sleeps.add(sleep);
+            }
+            if ("exits".equals(shell)) {
+                shellProcess.waitFor(); // the sleeps are orphans now
+            }
+        }
+
+        /** Counts survivors, kills them, and reaps the shell if the benchmark did not. */
+        @TearDown(Level.Invocation)
+        public void stop(Survivors counts) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
+            while (sleeps.stream().anyMatch(ProcStat.Identity::isRunning) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            for (ProcStat.Identity sleep : sleeps) {
+                // A running sleep 1000 still holds its pid, so the pid names it when we kill it.
+                if (sleep.isRunning()) {
+                    counts.survivors++;
+                    ProcessHandle.of(sleep.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            counts.trees++;
+            Children.finish(shellProcess);
+        }
+
+        /** @return the shell, started by the library under test */
+        abstract Process start(List<String> command) throws IOException;
+    }
+
+    /** A tree started with procgroup: the shell leads a new process group. */
+    public static class GroupTree extends Tree {
+        @Override
+        Process start(List<String> command) throws IOException {
+            return new GroupProcessBuilder(command).start();
+        }
+    }
+
+    /** A tree started with ProcessBuilder: the shell stays in the JVM's process group. */
+    public static class JdkTree extends Tree {
+        @Override
+        Process start(List<String> command) throws IOException {
+            return new ProcessBuilder(command).start();
+        }
+    }
+
+    /** @return the shell's exit status's shell code */
+    @Benchmark
+    public int procgroup(GroupTree tree) throws InterruptedException {
+        GroupProcess shell = (GroupProcess) tree.shellProcess;
+        shell.destroyForcibly(); // one killpg reaches the shell and every sleep
+        return shell.awaitExit().shellCode();
+    }
+
+    /** @return the shell's exit value */
+    @Benchmark
+    public int processBuilder(JdkTree tree) throws InterruptedException {
+        // Snapshot first: once the shell dies its children are re-parented and out of reach.
+        Process shell = tree.shellProcess;
+        shell.descendants().forEach(ProcessHandle::destroyForcibly);
+        shell.destroyForcibly();
+        return shell.waitFor();
+    }
+}
