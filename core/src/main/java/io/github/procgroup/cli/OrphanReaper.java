@@ -7,13 +7,13 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 
 /**
- * Under {@code --subreaper}, reaps the orphans this JVM adopts, as tini does: every 100 ms it
+ * Under {@code --subreaper}, reaps the orphans this JVM adopts, as tini does: every 200 ms it
  * reaps the zombie children of this JVM, each with {@code wait4} on its own pid. Never
  * {@code waitpid(-1)}: the command itself is procgroup's exit watcher's to reap, and must not
  * be taken from it (it would never learn the exit status).
  */
 final class OrphanReaper {
-    private static final Duration PERIOD = Duration.ofMillis(100);
+    private static final Duration PERIOD = Duration.ofMillis(200);
 
     private final long leader;
     private final Thread thread;
@@ -57,7 +57,10 @@ final class OrphanReaper {
     }
 
     /**
-     * Reaps until this JVM has no child left (the command must already be reaped).
+     * Reaps until this JVM has no child left (the command must already be reaped). Each round
+     * first SIGKILLs every live descendant: one forked after the tree was ended must not survive.
+     * The listing and the kills happen before that round's reaping, so no listed pid can have
+     * been reused when its SIGKILL is sent.
      *
      * @param limit how long to wait for killed descendants to die and be re-parented here
      * @return whether no child is left
@@ -65,6 +68,9 @@ final class OrphanReaper {
     boolean reapAll(Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (Processes.hasChildren()) {
+            for (Processes.Info p : Processes.liveDescendants()) {
+                Posix.kill((int) p.pid(), LibC.SIGKILL()); // ESRCH: it died meanwhile, fine
+            }
             reapZombies();
             if (System.nanoTime() - deadline > 0) {
                 return false;

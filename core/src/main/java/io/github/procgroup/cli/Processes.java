@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -84,24 +85,35 @@ final class Processes {
      */
     static List<Info> toEnd(long pgid, boolean adoptions) {
         List<Info> all = all();
-        Set<Long> ours = new HashSet<>();
-        if (adoptions) {
-            ours.add(SELF);
-            boolean grew = true;
-            while (grew) { // parent links, walked until no new descendant turns up
-                grew = false;
-                for (Info p : all) {
-                    if (ours.contains(p.ppid()) && ours.add(p.pid())) {
-                        grew = true;
-                    }
-                }
-            }
-            ours.remove(SELF);
-        }
+        Set<Long> ours = adoptions ? descendants(all) : Set.of();
         return all.stream()
                 .filter(p -> p.live() && (p.pgid() == pgid || ours.contains(p.pid())))
-                .sorted(java.util.Comparator.comparingLong(Info::pid))
+                .sorted(Comparator.comparingLong(Info::pid))
                 .toList();
+    }
+
+    /** @return the live descendants of this JVM */
+    static List<Info> liveDescendants() {
+        List<Info> all = all();
+        Set<Long> ours = descendants(all);
+        return all.stream().filter(p -> p.live() && ours.contains(p.pid())).toList();
+    }
+
+    /** @return the pids of this JVM's descendants, following parent links */
+    private static Set<Long> descendants(List<Info> all) {
+        Set<Long> ours = new HashSet<>();
+        ours.add(SELF);
+        boolean grew = true;
+        while (grew) { // until no new descendant turns up
+            grew = false;
+            for (Info p : all) {
+                if (ours.contains(p.ppid()) && ours.add(p.pid())) {
+                    grew = true;
+                }
+            }
+        }
+        ours.remove(SELF);
+        return ours;
     }
 
     /** @return this JVM's children that have exited and wait to be reaped */

@@ -13,7 +13,7 @@ import java.util.List;
  * up to the grace for all of them to exit; then SIGKILL to whatever still runs.
  */
 final class TreeEnder {
-    private static final long POLL_MILLIS = 10;
+    private static final long POLL_MILLIS = 25; // each poll reads /proc (a few ms): not more often
 
     private TreeEnder() {
     }

@@ -180,6 +180,21 @@ class ProcgroupCommandIT {
         assertTrue(command.stderr().contains(" " + daemon + " "), command.stderr());
     }
 
+    /** tini's job: an orphan that exits while the command still runs does not stay a zombie. */
+    @Test
+    void subreaperReapsOrphansWhileTheCommandRuns() throws Exception {
+        GroupProcess jar = command.start("--subreaper", "--", "sh", "-c",
+                "D=$0; echo $$ > $D/pgid; (sleep 0.5 & echo $! > $D/orphan); sleep 30", dir.toString());
+        command.track(command.awaitNumber("pgid"));
+        long orphan = command.awaitNumber("orphan");
+
+        ProcFs.await(() -> ProcFs.proc(orphan).isEmpty(), Duration.ofSeconds(10),
+                () -> "orphan " + orphan + " not reaped: " + ProcFs.proc(orphan));
+        assertTrue(jar.isAlive(), "procgroup reaped it while the command ran");
+        jar.signalLeader(Signal.TERM);
+        assertEquals(143, jar.awaitExit(Duration.ofSeconds(30)).orElseThrow().shellCode(), command.stderr());
+    }
+
     /** The control for the test above: without --subreaper the daemon escapes the tree. */
     @Test
     void withoutSubreaperADoubleForkedDaemonEscapes() throws Exception {
