@@ -44,6 +44,20 @@ class ProcgroupCommandIT {
         command.cleanUp();
     }
 
+    /** The group of the last {@link #runTree}. */
+    private long pgid;
+
+    /** Runs {@code procgroup --verbose OPTIONS -- sh -c SCRIPT} to its end, the shell first writing its group. */
+    private int runTree(String script, String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--verbose"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--", "sh", "-c", "echo $$ > " + dir.resolve("pgid") + "; " + script));
+        int status = command.run(args.toArray(String[]::new));
+        pgid = command.awaitNumber("pgid");
+        command.track(pgid);
+        return status;
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({"'exit 0', 0", "'exit 3', 3", "'kill -KILL $$', 137", "'kill -USR1 $$', 138"})
     void exitsWithTheCommandsStatus(String script, int expected) throws Exception {
@@ -53,10 +67,7 @@ class ProcgroupCommandIT {
     @Test
     void timeoutEndsTheWholeTreeAndExits124() throws Exception {
         long start = System.nanoTime();
-        int status = command.run("--timeout", "1s", "--grace", "5s", "--verbose", "--", "sh", "-c",
-                "echo $$ > " + dir.resolve("pgid") + "; sleep 100 & sleep 100 & (sleep 100; :) & wait");
-        long pgid = command.awaitNumber("pgid");
-        command.track(pgid);
+        int status = runTree("sleep 100 & sleep 100 & (sleep 100; :) & wait", "--timeout", "1s", "--grace", "5s");
 
         assertEquals(124, status, command.stderr());
         assertEquals(List.of(), ProcFs.liveMembers(pgid), "live members right after procgroup exited");
@@ -74,10 +85,7 @@ class ProcgroupCommandIT {
     @Test
     void membersIgnoringSigtermAreKilledAfterTheGrace() throws Exception {
         long start = System.nanoTime();
-        int status = command.run("--timeout", "1s", "--grace", "1s", "--verbose", "--", "sh", "-c",
-                "trap '' TERM; echo $$ > " + dir.resolve("pgid") + "; sleep 100 & sleep 100 & wait");
-        long pgid = command.awaitNumber("pgid");
-        command.track(pgid);
+        int status = runTree("trap '' TERM; sleep 100 & sleep 100 & wait", "--timeout", "1s", "--grace", "1s");
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
         assertEquals(124, status, command.stderr());
@@ -126,10 +134,7 @@ class ProcgroupCommandIT {
 
     @Test
     void membersLeftWhenTheCommandExitsAreEnded() throws Exception {
-        int status = command.run("--verbose", "--", "sh", "-c",
-                "echo $$ > " + dir.resolve("pgid") + "; sleep 100 & sleep 100 & exit 5");
-        long pgid = command.awaitNumber("pgid");
-        command.track(pgid);
+        int status = runTree("sleep 100 & sleep 100 & exit 5");
 
         assertEquals(5, status, command.stderr());
         assertEquals(List.of(), ProcFs.liveMembers(pgid));
