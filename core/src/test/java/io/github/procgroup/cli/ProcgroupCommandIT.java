@@ -142,6 +142,13 @@ class ProcgroupCommandIT {
     }
 
     @Test
+    void newSessionStartsTheCommandInASessionOfItsOwn() throws Exception {
+        int status = runTree("test $(cut -d' ' -f6 /proc/$$/stat) = $$", "--new-session");
+        assertEquals(0, status, "the shell's session id is not its pid; " + command.stderr());
+        assertEquals(1, runTree("test $(cut -d' ' -f6 /proc/$$/stat) = $$"), "without --new-session");
+    }
+
+    @Test
     void missingCommandExits127WithOneLine() throws Exception {
         assertEquals(127, command.run("--", "no-such-command-procgroup-it"));
         List<String> lines = command.stderr().lines().toList();
