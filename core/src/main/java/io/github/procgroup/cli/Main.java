@@ -1,0 +1,54 @@
+package io.github.procgroup.cli;
+
+import java.io.PrintStream;
+
+/**
+ * The {@code procgroup} command: runs a command as a process group, with a timeout and signal
+ * forwarding, and ends and reaps the whole tree, like GNU {@code timeout} plus {@code tini}.
+ *
+ * <pre>
+ * java -jar procgroup.jar [--timeout 30s] [--grace 5s] [--subreaper] [--new-session] [--verbose] -- CMD ARGS...
+ * </pre>
+ *
+ * Exit status: the command's, or 128+N if signal N ended it; 124 on timeout; 125 if procgroup
+ * itself failed; 126 if the command cannot be executed; 127 if it was not found.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /**
+     * Runs the command line and exits the JVM with the command's status.
+     *
+     * @param args the options, {@code --}, the command and its arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * @param args the command line
+     * @param out  where {@code --help} goes
+     * @param err  where errors and {@code --verbose} reports go
+     * @return the exit status
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (Options.UsageException e) {
+            err.println("procgroup: " + e.getMessage() + " (try --help)");
+            return Run.FAILED;
+        }
+        if (options.help()) {
+            out.println(Options.USAGE);
+            return 0;
+        }
+        try {
+            return new Run(options, err).execute();
+        } catch (InterruptedException e) {
+            err.println("procgroup: interrupted");
+            return Run.FAILED;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.github.procgroup.cli;
+
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.Signal;
+import io.github.procgroup.testing.NoLeftovers;
+import io.github.procgroup.testing.ProcFs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End-to-end tests of the {@code procgroup} command: the built jar runs as a subprocess and the
+ * assertions look at its exit status, its stderr and /proc. Every group a test creates is
+ * recorded; after each test none of them may have a live member left.
+ */
+@ExtendWith(NoLeftovers.class)
+class ProcgroupCommandIT {
+    @TempDir
+    Path dir;
+    private Command command;
+
+    @BeforeEach
+    void setUp() {
+        command = new Command(dir);
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        command.cleanUp();
+    }
+
+    /** The group of the last {@link #runTree}. */
+    private long pgid;
+
+    /** Runs {@code procgroup --verbose OPTIONS -- sh -c SCRIPT} to its end, the shell first writing its group. */
+    private int runTree(String script, String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--verbose"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--", "sh", "-c", "echo $$ > " + dir.resolve("pgid") + "; " + script));
+        int status = command.run(args.toArray(String[]::new));
+        pgid = command.awaitNumber("pgid");
+        command.track(pgid);
+        return status;
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"'exit 0', 0", "'exit 3', 3", "'kill -KILL $$', 137", "'kill -USR1 $$', 138"})
+    void exitsWithTheCommandsStatus(String script, int expected) throws Exception {
+        assertEquals(expected, command.run("--", "sh", "-c", script), command.stderr());
+    }
+
+    @Test
+    void timeoutEndsTheWholeTreeAndExits124() throws Exception {
+        long start = System.nanoTime();
+        int status = runTree("sleep 100 & sleep 100 & (sleep 100; :) & wait", "--timeout", "1s", "--grace", "5s");
+
+        assertEquals(124, status, command.stderr());
+        assertEquals(List.of(), ProcFs.liveMembers(pgid), "live members right after procgroup exited");
+        ProcFs.awaitGroupGone(pgid, Duration.ofSeconds(10));
+        // All five ended members obeyed SIGTERM: nothing waited for the 5 s grace.
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos() + Duration.ofSeconds(1).toNanos(),
+                "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        String report = command.stderr();
+        assertTrue(report.contains("ended 5 processes"), report);
+        assertTrue(report.contains(pgid + " sh -c"), report);
+        assertEquals(3, report.lines().filter(l -> l.endsWith("sleep 100")).count(), report);
+        assertTrue(report.contains("command killed by SIGTERM"), report);
+    }
+
+    @Test
+    void membersIgnoringSigtermAreKilledAfterTheGrace() throws Exception {
+        long start = System.nanoTime();
+        int status = runTree("trap '' TERM; sleep 100 & sleep 100 & wait", "--timeout", "1s", "--grace", "1s");
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(124, status, command.stderr());
+        assertEquals(List.of(), ProcFs.liveMembers(pgid));
+        assertTrue(elapsedMillis >= 2000, "SIGKILL came before timeout + grace: " + elapsedMillis + " ms");
+        assertTrue(command.stderr().contains("command killed by SIGKILL"), command.stderr());
+    }
+
+    /** Each member traps the signal and writes a marker; the leader waits for the others, then exits 42. */
+    @ParameterizedTest
+    @EnumSource(value = Signal.class, names = {"TERM", "HUP", "USR1", "USR2"})
+    void aSignalToProcgroupReachesEveryMember(Signal signal) throws Exception {
+        String sig = signal.name();
+        String member = "( trap 'echo > $D/got.%1$d; exit 0' " + sig + "; echo > $D/ready.%1$d;"
+                + " while :; do sleep 0.1; done ) & ";
+        String script = "D=$0; trap 'echo > $D/got.0; wait; exit 42' " + sig + "; "
+                + member.formatted(1) + member.formatted(2) + "echo $$ > $D/pgid; wait";
+        GroupProcess jar = command.start("--", "sh", "-c", script, dir.toString());
+        long pgid = command.awaitNumber("pgid");
+        command.track(pgid);
+        ProcFs.await(() -> Files.exists(dir.resolve("ready.1")) && Files.exists(dir.resolve("ready.2")),
+                Duration.ofSeconds(30), () -> "members not ready: " + ProcFs.group(pgid));
+
+        assertTrue(jar.signalLeader(signal));
+
+        assertEquals(42, jar.awaitExit(Duration.ofSeconds(30)).orElseThrow().shellCode(), command.stderr());
+        for (int i = 0; i <= 2; i++) {
+            assertTrue(Files.exists(dir.resolve("got." + i)), "member " + i + " did not get " + sig);
+        }
+        assertEquals(List.of(), ProcFs.liveMembers(pgid));
+    }
+
+    /** A non-interactive shell starts background jobs with SIGINT ignored, so only the leader can trap it. */
+    @Test
+    void sigintReachesTheCommand() throws Exception {
+        GroupProcess jar = command.start("--", "sh", "-c",
+                "D=$0; trap 'echo > $D/got; exit 42' INT; echo $$ > $D/pgid; while :; do sleep 0.1; done",
+                dir.toString());
+        command.track(command.awaitNumber("pgid"));
+
+        assertTrue(jar.signalLeader(Signal.INT));
+
+        assertEquals(42, jar.awaitExit(Duration.ofSeconds(30)).orElseThrow().shellCode(), command.stderr());
+        assertTrue(Files.exists(dir.resolve("got")));
+    }
+
+    @Test
+    void membersLeftWhenTheCommandExitsAreEnded() throws Exception {
+        int status = runTree("sleep 100 & sleep 100 & exit 5");
+
+        assertEquals(5, status, command.stderr());
+        assertEquals(List.of(), ProcFs.liveMembers(pgid));
+        assertTrue(command.stderr().contains("ended 2 processes"), command.stderr());
+    }
+
+    @Test
+    void newSessionStartsTheCommandInASessionOfItsOwn() throws Exception {
+        int status = runTree("test $(cut -d' ' -f6 /proc/$$/stat) = $$", "--new-session");
+        assertEquals(0, status, "the shell's session id is not its pid; " + command.stderr());
+        assertEquals(1, runTree("test $(cut -d' ' -f6 /proc/$$/stat) = $$"), "without --new-session");
+    }
+
+    @Test
+    void missingCommandExits127WithOneLine() throws Exception {
+        assertEquals(127, command.run("--", "no-such-command-procgroup-it"));
+        List<String> lines = command.stderr().lines().toList();
+        assertEquals(1, lines.size(), command.stderr());
+        assertTrue(lines.getFirst().contains("ENOENT") && lines.getFirst().contains("no-such-command-procgroup-it"),
+                lines.getFirst());
+    }
+
+    @Test
+    void nonExecutableFileExits126WithOneLine() throws Exception {
+        Path file = Files.createFile(dir.resolve("not-executable"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Files.writeString(file, "#!/bin/sh\necho should not run\n");
+
+        assertEquals(126, command.run("--", file.toString()));
+        List<String> lines = command.stderr().lines().toList();
+        assertEquals(1, lines.size(), command.stderr());
+        assertTrue(lines.getFirst().contains("EACCES") && lines.getFirst().contains(file.toString()), lines.getFirst());
+        assertEquals("", command.stdout());
+    }
+
+    @Test
+    void badUsageExits125() throws Exception {
+        assertEquals(125, command.run("--timeout", "soon", "--", "true"));
+        assertTrue(command.stderr().contains("'soon'"), command.stderr());
+    }
+
+    /** The command double-forks a daemon into a session of its own, then exits at once. */
+    private static final String DAEMONIZE = "D=$0; (setsid sh -c 'echo $$ > '$D'/daemon; exec sleep 1000' &);"
+            + " while [ ! -s $D/daemon ]; do sleep 0.05; done";
+
+    @Test
+    void subreaperEndsAndReapsADoubleForkedDaemon() throws Exception {
+        int status = command.run("--subreaper", "--verbose", "--", "sh", "-c", DAEMONIZE, dir.toString());
+        long daemon = command.awaitNumber("daemon");
+        command.track(daemon); // setsid: it leads its own group
+
+        assertEquals(0, status, command.stderr());
+        // Not even a zombie: procgroup, its adoptive parent, reaped it before exiting.
+        assertEquals(java.util.Optional.empty(), ProcFs.proc(daemon), "the daemon after procgroup exited");
+        assertTrue(command.stderr().contains(" " + daemon + " "), command.stderr());
+    }
+
+    /** tini's job: an orphan that exits while the command still runs does not stay a zombie. */
+    @Test
+    void subreaperReapsOrphansWhileTheCommandRuns() throws Exception {
+        GroupProcess jar = command.start("--subreaper", "--", "sh", "-c",
+                "D=$0; echo $$ > $D/pgid; (sleep 0.5 & echo $! > $D/orphan); sleep 30", dir.toString());
+        command.track(command.awaitNumber("pgid"));
+        long orphan = command.awaitNumber("orphan");
+
+        ProcFs.await(() -> ProcFs.proc(orphan).isEmpty(), Duration.ofSeconds(10),
+                () -> "orphan " + orphan + " not reaped: " + ProcFs.proc(orphan));
+        assertTrue(jar.isAlive(), "procgroup reaped it while the command ran");
+        jar.signalLeader(Signal.TERM);
+        assertEquals(143, jar.awaitExit(Duration.ofSeconds(30)).orElseThrow().shellCode(), command.stderr());
+    }
+
+    /** The control for the test above: without --subreaper the daemon escapes the tree. */
+    @Test
+    void withoutSubreaperADoubleForkedDaemonEscapes() throws Exception {
+        int status = command.run("--", "sh", "-c", DAEMONIZE, dir.toString());
+        long daemon = command.awaitNumber("daemon");
+
+        assertEquals(0, status, command.stderr());
+        ProcFs.Proc escaped = ProcFs.proc(daemon).orElseThrow();
+        assertFalse(escaped.zombie(), "the daemon should still run: " + escaped);
+        // The cleanup must not count it as a leftover of procgroup: end it here, then check it went.
+        ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+        ProcFs.await(() -> ProcFs.proc(daemon).map(ProcFs.Proc::zombie).orElse(true), Duration.ofSeconds(10),
+                () -> "daemon " + daemon + " survived SIGKILL");
+    }
+}
