@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeoutException;
  * never by {@code waitpid(-1)}, so the JDK's own children are left alone.
  */
 public final class GroupProcess extends Process implements AutoCloseable {
-    private static final long GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long TREE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10); // a poll lists /proc
+    /** How long SIGKILLed processes may take to die before close() and terminate() give up. */
+    private static final Duration TREE_GONE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ChildProcess child;
     private final ProcessHandle handle;
@@ -82,7 +85,8 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends SIGTERM to the whole group. Unlike the JDK's {@code destroy()}, the streams stay open,
+     * Sends SIGTERM to the whole group and returns at once. Processes that left the group are not
+     * reached; {@link #terminate(Duration)} and {@link #close()} end the whole tree. Unlike the JDK's {@code destroy()}, the streams stay open,
      * so what the group writes while it shuts down can still be read; {@link #close()} closes them.
      */
     @Override
@@ -91,7 +95,9 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends SIGKILL to the whole group; the streams stay open, as with {@link #destroy()}.
+     * Sends SIGKILL to the whole group and returns at once, as the JDK's does; the streams stay
+     * open, as with {@link #destroy()}. Use {@link #close()} to kill the whole tree and wait
+     * until none of it runs.
      *
      * @return this process
      */
@@ -108,52 +114,101 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Ends the group politely, then forcibly: SIGTERM (and SIGCONT, so stopped members see it)
-     * to the group, then up to {@code grace} for the leader to exit and the group to empty,
-     * then SIGKILL to whatever is left; returns once the leader is reaped.
+     * Ends the whole tree politely, then forcibly: SIGTERM (and SIGCONT, so stopped processes see
+     * it) to the group and to every process of the tree outside it (see {@link #tree()}),
+     * then up to {@code grace} for the leader to exit and the tree to empty, then SIGKILL to
+     * whatever is left. Returns once the leader is reaped and no process of the tree runs.
      *
-     * @param grace how long the group has to exit after SIGTERM
+     * @param grace how long the tree has to exit after SIGTERM
      * @return the leader's exit status
-     * @throws InterruptedException if interrupted while waiting; the group may still be running
+     * @throws InterruptedException  if interrupted while waiting; the tree may still be running
+     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (a
+     *                               process stuck in the kernel, state D); the message lists them
      */
     public ExitStatus terminate(Duration grace) throws InterruptedException {
-        signal(Signal.TERM);
-        signal(Signal.CONT);
+        child.signalTree(Signal.TERM);
+        child.signalTree(Signal.CONT);
         long deadline = System.nanoTime() + grace.toNanos();
         awaitExit(grace);
-        while (groupRuns() && System.nanoTime() - deadline < 0) {
-            TimeUnit.NANOSECONDS.sleep(Math.min(GROUP_POLL_NANOS, deadline - System.nanoTime()));
+        while (System.nanoTime() - deadline < 0 && child.treeRuns()) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, deadline - System.nanoTime()));
         }
-        signal(Signal.KILL);
-        return awaitExit();
-    }
-
-    private boolean groupRuns() {
-        return isAlive() || child.groupHasMembers();
+        child.signalTree(Signal.KILL);
+        ExitStatus status = awaitExit();
+        awaitTreeGone();
+        return status;
     }
 
     /**
-     * Kills the whole group with SIGKILL, waits until the leader is reaped and closes the
-     * streams. Waiting is not interruptible; an interrupt is kept for the caller.
+     * SIGKILLs the tree until none of it runs: each round lists the tree again, so a process
+     * forked after the previous listing is killed too.
+     */
+    private void awaitTreeGone() throws InterruptedException {
+        long deadline = System.nanoTime() + TREE_GONE_TIMEOUT.toNanos();
+        while (child.signalTree(Signal.KILL) > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("process group " + processGroupId() + ": still running "
+                        + TREE_GONE_TIMEOUT.toSeconds() + " s after SIGKILL: " + child.tree());
+            }
+            TimeUnit.NANOSECONDS.sleep(TREE_POLL_NANOS / 2);
+        }
+    }
+
+    /**
+     * Kills the whole tree with SIGKILL (the group, and the processes of the tree outside it),
+     * waits until the leader is reaped and no process of the tree runs, and closes the streams.
+     * Waiting is not interruptible; an interrupt is kept for the caller.
+     *
+     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (the
+     *                               streams are closed all the same)
      */
     @Override
     public void close() {
         boolean interrupted = false;
-        signal(Signal.KILL);
-        while (true) {
-            try {
-                awaitExit();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            child.signalTree(Signal.KILL);
+            while (true) {
+                try {
+                    awaitExit();
+                    awaitTreeGone();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            closeQuietly(getOutputStream());
+            closeQuietly(getInputStream());
+            closeQuietly(getErrorStream());
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        closeQuietly(getOutputStream());
-        closeQuietly(getInputStream());
-        closeQuietly(getErrorStream());
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    }
+
+    /**
+     * Lists the running members of the group, from /proc. procgroup's own helper (see
+     * {@link GroupProcessBuilder#killOnParentDeath(boolean)}) is left out.
+     *
+     * @return a snapshot, in no particular order
+     */
+    public List<ProcessInfo> members() {
+        return child.members();
+    }
+
+    /**
+     * Lists the running processes of the tree, from /proc (the leader included while it runs; unlike
+     * the JDK's {@link #descendants()}, which follows parent links only): the members of the group, every process
+     * descending from them by parent links (also one that left the group with {@code setsid}
+     * while its parent runs), and, where this JVM is a {@link Subreaper}, escapees that were seen
+     * in the tree before their parent died and were re-parented to this JVM, with their own
+     * descendants. Without a subreaper, an escapee whose parent has died is re-parented to init and
+     * can no longer be traced: it is not listed, and {@link #close()} cannot reach it.
+     *
+     * @return a snapshot, in no particular order
+     */
+    public List<ProcessInfo> tree() {
+        return child.tree();
     }
 
     private static void closeQuietly(AutoCloseable stream) {

@@ -41,6 +41,8 @@ public final class GroupProcessBuilder {
     private final Redirect[] redirects = {Redirect.PIPE, Redirect.PIPE, Redirect.PIPE};
     private boolean redirectErrorStream;
     private boolean newSession;
+    private boolean killOnParentDeath;
+    private boolean killOnJvmExit = true;
 
     /** @param command the program and its arguments */
     public GroupProcessBuilder(List<String> command) {
@@ -229,10 +231,53 @@ public final class GroupProcessBuilder {
         return this;
     }
 
+    /** @return whether the tree dies with the JVM, even when the JVM is killed with SIGKILL */
+    public boolean killOnParentDeath() {
+        return killOnParentDeath;
+    }
+
+    /**
+     * Makes the child's tree die when the JVM dies in any way, SIGKILL and crashes included
+     * (Linux). procgroup adds a stopped helper process (a {@code /bin/sh} of a few hundred KiB) to
+     * the child's group: when the JVM dies, the kernel's orphaned-process-group rule sends SIGHUP
+     * and SIGCONT to the group, and the continued helper SIGKILLs the whole group, members that
+     * ignore SIGHUP included. The helper is procgroup's own: it is not in {@link GroupProcess#members()},
+     * and {@link GroupProcess#close()} ends it. What still escapes: processes that left the group
+     * ({@code setsid}, {@code setpgid}). Needs the group in the JVM's session, so it cannot be
+     * combined with {@link #newSession(boolean)}; and a subreaper ancestor of the JVM in the same
+     * session would keep the group from being orphaned. Off by default: it costs a second spawn.
+     *
+     * @param killOnParentDeath whether the tree dies with the JVM
+     * @return this builder
+     */
+    public GroupProcessBuilder killOnParentDeath(boolean killOnParentDeath) {
+        this.killOnParentDeath = killOnParentDeath;
+        return this;
+    }
+
+    /** @return whether the JVM's shutdown hook kills what is left of the tree */
+    public boolean killOnJvmExit() {
+        return killOnJvmExit;
+    }
+
+    /**
+     * Whether procgroup's shutdown hook SIGKILLs what is left of this tree when the JVM exits
+     * normally ({@code System.exit}, the last non-daemon thread ending, SIGTERM, SIGINT or SIGHUP
+     * to the JVM). On by default: a tree outliving the program that started it is what procgroup
+     * exists to prevent. Turn it off for a child meant to outlive the JVM. The hook does not run
+     * when the JVM is killed with SIGKILL or crashes: see {@link #killOnParentDeath(boolean)}.
+     *
+     * @param killOnJvmExit whether the shutdown hook kills the tree
+     * @return this builder
+     */
+    public GroupProcessBuilder killOnJvmExit(boolean killOnJvmExit) {
+        this.killOnJvmExit = killOnJvmExit;
+        return this;
+    }
+
     /**
      * Starts the child as the leader of a new process group.
      *
-     * @return the running child
      * <p>A program name without a slash is looked up in the PATH of {@link #environment()} if it
      * sets one (the JDK uses the JVM's PATH), else the JVM's, else {@code /bin:/usr/bin}. A file
      * the kernel cannot exec (ENOEXEC: a script without {@code #!}) is run by {@code /bin/sh}.
@@ -243,6 +288,8 @@ public final class GroupProcessBuilder {
      *                        directory (ENOTDIR), or a redirect file cannot be opened; the message
      *                        names the offending value and nothing is left behind
      * @throws IOException    if the pipes cannot be set up
+     * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} is combined with {@link #newSession(boolean)}
+     * @return the running child
      */
     public GroupProcess start() throws IOException {
         return new GroupProcess(Backend.current().spawn(toRequest()));
@@ -269,7 +316,8 @@ public final class GroupProcessBuilder {
             frozenEnvironment = new LinkedHashMap<>(environment);
         }
         return new SpawnRequest(frozenCommand, directory, frozenEnvironment,
-                redirects[0], redirects[1], redirects[2], redirectErrorStream, newSession);
+                redirects[0], redirects[1], redirects[2], redirectErrorStream, newSession,
+                killOnParentDeath, killOnJvmExit);
     }
 
     private static void rejectNul(String value, String what) throws ErrnoException {

@@ -1,65 +1,56 @@
 package io.github.procgroup;
 
 import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.linux.AdoptedOrphans;
 import io.github.procgroup.internal.linux.Errno;
+import io.github.procgroup.internal.linux.Posix;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Makes this JVM a child subreaper ({@code prctl(PR_SET_CHILD_SUBREAPER)}, Linux 3.4+): a
- * descendant whose parent dies is re-parented to this JVM instead of to init, so it can still be
- * found, ended and reaped.
+ * descendant whose parent dies is re-parented to this JVM instead of to init. Descendants that
+ * escaped their group ({@code setsid}, a double fork) can then still be found by
+ * {@link GroupProcess#descendants()}, and are killed and reaped by {@link GroupProcess#close()}
+ * and {@link GroupProcess#terminate(java.time.Duration)}.
  *
- * <p>Minimal version written for the {@code procgroup} command (issue 7) against the API of
- * issue 4; the issue-4 class replaces it.
+ * <p>Enabling starts one daemon thread, {@code procgroup-subreaper}, that scans /proc every
+ * 100 ms: it remembers which processes descend from which group (so an escapee is still
+ * attributed to its group after its parent died) and reaps the zombies of adopted orphans it can
+ * attribute to a procgroup group. It reaps each such pid alone, never with {@code waitpid(-1)}.
+ *
+ * <p>The trade-off: the setting is process-wide and lasts as long as the JVM. Orphans of trees
+ * that procgroup did not start (for example the grandchildren of a {@code ProcessBuilder}
+ * child) re-parent to the JVM too, and nobody reaps them: they stay zombies (holding a pid each)
+ * until the JVM exits, because procgroup cannot tell them from the JDK's own children, which it
+ * must never reap. So enable it in programs whose children are all started by procgroup (the
+ * {@code procgroup} command does), or whose other children leave no orphans.
  */
 public final class Subreaper {
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    // prctl is variadic: int prctl(int option, ...); PR_SET/GET_CHILD_SUBREAPER take one unsigned long.
-    private static final MethodHandle PRCTL = Linker.nativeLinker().downcallHandle(
-            LibC.prctl.address(),
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-
     private Subreaper() {
     }
 
     /**
-     * Turns this JVM into a child subreaper. The setting stays for the JVM's lifetime.
+     * Turns this JVM into a child subreaper and starts the orphan tracker; a second call does nothing.
      *
-     * @throws ErrnoException if the kernel refuses (EINVAL: a kernel before 3.4)
+     * @throws ErrnoException if the kernel refuses ({@code EINVAL}: a kernel before 3.4)
      */
-    public static void enable() throws ErrnoException {
-        int errno = prctl(LibC.PR_SET_CHILD_SUBREAPER(), 1);
-        if (errno != 0) {
-            throw Errno.exception("cannot become a child subreaper (prctl PR_SET_CHILD_SUBREAPER)", errno);
+    public static synchronized void enable() throws ErrnoException {
+        int r = Posix.prctl(LibC.PR_SET_CHILD_SUBREAPER(), 1);
+        if (r < 0) {
+            throw Errno.exception("cannot become a child subreaper (prctl PR_SET_CHILD_SUBREAPER)", -r);
         }
+        AdoptedOrphans.start();
     }
 
-    /** @return whether this JVM is a child subreaper */
+    /** @return whether this JVM is a child subreaper (set by {@link #enable()} or inherited code) */
     public static boolean isEnabled() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment flag = arena.allocate(ValueLayout.JAVA_INT);
-            return prctl(LibC.PR_GET_CHILD_SUBREAPER(), flag.address()) == 0 && flag.get(ValueLayout.JAVA_INT, 0) != 0;
-        }
-    }
-
-    /** @return 0, or the errno of the failed call */
-    private static int prctl(int option, long argument) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int result = (int) PRCTL.invokeExact(state, option, argument);
-            return result == -1 ? state.get(ValueLayout.JAVA_INT,
-                    CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"))) : 0;
-        } catch (Throwable t) {
-            throw new AssertionError("prctl downcall failed", t);
+            return Posix.prctl(LibC.PR_GET_CHILD_SUBREAPER(), flag.address()) == 0
+                    && flag.get(ValueLayout.JAVA_INT, 0) != 0;
         }
     }
 }

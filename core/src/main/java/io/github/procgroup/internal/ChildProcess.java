@@ -1,11 +1,13 @@
 package io.github.procgroup.internal;
 
 import io.github.procgroup.ExitStatus;
+import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
 import io.github.procgroup.Signal;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -50,8 +52,28 @@ public interface ChildProcess {
      */
     boolean signalGroup(Signal signal);
 
-    /** @return whether any process is still in the group (or job) */
+    /** @return whether any process the user started is still running in the group (or job) */
     boolean groupHasMembers();
+
+    /** @return whether the leader is unreaped or any process of the tree still runs */
+    boolean treeRuns();
+
+    /** @return the running processes of the group, procgroup's own helpers left out */
+    List<ProcessInfo> members();
+
+    /**
+     * @return the running processes of the tree: the members, their descendants, and escapees
+     *         that left the group but can still be traced to it
+     */
+    List<ProcessInfo> tree();
+
+    /**
+     * Sends a signal to the group and to every running process of the tree outside it.
+     *
+     * @param signal the signal
+     * @return how many processes of the tree were running when it was listed, just before the signal
+     */
+    int signalTree(Signal signal);
 
     /**
      * Sends a signal to the leader only.

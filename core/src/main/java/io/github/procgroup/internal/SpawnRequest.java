@@ -16,6 +16,8 @@ import java.util.Map;
  * @param stderr              where the child's fd 2 goes (ignored if {@code redirectErrorStream})
  * @param redirectErrorStream whether fd 2 is a copy of fd 1
  * @param newSession          whether the child starts a new session (and so a new group) with setsid
+ * @param killOnParentDeath   whether the tree dies with the JVM, even when the JVM is SIGKILLed
+ * @param killOnJvmExit       whether the JVM's shutdown hook kills what is left of the tree
  */
 public record SpawnRequest(
         List<String> command,
@@ -25,7 +27,9 @@ public record SpawnRequest(
         Redirect stdout,
         Redirect stderr,
         boolean redirectErrorStream,
-        boolean newSession) {
+        boolean newSession,
+        boolean killOnParentDeath,
+        boolean killOnJvmExit) {
 
     /** @return the program, as the user named it */
     public String program() {

@@ -25,7 +25,23 @@ final class ExitWatcher {
     private static volatile ExitWatcher instance;
 
     private final int epollFd;
-    private final Map<Integer, LinuxProcess> byPidfd = new ConcurrentHashMap<>();
+    private final Map<Integer, Watched> byPidfd = new ConcurrentHashMap<>();
+
+    /** A child of the JVM that procgroup reaps. */
+    interface Watched {
+        /** @return its pid */
+        long pid();
+
+        /** @return its pidfd, or -1 if it has none (it is then waited for on a thread of its own) */
+        int pidfd();
+
+        /**
+         * Reaps it if it has exited, with wait4 on its own pid (never -1).
+         *
+         * @return true if it is reaped now or was before
+         */
+        boolean tryReap();
+    }
 
     private ExitWatcher(int epollFd) {
         this.epollFd = epollFd;
@@ -56,7 +72,7 @@ final class ExitWatcher {
     }
 
     /** Starts watching a child; it is reaped and its exit future completed when it exits. */
-    void watch(LinuxProcess process) {
+    void watch(Watched process) {
         int pidfd = process.pidfd();
         if (pidfd >= 0 && epollFd >= 0) {
             byPidfd.put(pidfd, process); // before epoll_ctl, so the event cannot arrive first
@@ -83,7 +99,7 @@ final class ExitWatcher {
                 }
                 for (int i = 0; i < ready; i++) {
                     int pidfd = epoll_data.fd(epoll_event.data(epoll_event.asSlice(events, i)));
-                    LinuxProcess process = byPidfd.remove(pidfd);
+                    Watched process = byPidfd.remove(pidfd);
                     if (process == null) {
                         continue;
                     }
@@ -99,7 +115,7 @@ final class ExitWatcher {
         }
     }
 
-    private static void waitOnOwnThread(LinuxProcess process) {
+    private static void waitOnOwnThread(Watched process) {
         Thread.ofPlatform().daemon().name("procgroup-wait-" + process.pid()).start(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment info = siginfo_t.allocate(arena);

@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.ErrnoException;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
@@ -7,11 +8,14 @@ import io.github.procgroup.internal.SpawnRequest;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
 
 /** Spawns children with posix_spawn into new process groups and watches them with pidfds. */
 public final class LinuxBackend implements Backend {
@@ -35,16 +39,23 @@ public final class LinuxBackend implements Backend {
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
         checkDirectory(request.directory());
+        if (request.killOnParentDeath() && request.newSession()) {
+            // The orphaned-process-group rule (see ParentDeathSentinel) only acts within the JVM's session.
+            throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
+                    + "it cannot be combined with newSession");
+        }
         String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
                     : CStrings.environment(arena, request.environment());
-            int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio,
-                    request.directory(), request.newSession());
+            int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
+                    request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP);
             ChildStdio.Streams streams;
+            ParentDeathSentinel sentinel;
             try {
                 streams = stdio.streams();
+                sentinel = request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
             } catch (IOException | RuntimeException e) {
                 killAndReap(pid);
                 throw e;
@@ -52,9 +63,28 @@ public final class LinuxBackend implements Backend {
             // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
             // then falls back to a waiting thread for this child.
             int pidfd = Posix.pidfdOpen(pid, 0);
-            LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams);
+            LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
+                    request.killOnJvmExit());
+            LiveTrees.add(process); // before the watcher can reap it: the orphan tracker must know the pid
             ExitWatcher.instance().watch(process);
             return process;
+        }
+    }
+
+    /**
+     * Starts one of procgroup's own helpers (stdio on /dev/null, an empty environment, in /).
+     *
+     * @param argv   the program (an absolute path) and its arguments
+     * @param pgroup the group to join (see {@link PosixSpawner#spawn})
+     * @return its pid; the caller reaps it
+     */
+    static int spawnInternal(List<String> argv, int pgroup) throws ErrnoException {
+        File devNull = new File("/dev/null");
+        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.from(devNull), Redirect.DISCARD,
+                Redirect.DISCARD, false, false, false, false);
+        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
+            return PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
+                    new File("/"), pgroup);
         }
     }
 
@@ -73,7 +103,7 @@ public final class LinuxBackend implements Backend {
 
     /** Undoes a spawn whose streams could not be set up: nothing may be left behind. */
     private static void killAndReap(int pid) {
-        Posix.killpg(pid, LibC.SIGKILL());
+        Posix.killpg(pid, LibC.SIGKILL()); // the sentinel too, if it was started
         Posix.wait4(pid, MemorySegment.NULL, 0, MemorySegment.NULL);
     }
 }

@@ -2,6 +2,7 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ExitStatus;
+import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
 import io.github.procgroup.Signal;
 import io.github.procgroup.bindings.linux.LibC;
@@ -16,8 +17,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A child started by {@link LinuxBackend}: the leader of process group {@code pid}.
@@ -26,28 +31,35 @@ import java.util.concurrent.CompletableFuture;
  * the pid cannot be reused (a zombie keeps it), so a signal sent under the lock before the
  * reap can only reach our child.
  */
-final class LinuxProcess implements ChildProcess {
+final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private static final int KIB = 1024;
 
     private final int pid;
     private final ChildStdio.Streams streams;
     private final Optional<ProcessHandle> handle;
+    private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
+    private final boolean killOnJvmExit;
+    // Processes seen in this tree (by the subreaper's tracker): an escapee stays known after its parent died.
+    private final Set<ProcTable.ProcessKey> remembered = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private int pidfd; // guarded by this; -1 if there is none or once reaped
     private boolean reaped; // guarded by this
     private volatile ResourceUsage usage;
 
-    LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams) {
+    LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit) {
         this.pid = pid;
         this.pidfd = pidfd;
         this.streams = streams;
+        this.sentinel = sentinel;
+        this.killOnJvmExit = killOnJvmExit;
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
         this.handle = ProcessHandle.of(pid);
     }
 
     /** @return the pidfd to watch, or -1 if pidfd_open was not available */
-    synchronized int pidfd() {
+    @Override
+    public synchronized int pidfd() {
         return pidfd;
     }
 
@@ -57,7 +69,8 @@ final class LinuxProcess implements ChildProcess {
      *
      * @return true if the leader is reaped now or was before
      */
-    boolean tryReap() {
+    @Override
+    public boolean tryReap() {
         ExitStatus status;
         synchronized (this) {
             if (reaped) {
@@ -82,7 +95,67 @@ final class LinuxProcess implements ChildProcess {
             markReaped();
         }
         exit.complete(status);
+        afterLeaderReaped();
         return true;
+    }
+
+    private void afterLeaderReaped() {
+        if (sentinel != null && !groupHasMembers()) {
+            endSentinel(); // nothing left to protect; members that outlive the leader keep it until close()
+        }
+        if (Posix.killpg(pid, 0) == -LibC.ESRCH()) {
+            LiveTrees.remove(this); // no member left, not even a zombie: the tree is over
+        }
+    }
+
+    private synchronized boolean isReaped() {
+        return reaped;
+    }
+
+    /** @return the parent-death sentinel's pid, or -1 */
+    long sentinelPid() {
+        return sentinel == null ? -1 : sentinel.pid();
+    }
+
+    /** @return whether the shutdown hook kills this tree */
+    boolean killOnJvmExit() {
+        return killOnJvmExit;
+    }
+
+    /** @return this tree's processes in {@code all}, zombies included; remembered while the subreaper tracks */
+    private List<ProcTable.Stat> tree(List<ProcTable.Stat> all) {
+        return AdoptedOrphans.running() ? rememberTree(all)
+                : ProcessTree.find(all, pid, sentinelPid(), remembered);
+    }
+
+    /** Finds this tree in {@code all} and remembers exactly its processes. @return the tree */
+    List<ProcTable.Stat> rememberTree(List<ProcTable.Stat> all) {
+        List<ProcTable.Stat> tree = ProcessTree.find(all, pid, sentinelPid(), remembered);
+        Set<ProcTable.ProcessKey> keys = new HashSet<>();
+        for (ProcTable.Stat s : tree) {
+            keys.add(s.key());
+        }
+        remembered.addAll(keys);
+        remembered.retainAll(keys);
+        return tree;
+    }
+
+    /**
+     * @return whether the tree is over in {@code snapshot} (leader reaped, none of its processes
+     *         running); the sentinel, if any, is then ended too
+     */
+    boolean isOver(List<ProcTable.Stat> snapshot) {
+        if (!isReaped() || !ProcessTree.live(tree(snapshot)).isEmpty()) {
+            return false;
+        }
+        endSentinel();
+        return true;
+    }
+
+    private void endSentinel() {
+        if (sentinel != null) {
+            sentinel.kill();
+        }
     }
 
     private void markReaped() {
@@ -158,7 +231,56 @@ final class LinuxProcess implements ChildProcess {
     public boolean groupHasMembers() {
         // Signal 0 is the cheap check, but it also finds zombies: members that died after being
         // re-parented wait for init (or a subreaper) to reap them. Those are dead, so /proc decides.
-        return Posix.killpg(pid, 0) != -LibC.ESRCH() && ProcTable.hasLiveMember(pid);
+        // The sentinel is procgroup's, not a member the user started.
+        if (Posix.killpg(pid, 0) == -LibC.ESRCH()) {
+            return false;
+        }
+        long hidden = sentinelPid();
+        return ProcTable.all().stream().anyMatch(s -> s.pgid() == pid && !s.isZombie() && s.pid() != hidden);
+    }
+
+    @Override
+    public boolean treeRuns() {
+        return !isReaped() || !ProcessTree.live(tree(ProcTable.all())).isEmpty();
+    }
+
+    @Override
+    public List<ProcessInfo> members() {
+        return ProcessTree.live(tree(ProcTable.all())).stream()
+                .filter(s -> s.pgid() == pid).map(ProcTable.Stat::info).toList();
+    }
+
+    @Override
+    public List<ProcessInfo> tree() {
+        return ProcessTree.live(tree(ProcTable.all())).stream().map(ProcTable.Stat::info).toList();
+    }
+
+    @Override
+    public int signalTree(Signal signal) {
+        List<ProcTable.Stat> tree = tree(ProcTable.all());
+        // killpg reaches every member, also one that joined after the listing; but only while the group
+        // exists (an unreaped leader or sentinel, or any member, holds its id): afterwards the id may
+        // name someone else's group.
+        boolean groupExists = !isReaped() || (sentinel != null && !sentinel.isReaped())
+                || tree.stream().anyMatch(s -> s.pgid() == pid);
+        if (groupExists) {
+            int r = Posix.killpg(pid, signal.number());
+            if (r != -LibC.ESRCH()) {
+                check(r, signal.signalName() + " to process group " + pid);
+            }
+        }
+        List<ProcTable.Stat> live = ProcessTree.live(tree);
+        for (ProcTable.Stat s : live) {
+            if (s.pgid() != pid) {
+                // An escapee (setsid, setpgid). It ran in the listing a moment ago; ESRCH: it is gone now.
+                Posix.kill((int) s.pid(), signal.number());
+            }
+        }
+        if (live.isEmpty() && isReaped()) {
+            endSentinel();
+            LiveTrees.remove(this);
+        }
+        return live.size();
     }
 
     @Override

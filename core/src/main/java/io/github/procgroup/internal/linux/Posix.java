@@ -39,6 +39,10 @@ public final class Posix {
             capturing(LibC.epoll_create1$address(), LibC.epoll_create1$descriptor());
     private static final MethodHandle EPOLL_CTL = capturing(LibC.epoll_ctl$address(), LibC.epoll_ctl$descriptor());
     private static final MethodHandle EPOLL_WAIT = capturing(LibC.epoll_wait$address(), LibC.epoll_wait$descriptor());
+    // prctl is variadic (int prctl(int option, ...)); every option procgroup uses takes one unsigned long.
+    private static final MethodHandle PRCTL = LINKER.downcallHandle(LibC.prctl.address(),
+            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
     /** pidfd_open and pidfd_send_signal are glibc 2.36+ (and Linux 5.3+): probed, never required. */
     static final boolean HAS_PIDFD_SYMBOLS = LINKER.defaultLookup().find("pidfd_open").isPresent()
@@ -140,5 +144,10 @@ public final class Posix {
             return -LibC.ENOSYS();
         }
         return withErrno(s -> (int) PIDFD_SEND_SIGNAL.invokeExact(s, pidfd, signal, MemorySegment.NULL, 0));
+    }
+
+    /** prctl(2) with one argument. @return the result (0 for the set options), or -errno */
+    public static int prctl(int option, long argument) {
+        return withErrno(s -> (int) PRCTL.invokeExact(s, option, argument));
     }
 }

@@ -29,6 +29,11 @@ import java.util.List;
 final class PosixSpawner {
     private static final Linker.Option[] NONE = {};
     /** glibc 2.34+; without it the child would inherit every fd of the JVM that lacks O_CLOEXEC. */
+    /** {@code pgroup} of {@link #spawn}: the child leads a new group in the JVM's session. */
+    static final int NEW_GROUP = 0;
+    /** {@code pgroup} of {@link #spawn}: the child leads a new session (and so a new group). */
+    static final int NEW_SESSION = -1;
+
     static final boolean HAS_CLOSEFROM = symbolExists("posix_spawn_file_actions_addclosefrom_np");
     /** glibc 2.29+. */
     static final boolean HAS_ADDCHDIR = symbolExists("posix_spawn_file_actions_addchdir_np");
@@ -50,12 +55,12 @@ final class PosixSpawner {
      * @param envp       a NULL-terminated {@code char*[]}
      * @param stdio      the child's fds 0-2
      * @param directory  the child's working directory, or null
-     * @param newSession setsid instead of a new group in the JVM's session
+     * @param pgroup     {@link #NEW_GROUP}, {@link #NEW_SESSION}, or the id of an existing group to join
      * @return the child's pid
      * @throws ErrnoException naming the program, with posix_spawn's error
      */
     static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
-                     File directory, boolean newSession) throws ErrnoException {
+                     File directory, int pgroup) throws ErrnoException {
         MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
         MemorySegment attr = posix_spawnattr_t.allocate(arena);
         check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
@@ -63,7 +68,7 @@ final class PosixSpawner {
             check(LibC.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try {
                 addFileActions(arena, actions, stdio, directory);
-                setAttributes(arena, attr, newSession);
+                setAttributes(arena, attr, pgroup);
                 MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
                 int error = LibC.posix_spawn(pid, arena.allocateFrom(path), actions, attr,
                         CStrings.array(arena, argv), envp);
@@ -136,7 +141,7 @@ final class PosixSpawner {
         }
     }
 
-    private static void setAttributes(Arena arena, MemorySegment attr, boolean newSession) throws ErrnoException {
+    private static void setAttributes(Arena arena, MemorySegment attr, int pgroup) throws ErrnoException {
         // SETSIGDEF with a full set: signals the JVM ignores (SIG_IGN survives exec) start at SIG_DFL.
         // Every bit is set by hand, not with sigfillset: that leaves out glibc's internal signals 32
         // and 33, which glibc's posix_spawn then sets to SIG_IGN in the child (its vfork child must
@@ -151,11 +156,11 @@ final class PosixSpawner {
         LibC.sigemptyset(noSignals);
         check(LibC.posix_spawnattr_setsigmask(attr, noSignals), "posix_spawnattr_setsigmask");
         int flags = LibC.POSIX_SPAWN_SETSIGDEF() | LibC.POSIX_SPAWN_SETSIGMASK();
-        if (newSession) {
+        if (pgroup == NEW_SESSION) {
             flags |= LibC.POSIX_SPAWN_SETSID(); // setsid also makes the child a group leader
         } else {
             flags |= LibC.POSIX_SPAWN_SETPGROUP();
-            check(LibC.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup"); // 0: pgid = child's pid
+            check(LibC.posix_spawnattr_setpgroup(attr, pgroup), "posix_spawnattr_setpgroup"); // 0: pgid = child's pid
         }
         check(LibC.posix_spawnattr_setflags(attr, (short) flags), "posix_spawnattr_setflags");
     }

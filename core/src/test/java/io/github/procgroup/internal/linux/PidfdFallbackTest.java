@@ -49,11 +49,11 @@ class PidfdFallbackTest {
     private static LinuxProcess spawnWithoutPidfd(String script) throws Exception {
         List<String> argv = List.of("sh", "-c", script);
         SpawnRequest request = new SpawnRequest(argv, null, null,
-                Redirect.PIPE, Redirect.DISCARD, Redirect.INHERIT, false, false);
+                Redirect.PIPE, Redirect.DISCARD, Redirect.INHERIT, false, false, false, false);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, "/bin/sh", argv, CStrings.environment(arena, Map.of()), stdio,
-                    null, false);
-            LinuxProcess process = new LinuxProcess(pid, -1, stdio.streams()); // as if pidfd_open failed
+                    null, PosixSpawner.NEW_GROUP);
+            LinuxProcess process = new LinuxProcess(pid, -1, stdio.streams(), null, false); // as if pidfd_open failed
             ExitWatcher.instance().watch(process);
             return process;
         }

@@ -1,0 +1,73 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.Signal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every tree procgroup started whose leader has not been reaped yet or whose processes may
+ * still run. It serves the shutdown hook (kill what is left when the JVM exits), the subreaper's
+ * orphan tracker (which trees an adopted orphan may belong to), and the question which children
+ * of the JVM are procgroup's own to reap.
+ */
+final class LiveTrees {
+    private static final Set<LinuxProcess> TREES = ConcurrentHashMap.newKeySet();
+    private static final int FIRST_PRUNE_AT = 256;
+    private static volatile int pruneAt = FIRST_PRUNE_AT;
+
+    static {
+        // On a normal JVM exit (System.exit, the last thread ending, SIGTERM/SIGINT/SIGHUP to the JVM):
+        // SIGKILL every tree whose builder asked for it (the default). Not waited for: the JVM is going.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(() -> {
+            for (LinuxProcess tree : TREES) {
+                if (tree.killOnJvmExit()) {
+                    try {
+                        tree.signalTree(Signal.KILL);
+                    } catch (RuntimeException ignored) {
+                        // EPERM on one tree must not spare the others.
+                    }
+                }
+            }
+        }));
+    }
+
+    private LiveTrees() {
+    }
+
+    static void add(LinuxProcess tree) {
+        TREES.add(tree);
+        if (TREES.size() >= pruneAt) {
+            prune(ProcTable.all());
+            pruneAt = Math.max(FIRST_PRUNE_AT, 2 * TREES.size()); // amortised: one /proc scan per doubling
+        }
+    }
+
+    static void remove(LinuxProcess tree) {
+        TREES.remove(tree);
+    }
+
+    /** @return the trees, in no order; a snapshot safe to iterate while trees come and go */
+    static List<LinuxProcess> all() {
+        return List.copyOf(TREES);
+    }
+
+    /** Forgets the trees that are over in {@code snapshot}: leader reaped, nothing of them left. */
+    static void prune(List<ProcTable.Stat> snapshot) {
+        TREES.removeIf(tree -> tree.isOver(snapshot));
+    }
+
+    /**
+     * @return whether {@code pid} is a leader or sentinel procgroup spawned itself: those are reaped
+     *         by the exit watcher, which must get their status, never by the orphan tracker
+     */
+    static boolean spawnedByProcgroup(long pid) {
+        for (LinuxProcess tree : TREES) {
+            if (tree.pid() == pid || tree.sentinelPid() == pid) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
