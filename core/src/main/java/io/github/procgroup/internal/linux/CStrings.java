@@ -29,4 +29,21 @@ final class CStrings {
     static MemorySegment environment(Arena arena, Map<String, String> environment) {
         return array(arena, environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
+
+    /**
+     * @return a copy of the {@code char*[]} {@code envp} (its strings shared, not copied) with
+     *         {@code entry} added before the NULL
+     */
+    static MemorySegment withEntry(Arena arena, MemorySegment envp, String entry) {
+        MemorySegment in = envp.reinterpret(Long.MAX_VALUE);
+        long n = 0;
+        while (!in.getAtIndex(ValueLayout.ADDRESS, n).equals(MemorySegment.NULL)) {
+            n++;
+        }
+        MemorySegment out = arena.allocate(ValueLayout.ADDRESS, n + 2);
+        MemorySegment.copy(in, 0, out, 0, n * ValueLayout.ADDRESS.byteSize());
+        out.setAtIndex(ValueLayout.ADDRESS, n, arena.allocateFrom(entry, StandardCharsets.UTF_8));
+        out.setAtIndex(ValueLayout.ADDRESS, n + 1, MemorySegment.NULL);
+        return out;
+    }
 }

@@ -49,6 +49,11 @@ public final class LinuxBackend implements Backend {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
                     : CStrings.environment(arena, request.environment());
+            // Under the subreaper's tracker, the environment marks the tree (see AdoptedOrphans).
+            String treeToken = AdoptedOrphans.running() ? AdoptedOrphans.newToken() : null;
+            if (treeToken != null) {
+                envp = CStrings.withEntry(arena, envp, AdoptedOrphans.TREE_VARIABLE + "=" + treeToken);
+            }
             int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
                     request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP);
             ChildStdio.Streams streams;
@@ -64,7 +69,7 @@ public final class LinuxBackend implements Backend {
             // then falls back to a waiting thread for this child.
             int pidfd = Posix.pidfdOpen(pid, 0);
             LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
-                    request.killOnJvmExit());
+                    request.killOnJvmExit(), treeToken);
             LiveTrees.add(process); // before the watcher can reap it: the orphan tracker must know the pid
             ExitWatcher.instance().watch(process);
             return process;

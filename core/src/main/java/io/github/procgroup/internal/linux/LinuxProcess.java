@@ -33,12 +33,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private static final int KIB = 1024;
+    private static final long SELF = ProcessHandle.current().pid();
 
     private final int pid;
     private final ChildStdio.Streams streams;
     private final Optional<ProcessHandle> handle;
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
+    private final String treeToken; // PROCGROUP_TREE in the child's environment, or null
     // Processes seen in this tree (by the subreaper's tracker): an escapee stays known after its parent died.
     private final Set<ProcTable.ProcessKey> remembered = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -46,12 +48,14 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private boolean reaped; // guarded by this
     private volatile ResourceUsage usage;
 
-    LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit) {
+    LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
+                 String treeToken) {
         this.pid = pid;
         this.pidfd = pidfd;
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
+        this.treeToken = treeToken;
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
         this.handle = ProcessHandle.of(pid);
@@ -130,6 +134,13 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     /** Finds this tree in {@code all} and remembers exactly its processes. @return the tree */
     List<ProcTable.Stat> rememberTree(List<ProcTable.Stat> all) {
+        if (treeToken != null) {
+            for (ProcTable.Stat s : all) {
+                if (treeToken.equals(AdoptedOrphans.adoptedToken(s))) {
+                    remembered.add(s.key()); // an escapee adopted before a scan saw it in the tree
+                }
+            }
+        }
         List<ProcTable.Stat> tree = ProcessTree.find(all, pid, sentinelPid(), remembered);
         Set<ProcTable.ProcessKey> keys = new HashSet<>();
         for (ProcTable.Stat s : tree) {
@@ -141,15 +152,20 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     }
 
     /**
-     * @return whether the tree is over in {@code snapshot} (leader reaped, none of its processes
-     *         running); the sentinel, if any, is then ended too
+     * @return whether the tree is over in {@code snapshot}: the leader reaped, none of its
+     *         processes running and none waiting for this JVM to reap it (an adopted escapee);
+     *         the sentinel, if any, is then ended too
      */
     boolean isOver(List<ProcTable.Stat> snapshot) {
-        if (!isReaped() || !ProcessTree.live(tree(snapshot)).isEmpty()) {
+        if (!isReaped() || !nothingLeft(tree(snapshot))) {
             return false;
         }
         endSentinel();
         return true;
+    }
+
+    private static boolean nothingLeft(List<ProcTable.Stat> tree) {
+        return tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF);
     }
 
     private void endSentinel() {
@@ -276,7 +292,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
                 Posix.kill((int) s.pid(), signal.number());
             }
         }
-        if (live.isEmpty() && isReaped()) {
+        if (isReaped() && nothingLeft(tree)) {
             endSentinel();
             LiveTrees.remove(this);
         }

@@ -1,0 +1,110 @@
+package io.github.procgroup;
+
+import io.github.procgroup.scenarios.Scenarios;
+import io.github.procgroup.testing.ChildJvm;
+import io.github.procgroup.testing.NoLeftovers;
+import io.github.procgroup.testing.ProcFs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What happens to a tree when the JVM that started it dies: killOnParentDeath (the JVM is
+ * SIGKILLed), the shutdown hook (the JVM exits), and ParentDeath.signalMe for a JVM that is a
+ * child. Each JVM that dies is a scenario JVM, never the test's.
+ */
+@ExtendWith(NoLeftovers.class)
+class ParentDeathTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(2);
+    private final List<Long> groupsToKill = new ArrayList<>();
+    private final List<Long> pidsToKill = new ArrayList<>();
+
+    @AfterEach
+    void killWhatTheScenariosLeft() {
+        for (long pgid : groupsToKill) {
+            ProcFs.liveMembers(pgid).forEach(m -> ProcessHandle.of(m.pid()).ifPresent(ProcessHandle::destroyForcibly));
+            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), Duration.ofSeconds(10),
+                    () -> "group " + pgid + " still runs: " + ProcFs.group(pgid));
+        }
+        for (long pid : pidsToKill) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcFs.await(() -> !running(pid), Duration.ofSeconds(10), () -> pid + " still runs");
+        }
+    }
+
+    @Test
+    void aTreeWithKillOnParentDeathDiesWithItsSigkilledJvm() throws Exception {
+        try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death", "true")) {
+            long pgid = Long.parseLong(jvm.read("pgid"));
+            groupsToKill.add(pgid);
+            assertEquals(4, ProcFs.awaitLiveMembers(pgid, 5, Duration.ofSeconds(20)).stream()
+                    .filter(m -> m.state() != 'T').count(), "4 processes and the stopped sentinel");
+            jvm.kill();
+            long killed = System.nanoTime();
+            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
+                    () -> "alive 2 s after the JVM's SIGKILL: " + ProcFs.liveMembers(pgid));
+            System.out.printf("killOnParentDeath: tree gone %d ms after the JVM's SIGKILL was reaped%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+        }
+    }
+
+    @Test
+    void withoutItTheTreeSurvivesTheSigkilledJvm() throws Exception {
+        try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death", "false")) {
+            long pgid = Long.parseLong(jvm.read("pgid"));
+            groupsToKill.add(pgid);
+            ProcFs.awaitLiveMembers(pgid, 4, Duration.ofSeconds(20));
+            jvm.kill();
+            Thread.sleep(DEADLINE.toMillis()); // the time the other test allows
+            assertEquals(4, ProcFs.liveMembers(pgid).size(), "the orphans run on: " + ProcFs.group(pgid));
+        }
+    }
+
+    @Test
+    void theShutdownHookKillsTheTreeWhenTheJvmExits() throws Exception {
+        try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "jvm-exit", "true")) {
+            long pgid = Long.parseLong(jvm.read("pgid"));
+            groupsToKill.add(pgid);
+            assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
+            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
+                    () -> "alive after the JVM exited: " + ProcFs.liveMembers(pgid));
+        }
+    }
+
+    @Test
+    void killOnJvmExitFalseLetsTheTreeOutliveTheJvm() throws Exception {
+        try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "jvm-exit", "false")) {
+            long pgid = Long.parseLong(jvm.read("pgid"));
+            groupsToKill.add(pgid);
+            assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
+            ProcFs.awaitLiveMembers(pgid, 4, Duration.ofSeconds(5));
+            Thread.sleep(500);
+            assertEquals(4, ProcFs.liveMembers(pgid).size(), "still running: " + ProcFs.group(pgid));
+        }
+    }
+
+    @Test
+    void signalMeEndsAJavaChildWhenItsParentIsSigkilled() throws Exception {
+        try (ChildJvm parent = ChildJvm.start(Scenarios.class, "signal-me-parent")) {
+            long child = Long.parseLong(parent.read("child"));
+            pidsToKill.add(child);
+            assertEquals("1", parent.read("ready"));
+            assertTrue(running(child));
+            parent.kill();
+            ProcFs.await(() -> !running(child), DEADLINE, () -> "the child JVM survived its parent: " + ProcFs.proc(child));
+            assertFalse(running(child));
+        }
+    }
+
+    private static boolean running(long pid) {
+        return ProcFs.proc(pid).map(p -> p.state() != 'Z' && p.state() != 'X').orElse(false);
+    }
+}

@@ -1,0 +1,149 @@
+package io.github.procgroup;
+
+import io.github.procgroup.testing.NoLeftovers;
+import io.github.procgroup.testing.ProcFs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * After close() or terminate() returns, nothing of the tree runs: checked in /proc for every
+ * member, and (NoLeftovers) no child of this JVM is left, running or zombie.
+ */
+@ExtendWith(NoLeftovers.class)
+class TreeGuaranteesTest {
+    private static final Duration START = Duration.ofSeconds(20);
+    private final List<Long> escapeesToKill = new ArrayList<>();
+
+    @AfterEach
+    void killEscapees() {
+        // Processes that escaped on purpose (re-parented to init) are no child of this JVM: end them here.
+        for (long pid : escapeesToKill) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        for (long pid : escapeesToKill) {
+            ProcFs.await(() -> !running(pid), Duration.ofSeconds(10), () -> "escapee " + pid + " still runs");
+        }
+    }
+
+    @Test
+    void tenBackgroundSleepsKilled() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c",
+                "for i in 1 2 3 4 5 6 7 8 9 10; do sleep 600 & done; wait").start();
+        ProcFs.awaitLiveMembers(p.processGroupId(), 11, START);
+        p.close();
+        assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()), "survivors right after close()");
+    }
+
+    @Test
+    void threeLevelTreeOfFiftyProcesses() throws Exception {
+        // 1 shell, 7 shells under it, 6 sleeps under each: 50 processes on 3 levels.
+        GroupProcess p = new GroupProcessBuilder("sh", "-c",
+                "for i in 1 2 3 4 5 6 7; do sh -c 'for j in 1 2 3 4 5 6; do sleep 600 & done; wait' & done; wait")
+                .start();
+        ProcFs.awaitLiveMembers(p.processGroupId(), 50, START);
+        assertEquals(50, p.members().size());
+        assertEquals(50, p.tree().size());
+        Set<Long> levels = p.tree().stream().map(ProcessInfo::parentPid).collect(Collectors.toSet());
+        assertEquals(1 + 1 + 7, levels.size(), "parents: the JVM, the top shell, 7 shells");
+        p.close();
+        assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()), "survivors right after close()");
+    }
+
+    @Test
+    void withoutSubreaperASetsidChildIsTracedWhileItsParentLivesButADaemonEscapes() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c",
+                "setsid sleep 600 & echo $!; (setsid sleep 601 & echo $!); exec sleep 602").start();
+        BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
+        long setsid = Long.parseLong(out.readLine());
+        long daemon = Long.parseLong(out.readLine());
+        escapeesToKill.add(daemon);
+        long pgid = p.processGroupId();
+        // Set up once both have their own session and the daemon's first parent, a subshell of the tree, is gone.
+        ProcFs.await(() -> ProcFs.proc(daemon).map(d -> d.sid() == daemon
+                        && ProcFs.proc(d.ppid()).map(parent -> parent.pgid() != pgid).orElse(true)).orElse(false)
+                        && ProcFs.proc(setsid).map(s -> s.sid() == setsid).orElse(false),
+                START, () -> "escapees not set up: " + ProcFs.proc(setsid) + " " + ProcFs.proc(daemon));
+        Set<Long> traced = p.tree().stream().map(ProcessInfo::pid).collect(Collectors.toSet());
+        assertTrue(traced.contains(setsid), "its parent, the leader, runs: traced by parent links");
+        assertFalse(traced.contains(daemon), "re-parented to init: nothing links it to the tree");
+        assertFalse(p.members().stream().anyMatch(m -> m.pid() == setsid), "it left the group");
+
+        p.close();
+        assertFalse(running(setsid), "close() killed the traced escapee");
+        assertTrue(running(daemon), "the daemon escaped, as the README says it does without a subreaper");
+    }
+
+    @Test
+    void terminateEscalatesToSigkillAfterTheGrace() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c",
+                "trap '' TERM; echo ready; while :; do sleep 0.05; done").start();
+        assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
+        Duration grace = Duration.ofSeconds(1);
+        long started = System.nanoTime();
+        ExitStatus status = p.terminate(grace);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(Signal.KILL, status.signal().orElseThrow(), status.toString());
+        assertTrue(took.compareTo(grace.plusSeconds(1)) < 0, "terminated in " + took.toMillis() + " ms");
+        assertTrue(took.compareTo(grace) >= 0, "SIGKILL only after the grace: " + took.toMillis() + " ms");
+        assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
+        p.close();
+    }
+
+    @Test
+    void terminateReturnsEarlyWhenTheTreeExitsOnSigterm() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & echo ready; wait").start();
+        assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
+        ExitStatus status = p.terminate(Duration.ofSeconds(30));
+        assertEquals(Signal.TERM, status.signal().orElseThrow(), status.toString());
+        assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
+        p.close();
+    }
+
+    @Test
+    void theParentDeathSentinelIsHiddenAndEndedWithTheTree() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
+                .killOnParentDeath(true).start();
+        assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
+        List<ProcFs.Proc> group = ProcFs.awaitLiveMembers(p.processGroupId(), 3, START);
+        assertEquals(1, group.stream().filter(m -> m.state() == 'T').count(), "one stopped sentinel: " + group);
+        assertEquals(2, p.members().size(), "the sentinel is not the user's: " + p.members());
+        assertTrue(p.signal(Signal.CONT), "a SIGCONT to the group while the JVM lives");
+        ProcFs.await(() -> ProcFs.liveMembers(p.processGroupId()).stream().filter(m -> m.state() == 'T').count() == 1,
+                START, () -> "the sentinel did not stop again: " + ProcFs.group(p.processGroupId()));
+        assertEquals(3, ProcFs.liveMembers(p.processGroupId()).size(), "and killed nobody");
+        p.close();
+        assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
+    }
+
+    @Test
+    void theSentinelGoesWhenTheLeaderExitsAlone() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("true").killOnParentDeath(true).start();
+        assertEquals(0, p.waitFor());
+        ProcFs.awaitGroupGone(p.processGroupId(), START); // NoLeftovers then checks it was reaped
+    }
+
+    @Test
+    void killOnParentDeathNeedsTheJvmsSession() {
+        GroupProcessBuilder b = new GroupProcessBuilder("sleep", "60").killOnParentDeath(true).newSession(true);
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::start);
+        assertTrue(e.getMessage().contains("newSession"), e.getMessage());
+    }
+
+    private static boolean running(long pid) {
+        return ProcFs.proc(pid).map(p -> p.state() != 'Z' && p.state() != 'X').orElse(false);
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.procgroup.scenarios;
+
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.GroupProcessBuilder;
+import io.github.procgroup.ParentDeath;
+import io.github.procgroup.ProcessInfo;
+import io.github.procgroup.Signal;
+import io.github.procgroup.Subreaper;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Programs the tests run in a JVM of their own (see {@code testing.ChildJvm}), for what the test
+ * JVM must not do itself: die by SIGKILL, exit, become a subreaper. Each prints {@code key=value}
+ * lines for the test to read. The first argument names the scenario.
+ */
+public final class Scenarios {
+    /** A tree of 1 + 2 + 1 processes whose members ignore SIGHUP; prints the pgid once all run. */
+    static final String HUP_IGNORING_TREE = "trap '' HUP; sleep 600 & sh -c \"trap '' HUP; sleep 601 & wait\" & "
+            + "echo ready=1; wait";
+
+    private Scenarios() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "kill-on-parent-death" -> startTreeAndWait(new GroupProcessBuilder("sh", "-c", HUP_IGNORING_TREE)
+                    .killOnParentDeath(Boolean.parseBoolean(args[1])).killOnJvmExit(false));
+            case "jvm-exit" -> {
+                startTree(new GroupProcessBuilder("sh", "-c", HUP_IGNORING_TREE)
+                        .killOnJvmExit(Boolean.parseBoolean(args[1])));
+                System.exit(0); // runs the shutdown hooks
+            }
+            case "signal-me-parent" -> {
+                Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        Scenarios.class.getName(), "signal-me-child")
+                        .redirectErrorStream(true).start();
+                System.out.println("child=" + child.pid());
+                System.out.println(new BufferedReader(child.inputReader()).readLine()); // its ready=1
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            case "signal-me-child" -> {
+                ParentDeath.signalMe(Signal.KILL);
+                System.out.println("ready=1");
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            case "subreaper" -> subreaper();
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    private static GroupProcess startTree(GroupProcessBuilder builder) throws Exception {
+        GroupProcess p = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
+        if (!"ready=1".equals(out.readLine())) {
+            throw new IllegalStateException("the tree did not start");
+        }
+        System.out.println("pgid=" + p.processGroupId());
+        System.out.flush();
+        return p;
+    }
+
+    private static void startTreeAndWait(GroupProcessBuilder builder) throws Exception {
+        startTree(builder);
+        Thread.sleep(Long.MAX_VALUE); // until the test SIGKILLs this JVM
+    }
+
+    /**
+     * A subreaper JVM starts a child that leaves two escapees, a setsid'd child (its parent, the
+     * leader, lives) and a daemon (fork, setsid, and the middle process exits at once), then
+     * closes the child and reports what survived and what was left unreaped.
+     */
+    private static void subreaper() throws Exception {
+        Subreaper.enable();
+        System.out.println("enabled=" + Subreaper.isEnabled());
+        GroupProcess p = new GroupProcessBuilder("sh", "-c",
+                "setsid sleep 600 & echo setsid=$!; (setsid sleep 601 & echo daemon=$!); echo ready=1; exec sleep 602")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
+        long setsid = Long.parseLong(out.readLine().substring("setsid=".length()));
+        long daemon = Long.parseLong(out.readLine().substring("daemon=".length()));
+        out.readLine();
+        System.out.println("setsid=" + setsid);
+        System.out.println("daemon=" + daemon);
+        awaitParent(daemon, ProcessHandle.current().pid()); // the daemon was adopted by this JVM
+        Set<Long> traced = p.tree().stream().map(ProcessInfo::pid).collect(Collectors.toSet());
+        System.out.println("traced=" + traced.contains(setsid) + "," + traced.contains(daemon));
+        p.close();
+        System.out.println("survivors=" + List.of(setsid, daemon).stream().filter(Scenarios::running).count());
+        long deadline = System.nanoTime() + 5_000_000_000L; // the tracker reaps every 100 ms
+        while (!zombieChildren().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        System.out.println("zombies=" + zombieChildren());
+        System.out.println("children=" + ProcessHandle.current().children().count());
+    }
+
+    private static void awaitParent(long pid, long parent) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L) != parent
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean running(long pid) {
+        char state = stat(pid).map(s -> s.charAt(s.lastIndexOf(')') + 2)).orElse('X');
+        return state != 'Z' && state != 'X';
+    }
+
+    private static List<Long> zombieChildren() {
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.current().children().map(ProcessHandle::pid)
+                .filter(pid -> stat(pid).map(s -> {
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    return f[0].equals("Z") && Long.parseLong(f[1]) == self;
+                }).orElse(false))
+                .toList();
+    }
+
+    private static java.util.Optional<String> stat(long pid) {
+        try {
+            return java.util.Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (java.io.IOException gone) {
+            return java.util.Optional.empty();
+        }
+    }
+}
