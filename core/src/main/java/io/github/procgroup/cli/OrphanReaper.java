@@ -2,6 +2,7 @@ package io.github.procgroup.cli;
 
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.linux.Posix;
+import io.github.procgroup.internal.linux.ProcTable;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -68,7 +69,7 @@ final class OrphanReaper {
     boolean reapAll(Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (Processes.hasChildren()) {
-            for (Processes.Info p : Processes.liveDescendants()) {
+            for (ProcTable.Stat p : Processes.liveDescendants()) {
                 Posix.kill((int) p.pid(), LibC.SIGKILL()); // ESRCH: it died meanwhile, fine
             }
             reapZombies();
@@ -81,7 +82,7 @@ final class OrphanReaper {
     }
 
     private void reapZombies() {
-        for (Processes.Info zombie : Processes.zombieChildren()) {
+        for (ProcTable.Stat zombie : Processes.zombieChildren()) {
             if (zombie.pid() != leader) {
                 // WNOHANG: it is a zombie, so this returns at once; ECHILD if someone reaped it first.
                 Posix.wait4((int) zombie.pid(), MemorySegment.NULL, LibC.WNOHANG(), MemorySegment.NULL);

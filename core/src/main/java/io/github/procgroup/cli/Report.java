@@ -3,6 +3,7 @@ package io.github.procgroup.cli;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.ResourceUsage;
+import io.github.procgroup.internal.linux.ProcTable;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -43,7 +44,7 @@ final class Report {
     }
 
     /** The tree that was ended, indented under parents, then the command's status and resource usage. */
-    void finished(List<Processes.Info> ended, List<String> commands, ExitStatus status,
+    void finished(List<ProcTable.Stat> ended, List<String> commands, ExitStatus status,
                   Optional<ResourceUsage> usage, boolean allReaped) {
         if (!verbose) {
             return;
@@ -52,7 +53,7 @@ final class Report {
                 : "procgroup: ended " + ended.size() + " process" + (ended.size() == 1 ? "" : "es") + ":");
         Map<Long, Integer> depth = new HashMap<>();
         for (int i = 0; i < ended.size(); i++) { // pid order: a parent usually precedes its children
-            Processes.Info p = ended.get(i);
+            ProcTable.Stat p = ended.get(i);
             int d = depth.getOrDefault(p.ppid(), -1) + 1;
             depth.put(p.pid(), d);
             out.printf("procgroup:   %7d %s%s%n", p.pid(), "  ".repeat(d), commands.get(i));

@@ -5,6 +5,7 @@ import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
 import io.github.procgroup.Subreaper;
+import io.github.procgroup.internal.linux.ProcTable;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,8 +68,8 @@ final class Run {
             reaper.stop();
         }
         // Listed before any signal, so that --verbose shows the tree as it was.
-        List<Processes.Info> toEnd = Processes.toEnd(process.processGroupId(), options.subreaper());
-        List<String> commands = options.verbose() ? toEnd.stream().map(Processes.Info::commandLine).toList() : List.of();
+        List<ProcTable.Stat> toEnd = Processes.toEnd(process.processGroupId(), options.subreaper());
+        List<String> commands = options.verbose() ? toEnd.stream().map(s -> s.info().command()).toList() : List.of();
         if (exit.isEmpty()) {
             report.timedOut(options.timeout().get(), options.grace());
         }

@@ -3,6 +3,7 @@ package io.github.procgroup.cli;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.Signal;
 import io.github.procgroup.internal.linux.Posix;
+import io.github.procgroup.internal.linux.ProcTable;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ final class TreeEnder {
      * @param grace     how long between SIGTERM and SIGKILL
      * @param found     the processes to end, listed by the caller just before (see {@link Processes#toEnd})
      */
-    static void end(GroupProcess process, boolean adoptions, Duration grace, List<Processes.Info> found)
+    static void end(GroupProcess process, boolean adoptions, Duration grace, List<ProcTable.Stat> found)
             throws InterruptedException {
         long pgid = process.processGroupId();
         if (found.isEmpty() && !process.isAlive()) {
@@ -33,7 +34,7 @@ final class TreeEnder {
         send(process, found, Signal.TERM);
         send(process, found, Signal.CONT);
         long deadline = System.nanoTime() + grace.toNanos();
-        List<Processes.Info> left = found;
+        List<ProcTable.Stat> left = found;
         while (System.nanoTime() - deadline < 0 && (process.isAlive() || !left.isEmpty())) {
             Thread.sleep(POLL_MILLIS);
             left = Processes.toEnd(pgid, adoptions);
@@ -44,14 +45,14 @@ final class TreeEnder {
         }
     }
 
-    private static void send(GroupProcess process, List<Processes.Info> targets, Signal signal) {
+    private static void send(GroupProcess process, List<ProcTable.Stat> targets, Signal signal) {
         long pgid = process.processGroupId();
         // One killpg reaches every member, also one that joined the group after the listing. Only
         // while the group is known to exist: once empty, its id could name someone else's group.
         if (process.isAlive() || targets.stream().anyMatch(p -> p.pgid() == pgid)) {
             process.signal(signal);
         }
-        for (Processes.Info p : targets) {
+        for (ProcTable.Stat p : targets) {
             if (p.pgid() != pgid) {
                 // A descendant that left the group (setsid, setpgid). Its pid cannot have been reused:
                 // the orphan reaper is stopped, so a dead descendant stays an unreaped zombie (unless

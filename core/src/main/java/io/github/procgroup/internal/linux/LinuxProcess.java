@@ -107,9 +107,8 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (sentinel != null && !groupHasMembers()) {
             endSentinel(); // nothing left to protect; members that outlive the leader keep it until close()
         }
-        if (Posix.killpg(pid, 0) == -LibC.ESRCH()) {
-            LiveTrees.remove(this); // no member left, not even a zombie: the tree is over
-        }
+        // Still in LiveTrees: escapees outside the group may run, or wait for the subreaper to reap
+        // them. close()/terminate() or LiveTrees' pruning forget the tree once nothing of it is left.
     }
 
     private synchronized boolean isReaped() {
