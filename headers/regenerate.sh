@@ -16,4 +16,6 @@ if [ -f jextract-java-options ]; then
   JEXTRACT_JAVA_OPTIONS=$(cat jextract-java-options)
   export JEXTRACT_JAVA_OPTIONS
 fi
-"$jextract" "@$platform.jextract"
+# jextract turns libclang's crash recovery on when os.name is Windows; on Linux its signal
+# handlers then fight the JVM's (a SIGSEGV in jextract). This variable keeps it off.
+LIBCLANG_DISABLE_CRASH_RECOVERY=1 "$jextract" "@$platform.jextract"

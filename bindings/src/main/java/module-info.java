@@ -5,4 +5,5 @@
  */
 module io.github.procgroup.bindings {
     exports io.github.procgroup.bindings.linux;
+    exports io.github.procgroup.bindings.windows;
 }
