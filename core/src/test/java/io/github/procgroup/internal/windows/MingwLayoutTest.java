@@ -1,0 +1,103 @@
+package io.github.procgroup.internal.windows;
+
+import io.github.procgroup.bindings.windows.Kernel32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The generated layouts against the C compiler's own: a C file of {@code _Static_assert}s on
+ * {@code sizeof} and {@code offsetof}, written from the Java layouts, must compile with the
+ * mingw-w64 cross compiler for x86_64 Windows. {@code .ci/run} installs it from Debian; where it
+ * is missing the test is skipped (an assumption, reported as skipped).
+ */
+class MingwLayoutTest {
+    private static final String COMPILER = "x86_64-w64-mingw32-gcc";
+
+    @Test
+    void everyGeneratedStructMatchesTheCompilersLayout(@TempDir Path dir) throws Exception {
+        assumeTrue(onPath(COMPILER), COMPILER + " is not installed (apt-get install gcc-mingw-w64-x86-64)");
+        StringBuilder c = new StringBuilder(header());
+        int asserts = 0;
+        for (Map.Entry<String, GroupLayout> struct : Win64LayoutTest.STRUCTS.entrySet()) {
+            String type = struct.getKey();
+            GroupLayout layout = struct.getValue();
+            c.append(assertion("sizeof(" + type + ")", layout.byteSize()));
+            asserts++;
+            for (MemoryLayout field : layout.memberLayouts()) {
+                if (field.name().isPresent() && !(layout.name().orElse("").equals("_LARGE_INTEGER"))) {
+                    String name = field.name().get();
+                    c.append(assertion("offsetof(" + type + ", " + name + ")",
+                            layout.byteOffset(MemoryLayout.PathElement.groupElement(name))));
+                    asserts++;
+                }
+            }
+        }
+        for (Map.Entry<String, Long> constant : constants().entrySet()) {
+            c.append(assertion(constant.getKey(), constant.getValue()));
+            asserts++;
+        }
+        assertEquals("", compile(dir, c.toString()), "the compiler disagrees with the generated bindings");
+        assertNotEquals(0, asserts);
+    }
+
+    @Test
+    void aWrongLayoutFailsToCompile(@TempDir Path dir) throws Exception {
+        assumeTrue(onPath(COMPILER), COMPILER + " is not installed");
+        String wrong = header() + assertion("sizeof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION)", 148);
+        assertNotEquals("", compile(dir, wrong), "a false assertion must fail the compilation");
+    }
+
+    private static Map<String, Long> constants() {
+        return Map.of(
+                "JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE", (long) Kernel32.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE(),
+                "PROC_THREAD_ATTRIBUTE_JOB_LIST", (long) Kernel32.PROC_THREAD_ATTRIBUTE_JOB_LIST(),
+                "PROC_THREAD_ATTRIBUTE_HANDLE_LIST", (long) Kernel32.PROC_THREAD_ATTRIBUTE_HANDLE_LIST(),
+                "EXTENDED_STARTUPINFO_PRESENT", (long) Kernel32.EXTENDED_STARTUPINFO_PRESENT(),
+                "JobObjectExtendedLimitInformation", (long) Kernel32.JobObjectExtendedLimitInformation(),
+                "sizeof(long)", Kernel32.C_LONG.byteSize(),
+                "sizeof(DWORD)", Kernel32.DWORD.byteSize());
+    }
+
+    private static String header() {
+        return "#define WIN32_LEAN_AND_MEAN 1\n#define UNICODE 1\n#define _WIN32_WINNT 0x0A00\n"
+                + "#include <windows.h>\n#include <stddef.h>\n";
+    }
+
+    private static String assertion(String expression, long value) {
+        return "_Static_assert(" + expression + " == " + value + ", \"" + expression + " == " + value + "\");\n";
+    }
+
+    /** @return the compiler's diagnostics, empty if it compiled */
+    private static String compile(Path dir, String source) throws IOException, InterruptedException {
+        Path file = Files.writeString(dir.resolve("layouts.c"), source);
+        Process gcc = new ProcessBuilder(COMPILER, "-fsyntax-only", file.toString()).redirectErrorStream(true).start();
+        String output = new String(gcc.getInputStream().readAllBytes());
+        if (!gcc.waitFor(60, TimeUnit.SECONDS)) {
+            gcc.destroyForcibly().waitFor();
+            throw new AssertionError(COMPILER + " hung");
+        }
+        return gcc.exitValue() == 0 ? "" : output.isEmpty() ? "exit " + gcc.exitValue() : output;
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
