@@ -43,6 +43,7 @@ public final class GroupProcessBuilder {
     private boolean newSession;
     private boolean killOnParentDeath;
     private boolean killOnJvmExit = true;
+    private JobLimits jobLimits = JobLimits.NONE;
 
     /** @param command the program and its arguments */
     public GroupProcessBuilder(List<String> command) {
@@ -275,6 +276,24 @@ public final class GroupProcessBuilder {
         return this;
     }
 
+    /** @return the Windows Job Object limits for the tree */
+    public JobLimits jobLimits() {
+        return jobLimits;
+    }
+
+    /**
+     * Limits for the whole tree, enforced by its Windows Job Object: active process count, the
+     * tree's committed memory, CPU time per process. Windows only: on Linux {@link #start()}
+     * throws {@link UnsupportedOperationException} if any limit is set.
+     *
+     * @param jobLimits the limits ({@link JobLimits#NONE} for none)
+     * @return this builder
+     */
+    public GroupProcessBuilder jobLimits(JobLimits jobLimits) {
+        this.jobLimits = Objects.requireNonNull(jobLimits, "jobLimits");
+        return this;
+    }
+
     /**
      * Starts the child as the leader of a new process group.
      *
@@ -317,7 +336,7 @@ public final class GroupProcessBuilder {
         }
         return new SpawnRequest(frozenCommand, directory, frozenEnvironment,
                 redirects[0], redirects[1], redirects[2], redirectErrorStream, newSession,
-                killOnParentDeath, killOnJvmExit);
+                killOnParentDeath, killOnJvmExit, jobLimits);
     }
 
     private static void rejectNul(String value, String what) throws ErrnoException {

@@ -1,6 +1,7 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
+import io.github.procgroup.JobLimits;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
@@ -39,6 +40,10 @@ public final class LinuxBackend implements Backend {
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
         checkDirectory(request.directory());
+        if (request.jobLimits().any()) {
+            throw new UnsupportedOperationException("job limits are a Windows Job Object feature; procgroup does not "
+                    + "manage cgroups on Linux: " + request.jobLimits());
+        }
         if (request.killOnParentDeath() && request.newSession()) {
             // The orphaned-process-group rule (see ParentDeathSentinel) only acts within the JVM's session.
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
@@ -86,7 +91,7 @@ public final class LinuxBackend implements Backend {
     static int spawnInternal(List<String> argv, int pgroup) throws ErrnoException {
         File devNull = new File("/dev/null");
         SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.from(devNull), Redirect.DISCARD,
-                Redirect.DISCARD, false, false, false, false);
+                Redirect.DISCARD, false, false, false, false, JobLimits.NONE);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             return PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
                     new File("/"), pgroup);
