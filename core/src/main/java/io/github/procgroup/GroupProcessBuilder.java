@@ -239,14 +239,13 @@ public final class GroupProcessBuilder {
 
     /**
      * Makes the child's tree die when the JVM dies in any way, SIGKILL and crashes included
-     * (Linux). procgroup adds a stopped helper process (a {@code /bin/sh} of a few hundred KiB) to
-     * the child's group: when the JVM dies, the kernel's orphaned-process-group rule sends SIGHUP
-     * and SIGCONT to the group, and the continued helper SIGKILLs the whole group, members that
-     * ignore SIGHUP included. The helper is procgroup's own: it is not in {@link GroupProcess#members()},
-     * and {@link GroupProcess#close()} ends it. What still escapes: processes that left the group
-     * ({@code setsid}, {@code setpgid}). Needs the group in the JVM's session, so it cannot be
-     * combined with {@link #newSession(boolean)}; and a subreaper ancestor of the JVM in the same
-     * session would keep the group from being orphaned. Off by default: it costs a second spawn.
+     * (Linux). procgroup adds a helper process (a {@code /bin/sh}) to the child's group that
+     * ignores SIGTERM, SIGHUP and the like and waits on a pipe whose write end only the JVM holds:
+     * when the JVM dies the kernel closes that end, and the helper SIGKILLs the whole group. The
+     * helper is procgroup's own: it is not in {@link GroupProcess#members()}, and it ends with the
+     * tree. What still escapes: processes that left the group ({@code setsid}, {@code setpgid}).
+     * The helper can only join a group in the JVM's session, so this cannot be combined with
+     * {@link #newSession(boolean)}. Off by default: it costs a second spawn.
      *
      * @param killOnParentDeath whether the tree dies with the JVM
      * @return this builder

@@ -114,26 +114,33 @@ class TreeGuaranteesTest {
     }
 
     @Test
-    void theParentDeathSentinelIsHiddenAndEndedWithTheTree() throws Exception {
+    void theParentDeathSentinelIsHiddenOutlivesSigtermAndEndsWithTheTree() throws Exception {
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
                 .killOnParentDeath(true).start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
-        List<ProcFs.Proc> group = ProcFs.awaitLiveMembers(p.processGroupId(), 3, START);
-        assertEquals(1, group.stream().filter(m -> m.state() == 'T').count(), "one stopped sentinel: " + group);
+        long pgid = p.processGroupId();
+        List<ProcFs.Proc> group = ProcFs.awaitLiveMembers(pgid, 3, START);
+        long sentinel = group.stream().filter(m -> m.pid() != p.pid() && m.ppid() == ProcFs.self())
+                .findFirst().orElseThrow().pid();
         assertEquals(2, p.members().size(), "the sentinel is not the user's: " + p.members());
-        assertTrue(p.signal(Signal.CONT), "a SIGCONT to the group while the JVM lives");
-        ProcFs.await(() -> ProcFs.liveMembers(p.processGroupId()).stream().filter(m -> m.state() == 'T').count() == 1,
-                START, () -> "the sentinel did not stop again: " + ProcFs.group(p.processGroupId()));
-        assertEquals(3, ProcFs.liveMembers(p.processGroupId()).size(), "and killed nobody");
+        assertFalse(p.tree().stream().anyMatch(m -> m.pid() == sentinel));
+        assertTrue(p.signal(Signal.TERM), "SIGTERM to the group: the shell and sleep die");
+        assertEquals(Signal.TERM, p.awaitExit().signal().orElseThrow());
+        // The sentinel ignored SIGTERM; once the user's processes are gone it is ended and reaped.
+        ProcFs.awaitGroupGone(pgid, START);
         p.close();
-        assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
     }
 
     @Test
     void theSentinelGoesWhenTheLeaderExitsAlone() throws Exception {
+        new GroupProcessBuilder("true").start().close(); // the exit watcher's own fds exist from here on
+        int fds = ProcFs.openFdCount();
         GroupProcess p = new GroupProcessBuilder("true").killOnParentDeath(true).start();
         assertEquals(0, p.waitFor());
         ProcFs.awaitGroupGone(p.processGroupId(), START); // NoLeftovers then checks it was reaped
+        p.close();
+        // The lifeline's write end is closed once the sentinel is reaped: no fd left behind.
+        ProcFs.await(() -> ProcFs.openFdCount() == fds, START, () -> ProcFs.openFdCount() + " fds, " + fds + " before");
     }
 
     @Test

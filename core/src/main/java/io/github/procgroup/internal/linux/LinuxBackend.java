@@ -45,7 +45,8 @@ public final class LinuxBackend implements Backend {
                     + "manage cgroups on Linux: " + request.jobLimits());
         }
         if (request.killOnParentDeath() && request.newSession()) {
-            // The orphaned-process-group rule (see ParentDeathSentinel) only acts within the JVM's session.
+            // The sentinel (see ParentDeathSentinel) joins the child's group, which setpgid allows only
+            // within the JVM's own session.
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
                     + "it cannot be combined with newSession");
         }
@@ -81,20 +82,25 @@ public final class LinuxBackend implements Backend {
         }
     }
 
+    /** One of procgroup's own helpers: its pid, and the parent's end of the pipe on its stdin. */
+    record Helper(int pid, int stdinPipe) {
+    }
+
     /**
-     * Starts one of procgroup's own helpers (stdio on /dev/null, an empty environment, in /).
+     * Starts one of procgroup's own helpers: stdin a pipe whose write end the caller gets (raw,
+     * O_CLOEXEC), stdout and stderr discarded, an empty environment, in /.
      *
      * @param argv   the program (an absolute path) and its arguments
      * @param pgroup the group to join (see {@link PosixSpawner#spawn})
-     * @return its pid; the caller reaps it
+     * @return its pid, which the caller reaps, and the write end, which the caller closes
      */
-    static int spawnInternal(List<String> argv, int pgroup) throws ErrnoException {
-        File devNull = new File("/dev/null");
-        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.from(devNull), Redirect.DISCARD,
+    static Helper spawnHelper(List<String> argv, int pgroup) throws ErrnoException {
+        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.PIPE, Redirect.DISCARD,
                 Redirect.DISCARD, false, false, false, false, JobLimits.NONE);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
-            return PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
+            int pid = PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
                     new File("/"), pgroup);
+            return new Helper(pid, stdio.takeParentFd(0));
         }
     }
 

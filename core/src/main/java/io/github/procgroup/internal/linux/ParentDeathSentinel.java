@@ -5,74 +5,47 @@ import io.github.procgroup.bindings.linux.LibC;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Kills a group when the JVM dies, even by SIGKILL, with no code of ours running then.
  *
- * <p>It uses the POSIX orphaned-process-group rule: when a process group becomes orphaned (no
- * member has a parent in another group of the same session) and one of its members is stopped,
- * the kernel sends SIGHUP and then SIGCONT to every member. While the JVM lives, its children
- * in the group give the group a parent in the JVM's session; when the JVM dies they are
- * re-parented to init (or a subreaper) and the group is orphaned.
- *
- * <p>The stopped member is this sentinel: a {@code /bin/sh} in the child's group that ignores
- * SIGHUP (and the other signals a group receives when it is asked to end), stops itself, and
- * each time it is continued checks its parent: if that is still the JVM (someone sent SIGCONT
- * to the group), it stops again; if not, the JVM is gone and it SIGKILLs its whole group,
- * reaching also members that ignore SIGHUP. SIGKILL to the group ends it like every member.
+ * <p>The sentinel is a {@code /bin/sh} in the child's group whose stdin is a pipe: a lifeline
+ * whose write end only the JVM holds (O_CLOEXEC, so no child inherits it). The shell ignores the
+ * signals a group gets when it is asked to end politely (SIGTERM, SIGHUP, SIGINT...) and blocks
+ * reading the pipe. Nothing is ever written; when the JVM dies, however it dies, the kernel
+ * closes the write end, the read sees end of file, and the sentinel SIGKILLs its whole group,
+ * members that ignore or handle every other signal included. This needs no particular session
+ * layout: unlike the orphaned-process-group rule, it also works when a subreaper in the JVM's
+ * session adopts the children. SIGKILL to the group (close(), terminate()) ends the sentinel
+ * with everyone else.
  */
 final class ParentDeathSentinel implements ExitWatcher.Watched {
     private static final String SCRIPT = "trap '' HUP INT QUIT TERM USR1 USR2 PIPE ALRM TSTP TTIN TTOU; "
-            + "while kill -STOP $$; do read -r _ _ _ ppid _ < /proc/$$/stat; "
-            + "[ \"$ppid\" = \"$1\" ] || kill -KILL 0; done";
-    private static final long STOP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+            + "read -r _; kill -KILL 0";
 
     private final int pid;
     private int pidfd; // guarded by this; -1 if none or once reaped
+    private int lifeline; // guarded by this; the pipe's write end, -1 once closed
     private boolean reaped; // guarded by this
 
-    private ParentDeathSentinel(int pid, int pidfd) {
+    private ParentDeathSentinel(int pid, int pidfd, int lifeline) {
         this.pid = pid;
         this.pidfd = pidfd;
+        this.lifeline = lifeline;
     }
 
     /**
-     * Starts a sentinel in group {@code pgid} and waits until it has stopped itself, so the group
-     * is protected when this returns.
+     * Starts a sentinel in group {@code pgid}. It protects the group from the moment it exists:
+     * if the JVM dies before the shell reaches its {@code read}, the read sees end of file at once.
      *
-     * @throws ErrnoException if it cannot be started (EPERM: the group is already gone)
+     * @throws ErrnoException if it cannot be started (EPERM: the group is gone or in another session)
      */
     static ParentDeathSentinel start(int pgid) throws ErrnoException {
-        int pid = LinuxBackend.spawnInternal(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel",
-                Long.toString(ProcessHandle.current().pid())), pgid);
-        int pidfd = Posix.pidfdOpen(pid, 0); // -1 (ENOSYS, EMFILE): the watcher's thread fallback
-        ParentDeathSentinel sentinel = new ParentDeathSentinel(pid, pidfd >= 0 ? pidfd : -1);
+        LinuxBackend.Helper helper = LinuxBackend.spawnHelper(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel"), pgid);
+        int pidfd = Posix.pidfdOpen(helper.pid(), 0); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
+        ParentDeathSentinel sentinel = new ParentDeathSentinel(helper.pid(), pidfd >= 0 ? pidfd : -1, helper.stdinPipe());
         ExitWatcher.instance().watch(sentinel);
-        sentinel.awaitStopped();
         return sentinel;
-    }
-
-    private void awaitStopped() throws ErrnoException {
-        long deadline = System.nanoTime() + STOP_TIMEOUT_NANOS;
-        while (true) {
-            char state = ProcTable.stat(pid).map(ProcTable.Stat::state).orElse('X');
-            if (state == 'T') {
-                return;
-            }
-            if (state == 'Z' || state == 'X' || System.nanoTime() - deadline > 0) {
-                kill();
-                throw Errno.exception("parent-death sentinel " + pid + " did not stop (state " + state + ")",
-                        LibC.ESRCH());
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill();
-                throw Errno.exception("interrupted while starting the parent-death sentinel", LibC.EINTR());
-            }
-        }
     }
 
     /** @return the sentinel's pid: procgroup's own process, hidden from the user's view of the group */
@@ -106,13 +79,16 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
             }
             int r = Posix.wait4(pid, MemorySegment.NULL, LibC.WNOHANG(), MemorySegment.NULL);
             if (r == 0 || r == -LibC.EINTR()) {
-                return false; // still running (or stopped): not reaped
+                return false; // still running
             }
             reaped = true; // reaped now, or ECHILD: reaped by someone else
             if (pidfd >= 0) {
                 Posix.close(pidfd);
                 pidfd = -1;
             }
+            // Only now: closed earlier, the end of file would make the sentinel kill the group.
+            Posix.close(lifeline);
+            lifeline = -1;
             return true;
         }
     }
