@@ -85,8 +85,9 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends SIGTERM to the whole group and returns at once. Processes that left the group are not
-     * reached; {@link #terminate(Duration)} and {@link #close()} end the whole tree. Unlike the JDK's {@code destroy()}, the streams stay open,
+     * Sends SIGTERM to the whole group and returns at once, as the JDK's does. Processes that left
+     * the group are not reached; {@link #terminate(Duration)} and {@link #close()} end the whole
+     * tree. Unlike the JDK's {@code destroy()}, the streams stay open,
      * so what the group writes while it shuts down can still be read; {@link #close()} closes them.
      */
     @Override
@@ -95,15 +96,20 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends SIGKILL to the whole group and returns at once, as the JDK's does; the streams stay
-     * open, as with {@link #destroy()}. Use {@link #close()} to kill the whole tree and wait
-     * until none of it runs.
+     * Sends SIGKILL to the whole group and returns once the leader is reaped and nothing of the
+     * tree runs (the JDK's returns at once; waiting is what procgroup promises). Each round of the
+     * wait SIGKILLs what it finds of the tree, so a process forked at the last moment dies too.
+     * Waiting is not interruptible; an interrupt is kept for the caller. The streams stay open, as
+     * with {@link #destroy()}; {@link #close()} also closes them and, before the first signal,
+     * looks for escapees outside the group whose parent still runs.
      *
      * @return this process
+     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL
      */
     @Override
     public GroupProcess destroyForcibly() {
         signal(Signal.KILL);
+        awaitTreeGoneUninterruptibly();
         return this;
     }
 
@@ -164,25 +170,30 @@ public final class GroupProcess extends Process implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean interrupted = false;
         try {
             child.signalTree(Signal.KILL);
-            while (true) {
-                try {
-                    awaitExit();
-                    awaitTreeGone();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            awaitTreeGoneUninterruptibly();
         } finally {
             closeQuietly(getOutputStream());
             closeQuietly(getInputStream());
             closeQuietly(getErrorStream());
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the leader's reap and for the tree to be gone; an interrupt is kept for the caller. */
+    private void awaitTreeGoneUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                awaitExit();
+                awaitTreeGone();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

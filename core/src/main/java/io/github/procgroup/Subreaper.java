@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * Makes this JVM a child subreaper ({@code prctl(PR_SET_CHILD_SUBREAPER)}, Linux 3.4+): a
  * descendant whose parent dies is re-parented to this JVM instead of to init. Descendants that
  * escaped their group ({@code setsid}, a double fork) can then still be found by
- * {@link GroupProcess#descendants()}, and are killed and reaped by {@link GroupProcess#close()}
+ * {@link GroupProcess#tree()}, and are killed and reaped by {@link GroupProcess#close()}
  * and {@link GroupProcess#terminate(java.time.Duration)}.
  *
  * <p>Enabling starts one daemon thread, {@code procgroup-subreaper}, that scans /proc every

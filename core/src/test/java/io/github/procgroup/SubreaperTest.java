@@ -29,6 +29,7 @@ class SubreaperTest {
             assertEquals("true,true", jvm.read("traced"), "tree() lists both escapees");
             assertEquals("0", jvm.read("survivors"), "close() killed both");
             assertEquals("[]", jvm.read("zombies"), "the JVM reaped them");
+            assertEquals("7", jvm.read("jdkExit"), "a ProcessBuilder child keeps its exit status under the tracker");
             assertEquals("0", jvm.read("children"), "nothing left under the subreaper JVM");
             assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
             assertFalse(ProcFs.proc(setsid).isPresent() && ProcFs.proc(setsid).get().state() != 'Z');

@@ -49,6 +49,16 @@ class TreeGuaranteesTest {
     }
 
     @Test
+    void destroyForciblyReturnsOnceTheGroupIsGone() throws Exception {
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "for i in 1 2 3 4 5; do sleep 600 & done; wait").start()) {
+            ProcFs.awaitLiveMembers(p.processGroupId(), 6, START);
+            assertTrue(p.destroyForcibly() == p);
+            assertFalse(p.isAlive(), "the leader is reaped when it returns");
+            assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()), "survivors right after destroyForcibly()");
+        }
+    }
+
+    @Test
     void threeLevelTreeOfFiftyProcesses() throws Exception {
         // 1 shell, 7 shells under it, 6 sleeps under each: 50 processes on 3 levels.
         GroupProcess p = new GroupProcessBuilder("sh", "-c",

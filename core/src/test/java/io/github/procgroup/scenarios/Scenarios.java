@@ -99,6 +99,10 @@ public final class Scenarios {
             Thread.sleep(20);
         }
         System.out.println("zombies=" + zombieChildren());
+        // The JDK's own children keep their exit status: the tracker never reaps what is not a tree's.
+        Process jdkChild = new ProcessBuilder("sh", "-c", "sleep 0.3; exit 7").start();
+        Thread.sleep(600); // a zombie for a few tracker rounds before the JDK's waiter reaps it
+        System.out.println("jdkExit=" + jdkChild.waitFor());
         System.out.println("children=" + ProcessHandle.current().children().count());
     }
 

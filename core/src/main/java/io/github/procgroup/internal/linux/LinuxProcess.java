@@ -240,6 +240,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean signalGroup(Signal signal) {
+        if (!holdsGroupId(null)) {
+            return false; // the group is gone: its id may name someone else's group by now
+        }
         int r = Posix.killpg(pid, signal.number());
         if (r == -LibC.ESRCH()) {
             return false; // no member left
@@ -278,13 +281,18 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public int signalTree(Signal signal) {
-        List<ProcTable.Stat> tree = tree(ProcTable.all());
-        // killpg reaches every member, also one that joined after the listing; but only while the group
-        // exists (an unreaped leader or sentinel, or any member, holds its id): afterwards the id may
-        // name someone else's group.
-        boolean groupExists = !isReaped() || (sentinel != null && !sentinel.isReaped())
-                || tree.stream().anyMatch(s -> s.pgid() == pid);
-        if (groupExists) {
+        if (isReaped() && sentinel == null && remembered.isEmpty() && !AdoptedOrphans.running()
+                && Posix.killpg(pid, 0) == -LibC.ESRCH()) {
+            // Nothing left in the group, not even a zombie, and nothing outside it known: no /proc scan.
+            LiveTrees.remove(this);
+            return 0;
+        }
+        List<ProcTable.Stat> all = ProcTable.all();
+        // Remembered even without a subreaper: an escapee signalled now stays part of the tree after
+        // its parent dies, so the next round still sees it until it is dead.
+        List<ProcTable.Stat> tree = rememberTree(all);
+        // killpg reaches every member, also one that joined after the listing.
+        if (holdsGroupId(all)) {
             int r = Posix.killpg(pid, signal.number());
             if (r != -LibC.ESRCH()) {
                 check(r, signal.signalName() + " to process group " + pid);
@@ -302,6 +310,32 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             LiveTrees.remove(this);
         }
         return live.size();
+    }
+
+    /**
+     * Whether the group id is still ours. Linux does not reuse a number while any process (a
+     * zombie too) has it as its pid, group or session; so while our leader or sentinel is unreaped
+     * the id is ours. After that, it is ours while members remain, and none of them can have the
+     * id as its pid (ours was reaped): a process whose pid is the id and which leads that group
+     * means the id was freed and reused by someone else's group.
+     *
+     * @param snapshot a /proc listing, or null to take one if needed
+     */
+    private boolean holdsGroupId(List<ProcTable.Stat> snapshot) {
+        if (!isReaped() || (sentinel != null && !sentinel.isReaped())) {
+            return true;
+        }
+        List<ProcTable.Stat> all = snapshot != null ? snapshot : ProcTable.all();
+        boolean members = false;
+        for (ProcTable.Stat s : all) {
+            if (s.pgid() == pid) {
+                if (s.pid() == pid) {
+                    return false; // a new leader with our old number: reused
+                }
+                members = true;
+            }
+        }
+        return members;
     }
 
     @Override
