@@ -119,14 +119,22 @@ class TreeGuaranteesTest {
                 .killOnParentDeath(true).start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
         List<ProcFs.Proc> group = ProcFs.awaitLiveMembers(p.processGroupId(), 3, START);
-        assertEquals(1, group.stream().filter(m -> m.state() == 'T').count(), "one stopped sentinel: " + group);
         assertEquals(2, p.members().size(), "the sentinel is not the user's: " + p.members());
-        assertTrue(p.signal(Signal.CONT), "a SIGCONT to the group while the JVM lives");
-        ProcFs.await(() -> ProcFs.liveMembers(p.processGroupId()).stream().filter(m -> m.state() == 'T').count() == 1,
-                START, () -> "the sentinel did not stop again: " + ProcFs.group(p.processGroupId()));
-        assertEquals(3, ProcFs.liveMembers(p.processGroupId()).size(), "and killed nobody");
+        Set<Long> users = p.members().stream().map(ProcessInfo::pid).collect(Collectors.toSet());
+        long sentinel = group.stream().map(ProcFs.Proc::pid).filter(pid -> !users.contains(pid)).findFirst().orElseThrow();
+        String lifeline = ProcFs.fdTarget(sentinel, 0);
+        assertTrue(lifeline.startsWith("pipe:"), "the sentinel reads a pipe: " + lifeline);
+        assertEquals(1, fdsOfThisJvmOn(lifeline), "the JVM holds the other end, once");
+        long sigIgn = Long.parseLong(ProcFs.statusField(sentinel, "SigIgn").orElseThrow(), 16);
+        assertEquals(1L << 14 | 1L, sigIgn & (1L << 14 | 1L), "it ignores SIGHUP and SIGTERM");
+        assertTrue(p.signal(Signal.STOP), "the group stopped");
+        assertTrue(p.signal(Signal.CONT), "and continued, while the JVM lives");
+        Thread.sleep(200); // a sentinel that took SIGCONT for the JVM's death would kill the group now
+        assertEquals(3, ProcFs.liveMembers(p.processGroupId()).size(), "nobody killed: " + ProcFs.group(p.processGroupId()));
         p.close();
         assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
+        ProcFs.await(() -> fdsOfThisJvmOn(lifeline) == 0, START,
+                () -> "the JVM still holds the lifeline after the sentinel was reaped");
     }
 
     @Test
@@ -141,6 +149,17 @@ class TreeGuaranteesTest {
         GroupProcessBuilder b = new GroupProcessBuilder("sleep", "60").killOnParentDeath(true).newSession(true);
         IllegalStateException e = assertThrows(IllegalStateException.class, b::start);
         assertTrue(e.getMessage().contains("newSession"), e.getMessage());
+    }
+
+    /** @return how many of this JVM's fds refer to {@code target} (an fd closed meanwhile does not count) */
+    private static long fdsOfThisJvmOn(String target) {
+        return ProcFs.openFds().stream().filter(fd -> {
+            try {
+                return target.equals(ProcFs.fdTarget(ProcFs.self(), fd));
+            } catch (java.io.UncheckedIOException closedMeanwhile) {
+                return false;
+            }
+        }).count();
     }
 
     private static boolean running(long pid) {

@@ -40,7 +40,8 @@ public final class LinuxBackend implements Backend {
     public ChildProcess spawn(SpawnRequest request) throws IOException {
         checkDirectory(request.directory());
         if (request.killOnParentDeath() && request.newSession()) {
-            // The orphaned-process-group rule (see ParentDeathSentinel) only acts within the JVM's session.
+            // The sentinel (see ParentDeathSentinel) must join the child's group, and setpgid only
+            // joins a group of the caller's own session (EPERM otherwise).
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
                     + "it cannot be combined with newSession");
         }
@@ -77,15 +78,15 @@ public final class LinuxBackend implements Backend {
     }
 
     /**
-     * Starts one of procgroup's own helpers (stdio on /dev/null, an empty environment, in /).
+     * Starts one of procgroup's own helpers (stdout and stderr on /dev/null, an empty environment, in /).
      *
      * @param argv   the program (an absolute path) and its arguments
      * @param pgroup the group to join (see {@link PosixSpawner#spawn})
+     * @param stdin  the file opened for reading as its fd 0 ({@code /proc/self/fd/N} gives it a pipe's read end)
      * @return its pid; the caller reaps it
      */
-    static int spawnInternal(List<String> argv, int pgroup) throws ErrnoException {
-        File devNull = new File("/dev/null");
-        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.from(devNull), Redirect.DISCARD,
+    static int spawnInternal(List<String> argv, int pgroup, File stdin) throws ErrnoException {
+        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.from(stdin), Redirect.DISCARD,
                 Redirect.DISCARD, false, false, false, false);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             return PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
