@@ -7,7 +7,10 @@ import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,44 @@ class ParentDeathTest {
     }
 
     @Test
+    void theTreeDiesWithTheJvmAlsoWhenASubreaperInTheJvmsSessionAdoptsIt() throws Exception {
+        // The orphaned-process-group rule never fires here: the adopter is in the group's session.
+        try (ChildJvm supervisor = ChildJvm.start(Scenarios.class, "subreaper-supervisor", "true")) {
+            long jvm = Long.parseLong(supervisor.read("jvm"));
+            pidsToKill.add(jvm);
+            long pgid = Long.parseLong(supervisor.read("pgid"));
+            groupsToKill.add(pgid);
+            assertEquals(5, ProcFs.awaitLiveMembers(pgid, 5, Duration.ofSeconds(20)).size(), "with the sentinel");
+            assertEquals(ProcFs.proc(supervisor.pid()).orElseThrow().sid(), ProcFs.proc(pgid).orElseThrow().sid(),
+                    "the subreaper and the tree share a session");
+            ProcessHandle.of(jvm).orElseThrow().destroyForcibly();
+            long killed = System.nanoTime();
+            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
+                    () -> "alive 2 s after the JVM's SIGKILL: " + ProcFs.liveMembers(pgid));
+            System.out.printf("killOnParentDeath under a subreaper: tree gone %d ms after the JVM's SIGKILL%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+        }
+    }
+
+    @Test
+    void membersOutliveTheirLeaderWhileTheJvmLivesAndDieWithIt() throws Exception {
+        try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death-leader-exits")) {
+            long pgid = Long.parseLong(jvm.read("pgid"));
+            groupsToKill.add(pgid);
+            assertEquals("0", jvm.read("leader"));
+            assertEquals(2, ProcFs.awaitLiveMembers(pgid, 2, Duration.ofSeconds(20)).size(), "the sleep and the sentinel");
+            Thread.sleep(500); // the leader's exit must not end the group while the JVM lives
+            List<ProcFs.Proc> members = ProcFs.liveMembers(pgid);
+            assertEquals(2, members.size(), "still running: " + ProcFs.group(pgid));
+            assertTrue(members.stream().anyMatch(m -> m.comm().equals("sleep") && m.ppid() != jvm.pid()),
+                    "the sleep, adopted by init: " + members);
+            jvm.kill();
+            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
+                    () -> "alive 2 s after the JVM's SIGKILL: " + ProcFs.liveMembers(pgid));
+        }
+    }
+
+    @Test
     void withoutItTheTreeSurvivesTheSigkilledJvm() throws Exception {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death", "false")) {
             long pgid = Long.parseLong(jvm.read("pgid"));
@@ -101,6 +142,27 @@ class ParentDeathTest {
             parent.kill();
             ProcFs.await(() -> !running(child), DEADLINE, () -> "the child JVM survived its parent: " + ProcFs.proc(child));
             assertFalse(running(child));
+        }
+    }
+
+    @Test
+    void signalMeWithTheParentsPidCatchesAParentThatDiedBeforeTheCall(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report");
+        try (ChildJvm parent = ChildJvm.start(Scenarios.class, "signal-me-late-parent", report.toString())) {
+            long child = Long.parseLong(parent.read("child"));
+            pidsToKill.add(child);
+            parent.kill(); // the child waits for this before it calls signalMe(KILL, parent's pid)
+            ProcFs.await(() -> !running(child), Duration.ofSeconds(20),
+                    () -> "the child JVM survived: " + ProcFs.proc(child) + " " + read(report));
+            assertEquals("calling\n", read(report), "it died in the call, killed by its own signal");
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(no report: " + e + ")";
         }
     }
 
