@@ -43,6 +43,23 @@ public final class Scenarios {
                 System.out.println(new BufferedReader(child.inputReader()).readLine()); // its ready=1
                 Thread.sleep(Long.MAX_VALUE);
             }
+            case "signal-me-thread-parent" -> {
+                // prctl(2): the signal follows the parent THREAD. This one starts the child and ends.
+                long[] child = new long[1];
+                Thread starter = new Thread(() -> {
+                    try {
+                        Process p = startJvm("signal-me-child");
+                        child[0] = p.pid();
+                        System.out.println("child-" + new BufferedReader(p.inputReader()).readLine()); // child-ready=1
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                starter.start();
+                starter.join();
+                System.out.println("child=" + child[0]);
+                Thread.sleep(Long.MAX_VALUE);
+            }
             case "signal-me-child" -> {
                 ParentDeath.signalMe(Signal.KILL);
                 System.out.println("ready=1");
