@@ -238,14 +238,16 @@ public final class GroupProcessBuilder {
 
     /**
      * Makes the child's tree die when the JVM dies in any way, SIGKILL and crashes included
-     * (Linux). procgroup adds a stopped helper process (a {@code /bin/sh} of a few hundred KiB) to
-     * the child's group: when the JVM dies, the kernel's orphaned-process-group rule sends SIGHUP
-     * and SIGCONT to the group, and the continued helper SIGKILLs the whole group, members that
-     * ignore SIGHUP included. The helper is procgroup's own: it is not in {@link GroupProcess#members()},
-     * and {@link GroupProcess#close()} ends it. What still escapes: processes that left the group
-     * ({@code setsid}, {@code setpgid}). Needs the group in the JVM's session, so it cannot be
-     * combined with {@link #newSession(boolean)}; and a subreaper ancestor of the JVM in the same
-     * session would keep the group from being orphaned. Off by default: it costs a second spawn.
+     * (Linux). procgroup adds a helper process (a {@code /bin/sh}, a few hundred KiB) to the
+     * child's group that ignores SIGHUP and SIGTERM and waits on a pipe whose other end only the
+     * JVM holds: when the JVM dies, the kernel closes that end, and the helper SIGKILLs the whole
+     * group, members that ignore or handle SIGHUP included, whoever adopts the orphans (init or a
+     * subreaper). The helper is procgroup's own: it is not in {@link GroupProcess#members()} nor
+     * {@link GroupProcess#tree()}, and {@link GroupProcess#close()} ends it. What still escapes:
+     * processes that left the group ({@code setsid}, {@code setpgid}, a daemon), and anything if
+     * the helper itself is SIGKILLed by someone else. Needs the group in the JVM's session (the
+     * helper must join it), so it cannot be combined with {@link #newSession(boolean)}. Off by
+     * default: it costs a second spawn and one fd in the JVM per running group.
      *
      * @param killOnParentDeath whether the tree dies with the JVM
      * @return this builder
