@@ -7,6 +7,7 @@ import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -44,23 +45,18 @@ class ParentDeathTest {
     }
 
     @Test
-    void aTreeWithKillOnParentDeathDiesWithItsSigkilledJvm() throws Exception {
+    void aTreeWithKillOnParentDeathDiesWithItsSigkilledJvm() throws Throwable {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death", "true")) {
             long pgid = Long.parseLong(jvm.read("pgid"));
             groupsToKill.add(pgid);
             assertEquals(5, ProcFs.awaitLiveMembers(pgid, 5, Duration.ofSeconds(20)).size(),
                     "4 processes and the sentinel: " + ProcFs.group(pgid));
-            long killed = System.nanoTime();
-            jvm.kill();
-            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
-                    () -> "alive 2 s after the JVM's SIGKILL: " + ProcFs.liveMembers(pgid));
-            System.out.printf("killOnParentDeath: tree gone %d ms after the JVM's SIGKILL%n",
-                    (System.nanoTime() - killed) / 1_000_000);
+            killAndAwaitTreeGone(pgid, "killOnParentDeath", jvm::kill);
         }
     }
 
     @Test
-    void theTreeDiesWithTheJvmAlsoWhenASubreaperInTheJvmsSessionAdoptsIt() throws Exception {
+    void theTreeDiesWithTheJvmAlsoWhenASubreaperInTheJvmsSessionAdoptsIt() throws Throwable {
         // The orphaned-process-group rule never fires here: the adopter is in the group's session.
         try (ChildJvm supervisor = ChildJvm.start(Scenarios.class, "subreaper-supervisor", "true")) {
             long jvm = Long.parseLong(supervisor.read("jvm"));
@@ -70,17 +66,13 @@ class ParentDeathTest {
             assertEquals(5, ProcFs.awaitLiveMembers(pgid, 5, Duration.ofSeconds(20)).size(), "with the sentinel");
             assertEquals(ProcFs.proc(supervisor.pid()).orElseThrow().sid(), ProcFs.proc(pgid).orElseThrow().sid(),
                     "the subreaper and the tree share a session");
-            ProcessHandle.of(jvm).orElseThrow().destroyForcibly();
-            long killed = System.nanoTime();
-            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
-                    () -> "alive 2 s after the JVM's SIGKILL: " + ProcFs.liveMembers(pgid));
-            System.out.printf("killOnParentDeath under a subreaper: tree gone %d ms after the JVM's SIGKILL%n",
-                    (System.nanoTime() - killed) / 1_000_000);
+            killAndAwaitTreeGone(pgid, "killOnParentDeath under a subreaper",
+                    () -> ProcessHandle.of(jvm).orElseThrow().destroyForcibly());
         }
     }
 
     @Test
-    void membersOutliveTheirLeaderWhileTheJvmLivesAndDieWithIt() throws Exception {
+    void membersOutliveTheirLeaderWhileTheJvmLivesAndDieWithIt() throws Throwable {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death-leader-exits")) {
             long pgid = Long.parseLong(jvm.read("pgid"));
             groupsToKill.add(pgid);
@@ -91,9 +83,7 @@ class ParentDeathTest {
             assertEquals(2, members.size(), "still running: " + ProcFs.group(pgid));
             assertTrue(members.stream().anyMatch(m -> m.comm().equals("sleep") && m.ppid() != jvm.pid()),
                     "the sleep, adopted by init: " + members);
-            jvm.kill();
-            ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
-                    () -> "alive 2 s after the JVM's SIGKILL: " + ProcFs.liveMembers(pgid));
+            killAndAwaitTreeGone(pgid, "killOnParentDeath after the leader's exit", jvm::kill);
         }
     }
 
@@ -168,6 +158,15 @@ class ParentDeathTest {
                     () -> "the child JVM survived: " + ProcFs.proc(child) + " " + read(report));
             assertEquals("calling\n", read(report), "it died in the call, killed by its own signal");
         }
+    }
+
+    /** Runs {@code sigkill} (the JVM's death), then allows 2 s for the last live member of {@code pgid} to die. */
+    private static void killAndAwaitTreeGone(long pgid, String what, Executable sigkill) throws Throwable {
+        long killed = System.nanoTime();
+        sigkill.execute();
+        ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
+                () -> "alive 2 s after the JVM's SIGKILL: " + ProcFs.liveMembers(pgid));
+        System.out.printf("%s: tree gone %d ms after the JVM's SIGKILL%n", what, (System.nanoTime() - killed) / 1_000_000);
     }
 
     private static String read(Path file) {
