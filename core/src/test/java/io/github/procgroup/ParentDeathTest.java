@@ -47,8 +47,7 @@ class ParentDeathTest {
     @Test
     void aTreeWithKillOnParentDeathDiesWithItsSigkilledJvm() throws Throwable {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death", "true")) {
-            long pgid = Long.parseLong(jvm.read("pgid"));
-            groupsToKill.add(pgid);
+            long pgid = treeOf(jvm);
             assertEquals(5, ProcFs.awaitLiveMembers(pgid, 5, Duration.ofSeconds(20)).size(),
                     "4 processes and the sentinel: " + ProcFs.group(pgid));
             killAndAwaitTreeGone(pgid, "killOnParentDeath", jvm::kill);
@@ -61,8 +60,7 @@ class ParentDeathTest {
         try (ChildJvm supervisor = ChildJvm.start(Scenarios.class, "subreaper-supervisor", "true")) {
             long jvm = Long.parseLong(supervisor.read("jvm"));
             pidsToKill.add(jvm);
-            long pgid = Long.parseLong(supervisor.read("pgid"));
-            groupsToKill.add(pgid);
+            long pgid = treeOf(supervisor);
             assertEquals(5, ProcFs.awaitLiveMembers(pgid, 5, Duration.ofSeconds(20)).size(), "with the sentinel");
             assertEquals(ProcFs.proc(supervisor.pid()).orElseThrow().sid(), ProcFs.proc(pgid).orElseThrow().sid(),
                     "the subreaper and the tree share a session");
@@ -74,8 +72,7 @@ class ParentDeathTest {
     @Test
     void membersOutliveTheirLeaderWhileTheJvmLivesAndDieWithIt() throws Throwable {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death-leader-exits")) {
-            long pgid = Long.parseLong(jvm.read("pgid"));
-            groupsToKill.add(pgid);
+            long pgid = treeOf(jvm);
             assertEquals("0", jvm.read("leader"));
             assertEquals(2, ProcFs.awaitLiveMembers(pgid, 2, Duration.ofSeconds(20)).size(), "the sleep and the sentinel");
             Thread.sleep(500); // the leader's exit must not end the group while the JVM lives
@@ -90,8 +87,7 @@ class ParentDeathTest {
     @Test
     void withoutItTheTreeSurvivesTheSigkilledJvm() throws Exception {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "kill-on-parent-death", "false")) {
-            long pgid = Long.parseLong(jvm.read("pgid"));
-            groupsToKill.add(pgid);
+            long pgid = treeOf(jvm);
             ProcFs.awaitLiveMembers(pgid, 4, Duration.ofSeconds(20));
             jvm.kill();
             Thread.sleep(DEADLINE.toMillis()); // the time the other test allows
@@ -102,8 +98,7 @@ class ParentDeathTest {
     @Test
     void theShutdownHookKillsTheTreeWhenTheJvmExits() throws Exception {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "jvm-exit", "true")) {
-            long pgid = Long.parseLong(jvm.read("pgid"));
-            groupsToKill.add(pgid);
+            long pgid = treeOf(jvm);
             assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
             ProcFs.await(() -> ProcFs.liveMembers(pgid).isEmpty(), DEADLINE,
                     () -> "alive after the JVM exited: " + ProcFs.liveMembers(pgid));
@@ -113,8 +108,7 @@ class ParentDeathTest {
     @Test
     void killOnJvmExitFalseLetsTheTreeOutliveTheJvm() throws Exception {
         try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "jvm-exit", "false")) {
-            long pgid = Long.parseLong(jvm.read("pgid"));
-            groupsToKill.add(pgid);
+            long pgid = treeOf(jvm);
             assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
             ProcFs.awaitLiveMembers(pgid, 4, Duration.ofSeconds(5));
             Thread.sleep(500);
@@ -158,6 +152,13 @@ class ParentDeathTest {
                     () -> "the child JVM survived: " + ProcFs.proc(child) + " " + read(report));
             assertEquals("calling\n", read(report), "it died in the call, killed by its own signal");
         }
+    }
+
+    /** @return the group the scenario reports as {@code pgid=}, which the cleanup will kill if it must */
+    private long treeOf(ChildJvm scenario) throws java.io.IOException {
+        long pgid = Long.parseLong(scenario.read("pgid"));
+        groupsToKill.add(pgid);
+        return pgid;
     }
 
     /** Runs {@code sigkill} (the JVM's death), then allows 2 s for the last live member of {@code pgid} to die. */
