@@ -77,8 +77,8 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
             // Opening /proc/self/fd/N of a pipe opens that same pipe (and does not block: a writer exists).
             pid = LinuxBackend.spawnInternal(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel"), pgid,
                     new File("/proc/self/fd/" + readEnd));
-        } catch (ErrnoException e) {
-            Posix.close(writeEnd);
+        } catch (ErrnoException | RuntimeException e) {
+            Posix.close(writeEnd); // no sentinel: nothing reads the pipe
             throw e;
         } finally {
             Posix.close(readEnd); // the sentinel has its own copy
