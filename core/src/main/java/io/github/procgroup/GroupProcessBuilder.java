@@ -43,6 +43,7 @@ public final class GroupProcessBuilder {
     private boolean newSession;
     private boolean killOnParentDeath;
     private boolean killOnJvmExit = true;
+    private JobLimits jobLimits = JobLimits.NONE;
 
     /** @param command the program and its arguments */
     public GroupProcessBuilder(List<String> command) {
@@ -238,16 +239,13 @@ public final class GroupProcessBuilder {
 
     /**
      * Makes the child's tree die when the JVM dies in any way, SIGKILL and crashes included
-     * (Linux). procgroup adds a helper process (a {@code /bin/sh}, a few hundred KiB) to the
-     * child's group that ignores SIGHUP and SIGTERM and waits on a pipe whose other end only the
-     * JVM holds: when the JVM dies, the kernel closes that end, and the helper SIGKILLs the whole
-     * group, members that ignore or handle SIGHUP included, whoever adopts the orphans (init or a
-     * subreaper). The helper is procgroup's own: it is not in {@link GroupProcess#members()} nor
-     * {@link GroupProcess#tree()}, and {@link GroupProcess#close()} ends it. What still escapes:
-     * processes that left the group ({@code setsid}, {@code setpgid}, a daemon), and anything if
-     * the helper itself is SIGKILLed by someone else. Needs the group in the JVM's session (the
-     * helper must join it), so it cannot be combined with {@link #newSession(boolean)}. Off by
-     * default: it costs a second spawn and one fd in the JVM per running group.
+     * (Linux). procgroup adds a helper process (a {@code /bin/sh}) to the child's group that
+     * ignores SIGTERM, SIGHUP and the like and waits on a pipe whose write end only the JVM holds:
+     * when the JVM dies the kernel closes that end, and the helper SIGKILLs the whole group. The
+     * helper is procgroup's own: it is not in {@link GroupProcess#members()}, and it ends with the
+     * tree. What still escapes: processes that left the group ({@code setsid}, {@code setpgid}).
+     * The helper can only join a group in the JVM's session, so this cannot be combined with
+     * {@link #newSession(boolean)}. Off by default: it costs a second spawn.
      *
      * @param killOnParentDeath whether the tree dies with the JVM
      * @return this builder
@@ -274,6 +272,24 @@ public final class GroupProcessBuilder {
      */
     public GroupProcessBuilder killOnJvmExit(boolean killOnJvmExit) {
         this.killOnJvmExit = killOnJvmExit;
+        return this;
+    }
+
+    /** @return the Windows Job Object limits for the tree */
+    public JobLimits jobLimits() {
+        return jobLimits;
+    }
+
+    /**
+     * Limits for the whole tree, enforced by its Windows Job Object: active process count, the
+     * tree's committed memory, CPU time per process. Windows only: on Linux {@link #start()}
+     * throws {@link UnsupportedOperationException} if any limit is set.
+     *
+     * @param jobLimits the limits ({@link JobLimits#NONE} for none)
+     * @return this builder
+     */
+    public GroupProcessBuilder jobLimits(JobLimits jobLimits) {
+        this.jobLimits = Objects.requireNonNull(jobLimits, "jobLimits");
         return this;
     }
 
@@ -319,7 +335,7 @@ public final class GroupProcessBuilder {
         }
         return new SpawnRequest(frozenCommand, directory, frozenEnvironment,
                 redirects[0], redirects[1], redirects[2], redirectErrorStream, newSession,
-                killOnParentDeath, killOnJvmExit);
+                killOnParentDeath, killOnJvmExit, jobLimits);
     }
 
     private static void rejectNul(String value, String what) throws ErrnoException {

@@ -114,22 +114,40 @@ class TreeGuaranteesTest {
     }
 
     @Test
-    void theParentDeathSentinelIsHiddenAndEndedWithTheTree() throws Exception {
+    void theParentDeathSentinelIsHiddenOutlivesSigtermAndEndsWithTheTree() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
+                .killOnParentDeath(true).start();
+        assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
+        long pgid = p.processGroupId();
+        List<ProcFs.Proc> group = ProcFs.awaitLiveMembers(pgid, 3, START);
+        long sentinel = group.stream().filter(m -> m.pid() != p.pid() && m.ppid() == ProcFs.self())
+                .findFirst().orElseThrow().pid();
+        assertEquals(2, p.members().size(), "the sentinel is not the user's: " + p.members());
+        assertFalse(p.tree().stream().anyMatch(m -> m.pid() == sentinel));
+        assertTrue(p.signal(Signal.TERM), "SIGTERM to the group: the shell and sleep die");
+        assertEquals(Signal.TERM, p.awaitExit().signal().orElseThrow());
+        // The sentinel ignored SIGTERM; once the user's processes are gone it is ended and reaped.
+        ProcFs.awaitGroupGone(pgid, START);
+        p.close();
+    }
+
+    @Test
+    void theSentinelReadsAPipeOnlyTheJvmHoldsAndSurvivesStopAndCont() throws Exception {
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
                 .killOnParentDeath(true).start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
         List<ProcFs.Proc> group = ProcFs.awaitLiveMembers(p.processGroupId(), 3, START);
-        assertEquals(2, p.members().size(), "the sentinel is not the user's: " + p.members());
         Set<Long> users = p.members().stream().map(ProcessInfo::pid).collect(Collectors.toSet());
         long sentinel = group.stream().map(ProcFs.Proc::pid).filter(pid -> !users.contains(pid)).findFirst().orElseThrow();
         String lifeline = ProcFs.fdTarget(sentinel, 0);
         assertTrue(lifeline.startsWith("pipe:"), "the sentinel reads a pipe: " + lifeline);
         assertEquals(1, fdsOfThisJvmOn(lifeline), "the JVM holds the other end, once");
-        long sigIgn = Long.parseLong(ProcFs.statusField(sentinel, "SigIgn").orElseThrow(), 16);
-        assertEquals(1L << 14 | 1L, sigIgn & (1L << 14 | 1L), "it ignores SIGHUP and SIGTERM");
+        long hupAndTerm = 1L << 14 | 1L;
+        ProcFs.await(() -> (Long.parseLong(ProcFs.statusField(sentinel, "SigIgn").orElse("0"), 16) & hupAndTerm) == hupAndTerm,
+                START, () -> "the sentinel does not ignore SIGHUP and SIGTERM: " + ProcFs.statusField(sentinel, "SigIgn"));
         assertTrue(p.signal(Signal.STOP), "the group stopped");
         assertTrue(p.signal(Signal.CONT), "and continued, while the JVM lives");
-        Thread.sleep(200); // a sentinel that took SIGCONT for the JVM's death would kill the group now
+        Thread.sleep(200); // a sentinel that took the stop for the end of its pipe would kill the group now
         assertEquals(3, ProcFs.liveMembers(p.processGroupId()).size(), "nobody killed: " + ProcFs.group(p.processGroupId()));
         p.close();
         assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
@@ -139,9 +157,14 @@ class TreeGuaranteesTest {
 
     @Test
     void theSentinelGoesWhenTheLeaderExitsAlone() throws Exception {
+        new GroupProcessBuilder("true").start().close(); // the exit watcher's own fds exist from here on
+        int fds = ProcFs.openFdCount();
         GroupProcess p = new GroupProcessBuilder("true").killOnParentDeath(true).start();
         assertEquals(0, p.waitFor());
         ProcFs.awaitGroupGone(p.processGroupId(), START); // NoLeftovers then checks it was reaped
+        p.close();
+        // The lifeline's write end is closed once the sentinel is reaped: no fd left behind.
+        ProcFs.await(() -> ProcFs.openFdCount() == fds, START, () -> ProcFs.openFdCount() + " fds, " + fds + " before");
     }
 
     @Test

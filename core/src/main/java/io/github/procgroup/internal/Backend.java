@@ -1,6 +1,7 @@
 package io.github.procgroup.internal;
 
 import io.github.procgroup.internal.linux.LinuxBackend;
+import io.github.procgroup.internal.windows.WindowsBackend;
 
 import java.io.IOException;
 
@@ -31,6 +32,9 @@ public interface Backend {
         private static Backend select(String osName) {
             if (osName.startsWith("Linux")) {
                 return new LinuxBackend();
+            }
+            if (osName.startsWith("Windows")) {
+                return new WindowsBackend();
             }
             throw new UnsupportedOperationException("procgroup does not support " + osName + " yet");
         }

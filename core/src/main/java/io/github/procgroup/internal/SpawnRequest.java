@@ -1,5 +1,7 @@
 package io.github.procgroup.internal;
 
+import io.github.procgroup.JobLimits;
+
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
  * @param newSession          whether the child starts a new session (and so a new group) with setsid
  * @param killOnParentDeath   whether the tree dies with the JVM, even when the JVM is SIGKILLed
  * @param killOnJvmExit       whether the JVM's shutdown hook kills what is left of the tree
+ * @param jobLimits           limits for the tree's Windows Job Object
  */
 public record SpawnRequest(
         List<String> command,
@@ -29,7 +32,8 @@ public record SpawnRequest(
         boolean redirectErrorStream,
         boolean newSession,
         boolean killOnParentDeath,
-        boolean killOnJvmExit) {
+        boolean killOnJvmExit,
+        JobLimits jobLimits) {
 
     /** @return the program, as the user named it */
     public String program() {

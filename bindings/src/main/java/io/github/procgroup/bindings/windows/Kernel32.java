@@ -249,6 +249,15 @@ public class Kernel32 {
      * }
      */
     public static final AddressLayout HANDLE = Kernel32.C_POINTER;
+    private static final int JobObjectBasicAccountingInformation = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum _JOBOBJECTINFOCLASS.JobObjectBasicAccountingInformation = 1
+     * }
+     */
+    public static int JobObjectBasicAccountingInformation() {
+        return JobObjectBasicAccountingInformation;
+    }
     private static final int JobObjectBasicLimitInformation = (int)2L;
     /**
      * {@snippet lang=c :

@@ -95,6 +95,18 @@ final class ChildStdio implements AutoCloseable {
         return childFds[fd];
     }
 
+    /**
+     * Hands the parent's raw end of pipe {@code fd} to the caller, who must close it; it stays
+     * O_CLOEXEC, so no child inherits it.
+     *
+     * @return the fd
+     */
+    int takeParentFd(int fd) {
+        int taken = parentFds[fd];
+        parentFds[fd] = INHERIT;
+        return taken;
+    }
+
     /** @return whether the child's fd 2 is a copy of its fd 1 */
     boolean errorToOutput() {
         return errorToOutput;

@@ -1,6 +1,7 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
+import io.github.procgroup.JobLimits;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
@@ -39,9 +40,13 @@ public final class LinuxBackend implements Backend {
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
         checkDirectory(request.directory());
+        if (request.jobLimits().any()) {
+            throw new UnsupportedOperationException("job limits are a Windows Job Object feature; procgroup does not "
+                    + "manage cgroups on Linux: " + request.jobLimits());
+        }
         if (request.killOnParentDeath() && request.newSession()) {
-            // The sentinel (see ParentDeathSentinel) must join the child's group, and setpgid only
-            // joins a group of the caller's own session (EPERM otherwise).
+            // The sentinel (see ParentDeathSentinel) joins the child's group, which setpgid allows only
+            // within the JVM's own session.
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
                     + "it cannot be combined with newSession");
         }
@@ -77,20 +82,25 @@ public final class LinuxBackend implements Backend {
         }
     }
 
+    /** One of procgroup's own helpers: its pid, and the parent's end of the pipe on its stdin. */
+    record Helper(int pid, int stdinPipe) {
+    }
+
     /**
-     * Starts one of procgroup's own helpers (stdout and stderr on /dev/null, an empty environment, in /).
+     * Starts one of procgroup's own helpers: stdin a pipe whose write end the caller gets (raw,
+     * O_CLOEXEC), stdout and stderr discarded, an empty environment, in /.
      *
      * @param argv   the program (an absolute path) and its arguments
      * @param pgroup the group to join (see {@link PosixSpawner#spawn})
-     * @param stdin  the file opened for reading as its fd 0 ({@code /proc/self/fd/N} gives it a pipe's read end)
-     * @return its pid; the caller reaps it
+     * @return its pid, which the caller reaps, and the write end, which the caller closes
      */
-    static int spawnInternal(List<String> argv, int pgroup, File stdin) throws ErrnoException {
-        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.from(stdin), Redirect.DISCARD,
-                Redirect.DISCARD, false, false, false, false);
+    static Helper spawnHelper(List<String> argv, int pgroup) throws ErrnoException {
+        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.PIPE, Redirect.DISCARD,
+                Redirect.DISCARD, false, false, false, false, JobLimits.NONE);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
-            return PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
+            int pid = PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
                     new File("/"), pgroup);
+            return new Helper(pid, stdio.takeParentFd(0));
         }
     }
 

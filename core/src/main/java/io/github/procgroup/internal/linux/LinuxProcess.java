@@ -107,8 +107,14 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (sentinel != null && !groupHasMembers()) {
             endSentinel(); // nothing left to protect; members that outlive the leader keep it until close()
         }
-        // Still in LiveTrees: escapees outside the group may run, or wait for the subreaper to reap
-        // them. close()/terminate() or LiveTrees' pruning forget the tree once nothing of it is left.
+        // The common case, forgotten at once without a /proc scan: no process is left in the group
+        // (killpg finds not even a zombie), and nothing outside it is known (no remembered escapee,
+        // no sentinel, no subreaper tracking adoptions). An escapee re-parented to init could not be
+        // traced any more anyway. Otherwise close()/terminate() or LiveTrees' pruning forget the tree.
+        if (sentinel == null && remembered.isEmpty() && !AdoptedOrphans.running()
+                && Posix.killpg(pid, 0) == -LibC.ESRCH()) {
+            LiveTrees.remove(this);
+        }
     }
 
     private synchronized boolean isReaped() {

@@ -83,16 +83,6 @@ public final class ProcTable {
         return result;
     }
 
-    /** @return whether any process in group {@code pgid} is still running (zombies are dead) */
-    static boolean hasLiveMember(long pgid) {
-        for (Stat s : all()) {
-            if (s.pgid() == pgid && !s.isZombie()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static Stat parse(long pid, String line) {
         // comm may contain spaces and parentheses: it ends at the last ')'. Fields from there on
         // are numbered as in proc(5) minus 3: state is field 3, starttime field 22.

@@ -49,7 +49,8 @@ class PidfdFallbackTest {
     private static LinuxProcess spawnWithoutPidfd(String script) throws Exception {
         List<String> argv = List.of("sh", "-c", script);
         SpawnRequest request = new SpawnRequest(argv, null, null,
-                Redirect.PIPE, Redirect.DISCARD, Redirect.INHERIT, false, false, false, false);
+                Redirect.PIPE, Redirect.DISCARD, Redirect.INHERIT, false, false, false, false,
+                io.github.procgroup.JobLimits.NONE);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, "/bin/sh", argv, CStrings.environment(arena, Map.of()), stdio,
                     null, PosixSpawner.NEW_GROUP);

@@ -1,6 +1,7 @@
 package io.github.procgroup.internal.windows;
 
 import io.github.procgroup.bindings.windows.IO_COUNTERS;
+import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_ACCOUNTING_INFORMATION;
 import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_LIMIT_INFORMATION;
 import io.github.procgroup.bindings.windows.JOBOBJECT_EXTENDED_LIMIT_INFORMATION;
 import io.github.procgroup.bindings.windows.Kernel32;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class Win64LayoutTest {
 
-    /** Struct name to {size, then field offsets in declaration order}. */
+    /** Every generated struct, by its C type name (MingwLayoutTest checks them all against the compiler). */
     static final Map<String, GroupLayout> STRUCTS = new LinkedHashMap<>();
 
     static {
@@ -37,6 +38,7 @@ class Win64LayoutTest {
         STRUCTS.put("PROCESS_INFORMATION", PROCESS_INFORMATION.layout());
         STRUCTS.put("SECURITY_ATTRIBUTES", SECURITY_ATTRIBUTES.layout());
         STRUCTS.put("LARGE_INTEGER", LARGE_INTEGER.layout());
+        STRUCTS.put("JOBOBJECT_BASIC_ACCOUNTING_INFORMATION", JOBOBJECT_BASIC_ACCOUNTING_INFORMATION.layout());
     }
 
     @Test
@@ -93,6 +95,14 @@ class Win64LayoutTest {
         check(SECURITY_ATTRIBUTES.layout(), 24, Map.of(
                 "nLength", 0L, "lpSecurityDescriptor", 8L, "bInheritHandle", 16L));
         assertEquals(8, LARGE_INTEGER.layout().byteSize());
+    }
+
+    @Test
+    void jobObjectBasicAccountingInformation() {
+        check(JOBOBJECT_BASIC_ACCOUNTING_INFORMATION.layout(), 48, Map.of(
+                "TotalUserTime", 0L, "TotalKernelTime", 8L, "ThisPeriodTotalUserTime", 16L,
+                "ThisPeriodTotalKernelTime", 24L, "TotalPageFaultCount", 32L, "TotalProcesses", 36L,
+                "ActiveProcesses", 40L, "TotalTerminatedProcesses", 44L));
     }
 
     @Test

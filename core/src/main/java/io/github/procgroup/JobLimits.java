@@ -1,0 +1,55 @@
+package io.github.procgroup;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Limits a Windows Job Object puts on a whole tree (see
+ * {@link GroupProcessBuilder#jobLimits(JobLimits)}). Each is off unless set. Linux has no
+ * equivalent that procgroup manages (cgroups are left to the system), so there
+ * {@link GroupProcessBuilder#start()} rejects any limit with {@link UnsupportedOperationException}.
+ *
+ * @param activeProcesses   at most this many processes in the tree at once (0: no limit); a
+ *                          process creation beyond it fails in the creating process
+ * @param jobMemoryBytes    at most this much committed memory for the whole tree (0: no limit)
+ * @param processCpuTime    at most this much user-mode CPU time per process; a process over it is
+ *                          terminated (empty: no limit)
+ */
+public record JobLimits(int activeProcesses, long jobMemoryBytes, Optional<Duration> processCpuTime) {
+    /** No limit at all. */
+    public static final JobLimits NONE = new JobLimits(0, 0, Optional.empty());
+
+    /** Checks the values. */
+    public JobLimits {
+        if (activeProcesses < 0 || jobMemoryBytes < 0) {
+            throw new IllegalArgumentException("limits must not be negative: " + activeProcesses + ", " + jobMemoryBytes);
+        }
+        Objects.requireNonNull(processCpuTime, "processCpuTime");
+        processCpuTime.ifPresent(d -> {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("CPU time limit must be positive: " + d);
+            }
+        });
+    }
+
+    /** @param count at most this many processes at once @return a copy with that limit */
+    public JobLimits withActiveProcesses(int count) {
+        return new JobLimits(count, jobMemoryBytes, processCpuTime);
+    }
+
+    /** @param bytes at most this much committed memory for the tree @return a copy with that limit */
+    public JobLimits withJobMemory(long bytes) {
+        return new JobLimits(activeProcesses, bytes, processCpuTime);
+    }
+
+    /** @param cpuTime at most this much user CPU time per process @return a copy with that limit */
+    public JobLimits withProcessCpuTime(Duration cpuTime) {
+        return new JobLimits(activeProcesses, jobMemoryBytes, Optional.of(cpuTime));
+    }
+
+    /** @return whether any limit is set */
+    public boolean any() {
+        return activeProcesses > 0 || jobMemoryBytes > 0 || processCpuTime.isPresent();
+    }
+}
