@@ -136,9 +136,35 @@ class TreeGuaranteesTest {
         assertFalse(p.tree().stream().anyMatch(m -> m.pid() == sentinel));
         assertTrue(p.signal(Signal.TERM), "SIGTERM to the group: the shell and sleep die");
         assertEquals(Signal.TERM, p.awaitExit().signal().orElseThrow());
-        // The sentinel ignored SIGTERM; once the user's processes are gone it is ended and reaped.
-        ProcFs.awaitGroupGone(pgid, START);
+        // The sentinel ignored SIGTERM. It is ended at the leader's reap if no member runs then; a
+        // member still dying at that moment (the sleep) keeps it until close(), as documented.
+        ProcFs.await(() -> p.members().isEmpty(), START, () -> "the user's processes still run: " + p.members());
         p.close();
+        ProcFs.awaitGroupGone(pgid, START);
+    }
+
+    @Test
+    void theSentinelReadsAPipeOnlyTheJvmHoldsAndSurvivesStopAndCont() throws Exception {
+        GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
+                .killOnParentDeath(true).start();
+        assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
+        List<ProcFs.Proc> group = ProcFs.awaitLiveMembers(p.processGroupId(), 3, START);
+        Set<Long> users = p.members().stream().map(ProcessInfo::pid).collect(Collectors.toSet());
+        long sentinel = group.stream().map(ProcFs.Proc::pid).filter(pid -> !users.contains(pid)).findFirst().orElseThrow();
+        String lifeline = ProcFs.fdTarget(sentinel, 0);
+        assertTrue(lifeline.startsWith("pipe:"), "the sentinel reads a pipe: " + lifeline);
+        assertEquals(1, fdsOfThisJvmOn(lifeline), "the JVM holds the other end, once");
+        long hupAndTerm = 1L << 14 | 1L;
+        ProcFs.await(() -> (Long.parseLong(ProcFs.statusField(sentinel, "SigIgn").orElse("0"), 16) & hupAndTerm) == hupAndTerm,
+                START, () -> "the sentinel does not ignore SIGHUP and SIGTERM: " + ProcFs.statusField(sentinel, "SigIgn"));
+        assertTrue(p.signal(Signal.STOP), "the group stopped");
+        assertTrue(p.signal(Signal.CONT), "and continued, while the JVM lives");
+        Thread.sleep(200); // a sentinel that took the stop for the end of its pipe would kill the group now
+        assertEquals(3, ProcFs.liveMembers(p.processGroupId()).size(), "nobody killed: " + ProcFs.group(p.processGroupId()));
+        p.close();
+        assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
+        ProcFs.await(() -> fdsOfThisJvmOn(lifeline) == 0, START,
+                () -> "the JVM still holds the lifeline after the sentinel was reaped");
     }
 
     @Test
@@ -158,6 +184,17 @@ class TreeGuaranteesTest {
         GroupProcessBuilder b = new GroupProcessBuilder("sleep", "60").killOnParentDeath(true).newSession(true);
         IllegalStateException e = assertThrows(IllegalStateException.class, b::start);
         assertTrue(e.getMessage().contains("newSession"), e.getMessage());
+    }
+
+    /** @return how many of this JVM's fds refer to {@code target} (an fd closed meanwhile does not count) */
+    private static long fdsOfThisJvmOn(String target) {
+        return ProcFs.openFds().stream().filter(fd -> {
+            try {
+                return target.equals(ProcFs.fdTarget(ProcFs.self(), fd));
+            } catch (java.io.UncheckedIOException closedMeanwhile) {
+                return false;
+            }
+        }).count();
     }
 
     private static boolean running(long pid) {

@@ -38,12 +38,26 @@ public final class Scenarios {
                 System.exit(0); // runs the shutdown hooks
             }
             case "signal-me-parent" -> {
-                Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                        Scenarios.class.getName(), "signal-me-child")
-                        .redirectErrorStream(true).start();
+                Process child = startJvm("signal-me-child");
                 System.out.println("child=" + child.pid());
                 System.out.println(new BufferedReader(child.inputReader()).readLine()); // its ready=1
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            case "signal-me-thread-parent" -> {
+                // prctl(2): the signal follows the parent THREAD. This one starts the child and ends.
+                long[] child = new long[1];
+                Thread starter = new Thread(() -> {
+                    try {
+                        Process p = startJvm("signal-me-child");
+                        child[0] = p.pid();
+                        System.out.println("child-" + new BufferedReader(p.inputReader()).readLine()); // child-ready=1
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                starter.start();
+                starter.join();
+                System.out.println("child=" + child[0]);
                 Thread.sleep(Long.MAX_VALUE);
             }
             case "signal-me-child" -> {
@@ -51,9 +65,60 @@ public final class Scenarios {
                 System.out.println("ready=1");
                 Thread.sleep(Long.MAX_VALUE);
             }
+            case "kill-on-parent-death-leader-exits" -> {
+                // The leader exits at once; its HUP-ignoring child runs on, re-parented to init.
+                GroupProcess p = startTree(new GroupProcessBuilder("sh", "-c", "trap '' HUP; sleep 600 & echo ready=1")
+                        .killOnParentDeath(true).killOnJvmExit(false));
+                System.out.println("leader=" + p.waitFor());
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            case "subreaper-supervisor" -> {
+                // A subreaper in the session of the JVM below: it adopts that JVM's tree when the JVM dies.
+                Subreaper.enable();
+                Process jvm = startJvm("kill-on-parent-death", args[1]);
+                System.out.println("jvm=" + jvm.pid());
+                BufferedReader out = new BufferedReader(jvm.inputReader());
+                String line;
+                do {
+                    line = out.readLine();
+                } while (line != null && !line.startsWith("pgid="));
+                System.out.println(line);
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            case "signal-me-late-parent" -> {
+                Process child = startJvm("signal-me-late-child", Long.toString(ProcessHandle.current().pid()), args[1]);
+                System.out.println("child=" + child.pid());
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            case "signal-me-late-child" -> {
+                // Its stdout is a pipe to the parent, which will be dead: it reports in a file.
+                long parent = Long.parseLong(args[1]);
+                Path report = Path.of(args[2]);
+                try {
+                    while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L) == parent) {
+                        Thread.sleep(5); // until the parent has died, before the call
+                    }
+                    Files.writeString(report, "calling\n");
+                    ParentDeath.signalMe(Signal.KILL, parent);
+                    Files.writeString(report, "survived\n", java.nio.file.StandardOpenOption.APPEND);
+                } catch (Throwable e) {
+                    Files.writeString(report, e + "\n", java.nio.file.StandardOpenOption.APPEND);
+                }
+                Thread.sleep(Long.MAX_VALUE);
+            }
             case "subreaper" -> subreaper();
             default -> throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /** Starts this class with {@code args} in a JVM of its own, stderr merged into its stdout. */
+    private static Process startJvm(String... args) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Scenarios.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     private static GroupProcess startTree(GroupProcessBuilder builder) throws Exception {
