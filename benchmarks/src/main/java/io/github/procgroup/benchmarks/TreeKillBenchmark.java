@@ -1,6 +1,7 @@
 package io.github.procgroup.benchmarks;
 
 import io.github.procgroup.GroupProcess;
+import io.github.procgroup.Signal;
 import io.github.procgroup.GroupProcessBuilder;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -141,7 +142,9 @@ public class TreeKillBenchmark {
     @Benchmark
     public int procgroup(GroupTree tree) throws InterruptedException {
         GroupProcess shell = (GroupProcess) tree.shellProcess;
-        shell.destroyForcibly(); // one killpg reaches the shell and every sleep
+        // One killpg reaches the shell and every sleep; then the shell's reap, as the twin's waitFor().
+        // (destroyForcibly() would also wait until every sleep is dead, which the twin cannot do.)
+        shell.signal(Signal.KILL);
         return shell.awaitExit().shellCode();
     }
 

@@ -315,19 +315,23 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     /**
      * Whether the group id is still ours. Linux does not reuse a number while any process (a
      * zombie too) has it as its pid, group or session; so while our leader or sentinel is unreaped
-     * the id is ours. After that, it is ours while members remain, and none of them can have the
-     * id as its pid (ours was reaped): a process whose pid is the id and which leads that group
-     * means the id was freed and reused by someone else's group.
+     * the id is ours. After that, a group can only be created again under this id by a new
+     * process whose pid it is: a process with our old number that leads a group of that number
+     * means the id was freed and reused by someone else's group. (A reused group whose new leader
+     * has already exited too is not detected: that needs two pid reuses in between.)
      *
-     * @param snapshot a /proc listing, or null to take one if needed
+     * @param snapshot a /proc listing to decide from (members must remain), or null for the
+     *                 cheap check of /proc/PGID alone (killpg then reports ESRCH if none remain)
      */
     private boolean holdsGroupId(List<ProcTable.Stat> snapshot) {
         if (!isReaped() || (sentinel != null && !sentinel.isReaped())) {
             return true;
         }
-        List<ProcTable.Stat> all = snapshot != null ? snapshot : ProcTable.all();
+        if (snapshot == null) {
+            return ProcTable.stat(pid).map(s -> s.pgid() != pid).orElse(true);
+        }
         boolean members = false;
-        for (ProcTable.Stat s : all) {
+        for (ProcTable.Stat s : snapshot) {
             if (s.pgid() == pid) {
                 if (s.pid() == pid) {
                     return false; // a new leader with our old number: reused
