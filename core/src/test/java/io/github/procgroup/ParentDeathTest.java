@@ -40,7 +40,7 @@ class ParentDeathTest {
         }
         for (long pid : pidsToKill) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            ProcFs.await(() -> !running(pid), Duration.ofSeconds(10), () -> pid + " still runs");
+            ProcFs.await(() -> !ProcFs.running(pid), Duration.ofSeconds(10), () -> pid + " still runs");
         }
     }
 
@@ -122,10 +122,10 @@ class ParentDeathTest {
             long child = Long.parseLong(parent.read("child"));
             pidsToKill.add(child);
             assertEquals("1", parent.read("ready"));
-            assertTrue(running(child));
+            assertTrue(ProcFs.running(child));
             parent.kill();
-            ProcFs.await(() -> !running(child), DEADLINE, () -> "the child JVM survived its parent: " + ProcFs.proc(child));
-            assertFalse(running(child));
+            ProcFs.await(() -> !ProcFs.running(child), DEADLINE, () -> "the child JVM survived its parent: " + ProcFs.proc(child));
+            assertFalse(ProcFs.running(child));
         }
     }
 
@@ -135,9 +135,9 @@ class ParentDeathTest {
             assertEquals("1", parent.read("child-ready"));
             long child = Long.parseLong(parent.read("child"));
             pidsToKill.add(child);
-            ProcFs.await(() -> !running(child), DEADLINE,
+            ProcFs.await(() -> !ProcFs.running(child), DEADLINE,
                     () -> "the child outlived the thread that started it: " + ProcFs.proc(child));
-            assertTrue(running(parent.pid()), "while its parent process still runs (the documented caveat)");
+            assertTrue(ProcFs.running(parent.pid()), "while its parent process still runs (the documented caveat)");
         }
     }
 
@@ -148,7 +148,7 @@ class ParentDeathTest {
             long child = Long.parseLong(parent.read("child"));
             pidsToKill.add(child);
             parent.kill(); // the child waits for this before it calls signalMe(KILL, parent's pid)
-            ProcFs.await(() -> !running(child), Duration.ofSeconds(20),
+            ProcFs.await(() -> !ProcFs.running(child), Duration.ofSeconds(20),
                     () -> "the child JVM survived: " + ProcFs.proc(child) + " " + read(report));
             assertEquals("calling\n", read(report), "it died in the call, killed by its own signal");
         }
@@ -178,7 +178,4 @@ class ParentDeathTest {
         }
     }
 
-    private static boolean running(long pid) {
-        return ProcFs.proc(pid).map(p -> p.state() != 'Z' && p.state() != 'X').orElse(false);
-    }
 }

@@ -35,7 +35,7 @@ class TreeGuaranteesTest {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
         for (long pid : escapeesToKill) {
-            ProcFs.await(() -> !running(pid), Duration.ofSeconds(10), () -> "escapee " + pid + " still runs");
+            ProcFs.await(() -> !ProcFs.running(pid), Duration.ofSeconds(10), () -> "escapee " + pid + " still runs");
         }
     }
 
@@ -93,8 +93,8 @@ class TreeGuaranteesTest {
         assertFalse(p.members().stream().anyMatch(m -> m.pid() == setsid), "it left the group");
 
         p.close();
-        assertFalse(running(setsid), "close() killed the traced escapee");
-        assertTrue(running(daemon), "the daemon escaped, as the README says it does without a subreaper");
+        assertFalse(ProcFs.running(setsid), "close() killed the traced escapee");
+        assertTrue(ProcFs.running(daemon), "the daemon escaped, as the README says it does without a subreaper");
     }
 
     @Test
@@ -197,7 +197,4 @@ class TreeGuaranteesTest {
         }).count();
     }
 
-    private static boolean running(long pid) {
-        return ProcFs.proc(pid).map(p -> p.state() != 'Z' && p.state() != 'X').orElse(false);
-    }
 }

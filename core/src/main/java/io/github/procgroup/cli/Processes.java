@@ -1,6 +1,7 @@
 package io.github.procgroup.cli;
 
 import io.github.procgroup.internal.linux.ProcTable;
+import io.github.procgroup.internal.linux.ProcessTree;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.util.Comparator;
@@ -42,17 +43,8 @@ final class Processes {
 
     /** @return the pids of this JVM's descendants, following parent links */
     private static Set<Long> descendants(List<Stat> all) {
-        Set<Long> ours = new HashSet<>();
-        ours.add(SELF);
-        boolean grew = true;
-        while (grew) { // until no new descendant turns up
-            grew = false;
-            for (Stat p : all) {
-                if (ours.contains(p.ppid()) && ours.add(p.pid())) {
-                    grew = true;
-                }
-            }
-        }
+        Set<Long> ours = new HashSet<>(Set.of(SELF));
+        ProcessTree.addDescendants(all, ours, -1);
         ours.remove(SELF);
         return ours;
     }

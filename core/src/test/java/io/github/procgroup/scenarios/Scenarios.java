@@ -6,6 +6,7 @@ import io.github.procgroup.ParentDeath;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.Signal;
 import io.github.procgroup.Subreaper;
+import io.github.procgroup.testing.ProcFs;
 
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +159,7 @@ public final class Scenarios {
         Set<Long> traced = p.tree().stream().map(ProcessInfo::pid).collect(Collectors.toSet());
         System.out.println("traced=" + traced.contains(setsid) + "," + traced.contains(daemon));
         p.close();
-        System.out.println("survivors=" + List.of(setsid, daemon).stream().filter(Scenarios::running).count());
+        System.out.println("survivors=" + List.of(setsid, daemon).stream().filter(ProcFs::running).count());
         long deadline = System.nanoTime() + 5_000_000_000L; // the tracker reaps every 100 ms
         while (!zombieChildren().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -179,26 +180,7 @@ public final class Scenarios {
         }
     }
 
-    private static boolean running(long pid) {
-        char state = stat(pid).map(s -> s.charAt(s.lastIndexOf(')') + 2)).orElse('X');
-        return state != 'Z' && state != 'X';
-    }
-
     private static List<Long> zombieChildren() {
-        long self = ProcessHandle.current().pid();
-        return ProcessHandle.current().children().map(ProcessHandle::pid)
-                .filter(pid -> stat(pid).map(s -> {
-                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                    return f[0].equals("Z") && Long.parseLong(f[1]) == self;
-                }).orElse(false))
-                .toList();
-    }
-
-    private static java.util.Optional<String> stat(long pid) {
-        try {
-            return java.util.Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-        } catch (java.io.IOException gone) {
-            return java.util.Optional.empty();
-        }
+        return ProcFs.childrenOfThisJvm().stream().filter(ProcFs.Proc::zombie).map(ProcFs.Proc::pid).toList();
     }
 }

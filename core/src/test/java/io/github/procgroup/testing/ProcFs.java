@@ -74,6 +74,11 @@ public final class ProcFs {
         return all().stream().filter(p -> p.ppid() == SELF).toList();
     }
 
+    /** @return whether the process exists and has not exited (a zombie has) */
+    public static boolean running(long pid) {
+        return proc(pid).map(p -> !p.zombie()).orElse(false);
+    }
+
     /** @return this JVM's pid */
     public static long self() {
         return SELF;

@@ -107,14 +107,22 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (sentinel != null && !groupHasMembers()) {
             endSentinel(); // nothing left to protect; members that outlive the leader keep it until close()
         }
-        // The common case, forgotten at once without a /proc scan: no process is left in the group
-        // (killpg finds not even a zombie), and nothing outside it is known (no remembered escapee,
-        // no sentinel, no subreaper tracking adoptions). An escapee re-parented to init could not be
-        // traced any more anyway. Otherwise close()/terminate() or LiveTrees' pruning forget the tree.
-        if (sentinel == null && remembered.isEmpty() && !AdoptedOrphans.running()
-                && Posix.killpg(pid, 0) == -LibC.ESRCH()) {
+        // The common case is forgotten at once; otherwise close()/terminate() or LiveTrees' pruning
+        // forget the tree once nothing of it is left.
+        if (goneWithoutTrace()) {
             LiveTrees.remove(this);
         }
+    }
+
+    /**
+     * The common end, decided without a /proc scan: the leader is reaped, no process is left in
+     * the group (killpg finds not even a zombie), and nothing outside it is known (no remembered
+     * escapee, no sentinel, no subreaper tracking adoptions). An escapee re-parented to init could
+     * not be traced any more anyway.
+     */
+    private boolean goneWithoutTrace() {
+        return isReaped() && sentinel == null && remembered.isEmpty() && !AdoptedOrphans.running()
+                && Posix.killpg(pid, 0) == -LibC.ESRCH();
     }
 
     private synchronized boolean isReaped() {
@@ -162,15 +170,16 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      *         the sentinel, if any, is then ended too
      */
     boolean isOver(List<ProcTable.Stat> snapshot) {
-        if (!isReaped() || !nothingLeft(tree(snapshot))) {
+        return endIfOver(tree(snapshot));
+    }
+
+    /** As {@link #isOver}, given this tree's processes. */
+    private boolean endIfOver(List<ProcTable.Stat> tree) {
+        if (!isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF)) {
             return false;
         }
         endSentinel();
         return true;
-    }
-
-    private static boolean nothingLeft(List<ProcTable.Stat> tree) {
-        return tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF);
     }
 
     private void endSentinel() {
@@ -281,9 +290,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public int signalTree(Signal signal) {
-        if (isReaped() && sentinel == null && remembered.isEmpty() && !AdoptedOrphans.running()
-                && Posix.killpg(pid, 0) == -LibC.ESRCH()) {
-            // Nothing left in the group, not even a zombie, and nothing outside it known: no /proc scan.
+        if (goneWithoutTrace()) {
             LiveTrees.remove(this);
             return 0;
         }
@@ -305,8 +312,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
                 Posix.kill((int) s.pid(), signal.number());
             }
         }
-        if (isReaped() && nothingLeft(tree)) {
-            endSentinel();
+        if (endIfOver(tree)) {
             LiveTrees.remove(this);
         }
         return live.size();

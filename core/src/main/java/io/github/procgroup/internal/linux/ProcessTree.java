@@ -13,7 +13,7 @@ import java.util.Set;
  * that descends from them by parent links, and the processes remembered as part of the tree
  * (escapees that left the group and whose parent has died since) with their own descendants.
  */
-final class ProcessTree {
+public final class ProcessTree {
     private ProcessTree() {
     }
 
@@ -31,15 +31,7 @@ final class ProcessTree {
                 pids.add(s.pid());
             }
         }
-        boolean grew = !pids.isEmpty();
-        while (grew) { // add children of the tree until no new one turns up
-            grew = false;
-            for (Stat s : all) {
-                if (s.pid() != excluded && pids.contains(s.ppid()) && pids.add(s.pid())) {
-                    grew = true;
-                }
-            }
-        }
+        addDescendants(all, pids, excluded);
         List<Stat> tree = new ArrayList<>(pids.size());
         for (Stat s : all) {
             if (pids.contains(s.pid())) {
@@ -47,6 +39,22 @@ final class ProcessTree {
             }
         }
         return tree;
+    }
+
+    /**
+     * Adds to {@code pids} every process of {@code all} that descends from one of them by parent
+     * links, leaving out {@code excluded} (and what descends only from it).
+     */
+    public static void addDescendants(List<Stat> all, Set<Long> pids, long excluded) {
+        boolean grew = !pids.isEmpty();
+        while (grew) { // add children of the set until no new one turns up
+            grew = false;
+            for (Stat s : all) {
+                if (s.pid() != excluded && pids.contains(s.ppid()) && pids.add(s.pid())) {
+                    grew = true;
+                }
+            }
+        }
     }
 
     /** @return the processes of {@code tree} that still run */

@@ -108,6 +108,12 @@ final class WindowsProcess implements ChildProcess {
     @Override
     public boolean signalGroup(Signal signal) {
         boolean running = treeRuns();
+        send(signal);
+        return running;
+    }
+
+    /** The job holds the whole tree: whatever is sent reaches all of it. */
+    private void send(Signal signal) {
         switch (signal) {
             case KILL -> terminateJob();
             case TERM, INT -> {
@@ -117,7 +123,6 @@ final class WindowsProcess implements ChildProcess {
             }
             default -> throw new UnsupportedOperationException(signal.signalName() + " has no Windows equivalent");
         }
-        return running;
     }
 
     private void terminateJob() {
@@ -160,7 +165,7 @@ final class WindowsProcess implements ChildProcess {
     public int signalTree(Signal signal) {
         int running = activeProcesses();
         if (running > 0) {
-            signalGroup(signal); // the job holds the whole tree: nothing escapes it
+            send(signal);
         }
         return running;
     }
