@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * not ended, neither on timeout nor when it exits.
  */
 final class ForegroundRun {
-    private static final Pattern JDK_ERROR = Pattern.compile("error=(\\d+), (.*)");
+    /** The errno in the JDK's message: {@code error=2, No such...} (up to 21), {@code error: 2 (No such...)} (later). */
+    private static final Pattern JDK_ERROR = Pattern.compile("error(?:=|: )(\\d+)(?:, | \\()([^)]+)");
     private static final int ENOENT = 2;
 
     private final Options options;
@@ -59,7 +60,7 @@ final class ForegroundRun {
         return timedOut && !options.preserveStatus() ? Run.TIMED_OUT : code;
     }
 
-    /** The JDK's {@code Cannot run program "x": error=2, No such file or directory}, as one GNU-style line. */
+    /** The JDK's {@code Cannot run program "x": ... error: 2 (No such file or directory)}, as one GNU-style line. */
     private int startFailure(IOException e) {
         String program = options.command().getFirst();
         Matcher m = JDK_ERROR.matcher(String.valueOf(e.getMessage()));
@@ -67,7 +68,7 @@ final class ForegroundRun {
             err.println("procgroup: failed to run command '" + program + "': " + e.getMessage());
             return Run.FAILED;
         }
-        err.println("procgroup: failed to run command '" + program + "': " + m.group(2));
+        err.println("procgroup: failed to run command '" + program + "': " + m.group(2).strip());
         return Integer.parseInt(m.group(1)) == ENOENT ? Run.NOT_FOUND : Run.CANNOT_EXECUTE;
     }
 }
