@@ -25,7 +25,9 @@ public final class Main {
      * @param args the options, the command and its arguments
      */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status = run(args, System.out, System.err);
+        // 125: procgroup failed, maybe with the tree still running; the JVM's exit hook then kills it.
+        FastExit.exit(status, status != Run.FAILED);
     }
 
     /**
