@@ -5,7 +5,7 @@ import java.io.PrintStream;
 /**
  * The {@code procgroup} command: runs a command as a process tree of its own, with a timeout and
  * signal forwarding, and ends and reaps the whole tree, like GNU {@code timeout} plus {@code tini}.
- * See {@link Usage#HELP} and docs/cli.md.
+ * See {@code procgroup --help} and docs/cli.md.
  *
  * <pre>
  * procgroup [OPTION]... DURATION COMMAND [ARG]...
