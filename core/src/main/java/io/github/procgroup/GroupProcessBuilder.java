@@ -372,7 +372,7 @@ public final class GroupProcessBuilder {
     }
 
     /**
-     * What {@link #run(Duration)} feeds to the child's stdin, written from a virtual thread while
+     * What {@link #run(Duration)} feeds to the child's stdin, written from a thread of its own while
      * the output is read; stdin is closed after it. A child that exits or closes its stdin
      * without reading all of it is not an error (as in Python's {@code subprocess.run}).
      *
@@ -536,7 +536,7 @@ public final class GroupProcessBuilder {
 
     /**
      * Starts the child, feeds it the {@linkplain #input(byte[]) input} (or closes its stdin if
-     * it is a pipe and there is none), reads stdout and stderr on virtual threads while it runs
+     * it is a pipe and there is none), reads stdout and stderr on threads of their own while it runs
      * (so neither can fill up and stall it), and waits at most {@code timeout} from the spawn.
      * Then it ends the <em>whole tree</em>: SIGTERM, up to the {@linkplain #grace(Duration)
      * grace}, SIGKILL (see {@link GroupProcess#terminate(Duration)}). The tree is also ended when
@@ -573,7 +573,7 @@ public final class GroupProcessBuilder {
     }
 
     /**
-     * As {@link #run(Duration)}, waiting on a virtual thread of its own. The child is started
+     * As {@link #run(Duration)}, waiting on a thread of its own. The child is started
      * before this returns, so a missing program throws here. Cancelling the future (or completing
      * it) ends the tree as a timeout does, in the background: the future is cancelled at once,
      * while the tree gets its grace.

@@ -9,9 +9,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One run of a started process or pipeline: feeds stdin, drains stdout and stderr on virtual
- * threads (one per stream, so neither can fill its pipe and stall the child), waits for every
+ * One run of a started process or pipeline: feeds stdin, drains stdout and stderr on threads of
+ * their own (one per stream, so neither can fill its pipe and stall the child), waits for every
  * stage up to the deadline, then ends what is left of the tree with SIGTERM, the grace, SIGKILL.
+ *
+ * <p>The threads are platform daemon threads, not virtual ones: a blocking read of a pipe through
+ * {@code FileInputStream} keeps its virtual thread's carrier (the JDK does not unmount or
+ * compensate for it), so two readers could occupy every carrier of a two-CPU machine and starve
+ * every other virtual thread, the one waiting for the run included. Daemon threads, so a
+ * run never keeps the JVM from exiting (the shutdown hook then ends the tree, if killOnJvmExit).
  */
 final class Run {
     /**
@@ -46,13 +52,13 @@ final class Run {
         RunOptions lastOptions = options.get(options.size() - 1);
         stdout = new OutputCollector(last.getInputStream(), lastOptions.outputLimit(), lastOptions.charset(),
                 lastOptions.stdoutLines());
-        readers.add(Thread.ofVirtual().name("procgroup-stdout-" + last.pid()).start(stdout));
+        readers.add(Thread.ofPlatform().daemon().name("procgroup-stdout-" + last.pid()).start(stdout));
         for (int i = 0; i < stages.size(); i++) {
             RunOptions o = options.get(i);
             OutputCollector stderr = new OutputCollector(stages.get(i).getErrorStream(), o.outputLimit(), o.charset(),
                     o.stderrLines());
             stderrs.add(stderr);
-            readers.add(Thread.ofVirtual().name("procgroup-stderr-" + stages.get(i).pid()).start(stderr));
+            readers.add(Thread.ofPlatform().daemon().name("procgroup-stderr-" + stages.get(i).pid()).start(stderr));
         }
     }
 
@@ -61,7 +67,7 @@ final class Run {
             closeQuietly(first.getOutputStream()); // the child reads end of file at once, never the JVM's stdin
             return;
         }
-        Thread.ofVirtual().name("procgroup-stdin-" + first.pid()).start(() -> {
+        Thread.ofPlatform().daemon().name("procgroup-stdin-" + first.pid()).start(() -> {
             try (OutputStream in = first.getOutputStream()) {
                 in.write(input);
             } catch (IOException e) {
@@ -99,12 +105,12 @@ final class Run {
     }
 
     /**
-     * Waits for the run on a virtual thread; cancelling the future interrupts that thread,
+     * Waits for the run on a thread of its own; cancelling the future interrupts that thread,
      * which ends the tree (see {@link #await}).
      */
     static java.util.concurrent.CompletableFuture<ProcessResult> async(Run run, Duration timeout) {
         java.util.concurrent.CompletableFuture<ProcessResult> future = new java.util.concurrent.CompletableFuture<>();
-        Thread waiter = Thread.ofVirtual().name("procgroup-run-" + run.stages.get(0).pid()).start(() -> {
+        Thread waiter = Thread.ofPlatform().daemon().name("procgroup-run-" + run.stages.get(0).pid()).start(() -> {
             try {
                 future.complete(run.await(timeout));
             } catch (Throwable e) {
