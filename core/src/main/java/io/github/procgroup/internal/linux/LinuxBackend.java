@@ -1,11 +1,13 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
-import io.github.procgroup.JobLimits;
+import io.github.procgroup.WindowsOptions;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.SpawnRequest;
+import io.github.procgroup.internal.Stdio;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,8 +19,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Spawns children with posix_spawn into new process groups and watches them with pidfds. */
+/**
+ * Spawns children with posix_spawn into new process groups and watches them with pidfds. Reads
+ * every part of a {@link SpawnRequest} except its {@link WindowsOptions}.
+ */
 public final class LinuxBackend implements Backend {
 
     /**
@@ -40,11 +46,13 @@ public final class LinuxBackend implements Backend {
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
         checkDirectory(request.directory());
-        if (request.jobLimits().any()) {
-            throw new UnsupportedOperationException("job limits are a Windows Job Object feature; procgroup does not "
-                    + "manage cgroups on Linux: " + request.jobLimits());
+        if (request.placement() instanceof GroupPlacement.JoinGroup join) {
+            // LinuxProcess takes the leader's pid for its group id; a member that joins another
+            // group needs the group's id passed down (the pipeline work adds that).
+            throw new IllegalArgumentException("a child of the user cannot join group " + join.processGroupId()
+                    + " yet: it must lead a group of its own");
         }
-        if (request.killOnParentDeath() && request.newSession()) {
+        if (request.killOnParentDeath() && request.placement() instanceof GroupPlacement.NewSession) {
             // The sentinel (see ParentDeathSentinel) joins the child's group, which setpgid allows only
             // within the JVM's own session.
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
@@ -61,7 +69,7 @@ public final class LinuxBackend implements Backend {
                 envp = CStrings.withEntry(arena, envp, AdoptedOrphans.TREE_VARIABLE + "=" + treeToken);
             }
             int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
-                    request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP);
+                    request.placement());
             ChildStdio.Streams streams;
             ParentDeathSentinel sentinel;
             try {
@@ -90,16 +98,16 @@ public final class LinuxBackend implements Backend {
      * Starts one of procgroup's own helpers: stdin a pipe whose write end the caller gets (raw,
      * O_CLOEXEC), stdout and stderr discarded, an empty environment, in /.
      *
-     * @param argv   the program (an absolute path) and its arguments
-     * @param pgroup the group to join (see {@link PosixSpawner#spawn})
+     * @param argv      the program (an absolute path) and its arguments
+     * @param placement the group it goes into
      * @return its pid, which the caller reaps, and the write end, which the caller closes
      */
-    static Helper spawnHelper(List<String> argv, int pgroup) throws ErrnoException {
-        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.PIPE, Redirect.DISCARD,
-                Redirect.DISCARD, false, false, false, false, JobLimits.NONE);
+    static Helper spawnHelper(List<String> argv, GroupPlacement placement) throws ErrnoException {
+        SpawnRequest request = new SpawnRequest(argv, null, Map.of(),
+                new Stdio(Redirect.PIPE, Redirect.DISCARD, Redirect.DISCARD), placement, Set.of(), WindowsOptions.NONE);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
-                    new File("/"), pgroup);
+                    new File("/"), placement);
             return new Helper(pid, stdio.takeParentFd(0));
         }
     }

@@ -1,11 +1,14 @@
 package io.github.procgroup.internal.windows;
 
-import io.github.procgroup.ErrnoException;
-import io.github.procgroup.JobLimits;
+import io.github.procgroup.WindowsErrorException;
+import io.github.procgroup.WindowsOptions;
 import io.github.procgroup.bindings.windows.PROCESS_INFORMATION;
 import io.github.procgroup.bindings.windows.STARTUPINFOEXW;
 import io.github.procgroup.bindings.windows.STARTUPINFOW;
+import io.github.procgroup.internal.GroupPlacement;
+import io.github.procgroup.internal.KillTrigger;
 import io.github.procgroup.internal.SpawnRequest;
+import io.github.procgroup.internal.Stdio;
 import org.junit.jupiter.api.Test;
 
 import java.lang.ProcessBuilder.Redirect;
@@ -75,15 +78,16 @@ class WindowsSpawnerCallSequenceTest {
     void aFailedCreateProcessClosesEverythingAndNamesTheError() {
         Recorder w = new Recorder();
         w.createProcessError = 2; // ERROR_FILE_NOT_FOUND
-        ErrnoException e = assertThrows(ErrnoException.class, () -> new WindowsSpawner(w).spawn(request(null)));
-        assertEquals("ERROR_FILE_NOT_FOUND", e.errnoName());
+        WindowsErrorException e = assertThrows(WindowsErrorException.class, () -> new WindowsSpawner(w).spawn(request(null)));
+        assertEquals("ERROR_FILE_NOT_FOUND", e.errorName());
+        assertEquals(2, e.errorNumber());
         assertTrue(e.getMessage().contains("\"prog\""), e.getMessage());
         assertEquals(Set.of(), w.open(), "no handle left open");
     }
 
     private static SpawnRequest request(Map<String, String> env) {
-        return new SpawnRequest(List.of("prog", "a b"), null, env, Redirect.PIPE, Redirect.PIPE, Redirect.PIPE,
-                false, false, false, true, JobLimits.NONE);
+        return new SpawnRequest(List.of("prog", "a b"), null, env, new Stdio(Redirect.PIPE, Redirect.PIPE, Redirect.PIPE),
+                GroupPlacement.NEW_GROUP, Set.of(KillTrigger.JVM_EXIT), WindowsOptions.NONE);
     }
 
     /** Answers like kernel32 with fresh fake handles, and records each call. */
