@@ -1,16 +1,11 @@
 package io.github.procgroup;
 
-import java.io.IOException;
-
 /**
- * A system call failed. The message names the call, the symbolic errno (for example
+ * A POSIX system call failed. The message names the call, the symbolic errno (for example
  * {@code ENOENT}) and the value that caused it (a program, a path, a pid).
  */
-public class ErrnoException extends IOException {
+public final class ErrnoException extends SystemErrorException {
     private static final long serialVersionUID = 1L;
-
-    private final int errno;
-    private final String errnoName;
 
     /**
      * @param message   what failed and on what, for example {@code "cannot run program \"nope\""}
@@ -19,18 +14,16 @@ public class ErrnoException extends IOException {
      * @param errnoText the C library's description of the errno
      */
     public ErrnoException(String message, int errno, String errnoName, String errnoText) {
-        super(message + ": " + errnoName + " (" + errnoText + ")");
-        this.errno = errno;
-        this.errnoName = errnoName;
+        super(message + ": " + errnoName + " (" + errnoText + ")", errno, errnoName);
     }
 
     /** @return the errno value, for example 2 */
     public int errno() {
-        return errno;
+        return errorNumber();
     }
 
     /** @return the symbolic errno name, for example {@code ENOENT} */
     public String errnoName() {
-        return errnoName;
+        return errorName();
     }
 }

@@ -1,7 +1,10 @@
 package io.github.procgroup;
 
-import io.github.procgroup.internal.Backend;
+import io.github.procgroup.internal.GroupPlacement;
+import io.github.procgroup.internal.KillTrigger;
 import io.github.procgroup.internal.SpawnRequest;
+import io.github.procgroup.internal.Stdio;
+import io.github.procgroup.internal.platform.Platforms;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,10 @@ import java.util.function.Consumer;
  * <pre>{@code
  * ProcessResult r = new GroupProcessBuilder("make", "test").run(Duration.ofMinutes(10)).checkSuccess();
  * }</pre>
+ *
+ * <p>Which platform honours what: everything here works on every supported platform, except
+ * {@link #newSession(boolean)} (POSIX; a Windows child always gets a console group of its own)
+ * and {@link #windowsOptions(WindowsOptions)} (Windows; other platforms never read them).
  */
 public final class GroupProcessBuilder {
     /** The default {@link #outputLimit(long)}: 16 MiB per stream. */
@@ -50,9 +58,6 @@ public final class GroupProcessBuilder {
     /** The largest {@link #outputLimit(long)}: what one Java array holds. */
     public static final long MAX_OUTPUT_LIMIT = Integer.MAX_VALUE - 8;
 
-    private static final String EINVAL = "EINVAL";
-    private static final int EINVAL_NUMBER = 22; // the same on Linux, macOS and in the Windows CRT
-
     private List<String> command;
     private File directory;
     private Map<String, String> environment;
@@ -61,7 +66,7 @@ public final class GroupProcessBuilder {
     private boolean newSession;
     private boolean killOnParentDeath;
     private boolean killOnJvmExit = true;
-    private JobLimits jobLimits = JobLimits.NONE;
+    private WindowsOptions windowsOptions = WindowsOptions.NONE;
     private byte[] input; // for run(): bytes to feed to stdin
     private File inputFile; // for run(): the file stdin reads
     private Charset charset = StandardCharsets.UTF_8;
@@ -300,21 +305,20 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return the Windows Job Object limits for the tree */
-    public JobLimits jobLimits() {
-        return jobLimits;
+    /** @return what only the Windows backend honours */
+    public WindowsOptions windowsOptions() {
+        return windowsOptions;
     }
 
     /**
-     * Limits for the whole tree, enforced by its Windows Job Object: active process count, the
-     * tree's committed memory, CPU time per process. Windows only: on Linux {@link #start()}
-     * throws {@link UnsupportedOperationException} if any limit is set.
+     * Options only the Windows backend honours, such as the Job Object's {@link JobLimits}. Other
+     * platforms never read them, so portable code may set them unconditionally.
      *
-     * @param jobLimits the limits ({@link JobLimits#NONE} for none)
+     * @param windowsOptions the options ({@link WindowsOptions#NONE} for none)
      * @return this builder
      */
-    public GroupProcessBuilder jobLimits(JobLimits jobLimits) {
-        this.jobLimits = Objects.requireNonNull(jobLimits, "jobLimits");
+    public GroupProcessBuilder windowsOptions(WindowsOptions windowsOptions) {
+        this.windowsOptions = Objects.requireNonNull(windowsOptions, "windowsOptions");
         return this;
     }
 
@@ -325,18 +329,24 @@ public final class GroupProcessBuilder {
      * sets one (the JDK uses the JVM's PATH), else the JVM's, else {@code /bin:/usr/bin}. A file
      * the kernel cannot exec (ENOEXEC: a script without {@code #!}) is run by {@code /bin/sh}.
      *
-     * @throws ErrnoException if the command is empty or holds a NUL byte, or the environment a NUL
-     *                        byte or a bad name (EINVAL), the program is missing (ENOENT) or not
+     * @throws IllegalArgumentException if the command is empty, or the environment has a name or
+     *                        value with a NUL byte or a name that is empty or holds '=' (checked
+     *                        before anything starts; the message names the value)
+     * @throws IOException    if the program or an argument holds a NUL byte (a plain IOException,
+     *                        as the JDK's); {@link ErrnoException} (a {@link SystemErrorException})
+     *                        if a system call fails: the program is missing (ENOENT) or not
      *                        executable (EACCES), the directory is missing (ENOENT) or not a
-     *                        directory (ENOTDIR), or a redirect file cannot be opened; the message
-     *                        names the offending value and nothing is left behind
-     * @throws IOException    if the pipes cannot be set up
+     *                        directory (ENOTDIR), a redirect file cannot be opened, or the pipes
+     *                        cannot be set up; the message names the offending value and nothing
+     *                        is left behind
      * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} is combined with {@link #newSession(boolean)}
+     * @throws UnsupportedOperationException if procgroup does not support this OS or architecture
+     *                        (the message names both); the same on every call
      * @return the running child
      */
     public GroupProcess start() throws IOException {
         checkNoInput("start()");
-        return new GroupProcess(Backend.current().spawn(toRequest(redirects[0])));
+        return new GroupProcess(Platforms.backend().spawn(toRequest(redirects[0])));
     }
 
     private void checkNoInput(String what) {
@@ -599,7 +609,7 @@ public final class GroupProcessBuilder {
 
     private Run started() throws IOException {
         long startNanos = System.nanoTime();
-        GroupProcess p = new GroupProcess(Backend.current().spawn(toRequest(runStdin())));
+        GroupProcess p = new GroupProcess(Platforms.backend().spawn(toRequest(runStdin())));
         return new Run(commandLine(), List.of(p), List.of(runOptions()), startNanos);
     }
 
@@ -688,13 +698,16 @@ public final class GroupProcessBuilder {
         return input != null || inputFile != null;
     }
 
-    SpawnRequest toRequest(Redirect stdin) throws ErrnoException {
+    SpawnRequest toRequest(Redirect stdin) throws IOException {
         List<String> frozenCommand = List.copyOf(command); // rejects null elements like ProcessBuilder
         if (frozenCommand.isEmpty()) {
-            throw new ErrnoException("cannot run an empty command", EINVAL_NUMBER, EINVAL, "Invalid argument");
+            throw new IllegalArgumentException("cannot run an empty command");
         }
         for (int i = 0; i < frozenCommand.size(); i++) {
-            rejectNul(frozenCommand.get(i), i == 0 ? "program" : "argument " + i);
+            String what = i == 0 ? "program" : "argument " + i;
+            if (nulIndex(frozenCommand.get(i), what) >= 0) {
+                throw new IOException(nulMessage(frozenCommand.get(i), what)); // as the JDK: "invalid null character"
+            }
         }
         Map<String, String> frozenEnvironment = null;
         if (environment != null) {
@@ -702,23 +715,38 @@ public final class GroupProcessBuilder {
                 rejectNul(e.getKey(), "environment name");
                 rejectNul(e.getValue(), "environment value of " + e.getKey());
                 if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
-                    throw new ErrnoException("invalid environment name \"" + e.getKey() + "\"",
-                            EINVAL_NUMBER, EINVAL, "Invalid argument");
+                    throw new IllegalArgumentException("invalid environment name \"" + e.getKey() + "\"");
                 }
             }
             frozenEnvironment = new LinkedHashMap<>(environment);
         }
-        return new SpawnRequest(frozenCommand, directory, frozenEnvironment,
-                stdin, redirects[1], redirects[2], redirectErrorStream, newSession,
-                killOnParentDeath, killOnJvmExit, jobLimits);
+        Stdio stdio = redirectErrorStream
+                ? Stdio.errorToOutput(stdin, redirects[1])
+                : new Stdio(stdin, redirects[1], redirects[2]);
+        EnumSet<KillTrigger> killTriggers = EnumSet.noneOf(KillTrigger.class);
+        if (killOnJvmExit) {
+            killTriggers.add(KillTrigger.JVM_EXIT);
+        }
+        if (killOnParentDeath) {
+            killTriggers.add(KillTrigger.PARENT_DEATH);
+        }
+        return new SpawnRequest(frozenCommand, directory, frozenEnvironment, stdio,
+                newSession ? GroupPlacement.NEW_SESSION : GroupPlacement.NEW_GROUP, killTriggers, windowsOptions);
     }
 
-    private static void rejectNul(String value, String what) throws ErrnoException {
-        Objects.requireNonNull(value, () -> what + " is null"); // as ProcessBuilder rejects null
-        int at = value.indexOf('\0');
-        if (at >= 0) {
-            throw new ErrnoException(what + " \"" + value.replace("\0", "\\0") + "\" contains a NUL byte at index " + at,
-                    EINVAL_NUMBER, EINVAL, "Invalid argument");
+    /** Environment entries the C library could not represent: rejected as the JDK's environment() does. */
+    private static void rejectNul(String value, String what) {
+        if (nulIndex(value, what) >= 0) {
+            throw new IllegalArgumentException(nulMessage(value, what));
         }
+    }
+
+    private static int nulIndex(String value, String what) {
+        Objects.requireNonNull(value, () -> what + " is null"); // as ProcessBuilder rejects null
+        return value.indexOf('\0');
+    }
+
+    private static String nulMessage(String value, String what) {
+        return what + " \"" + value.replace("\0", "\\0") + "\" contains a NUL byte at index " + value.indexOf('\0');
     }
 }

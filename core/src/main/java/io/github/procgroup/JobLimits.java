@@ -5,10 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Limits a Windows Job Object puts on a whole tree (see
- * {@link GroupProcessBuilder#jobLimits(JobLimits)}). Each is off unless set. Linux has no
- * equivalent that procgroup manages (cgroups are left to the system), so there
- * {@link GroupProcessBuilder#start()} rejects any limit with {@link UnsupportedOperationException}.
+ * Limits a Windows Job Object puts on a whole tree, part of {@link WindowsOptions}. Each is off
+ * unless set. Only the Windows backend reads them: on Linux they have no effect.
  *
  * @param activeProcesses   at most this many processes in the tree at once (0: no limit); a
  *                          process creation beyond it fails in the creating process

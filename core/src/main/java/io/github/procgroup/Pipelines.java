@@ -1,6 +1,6 @@
 package io.github.procgroup;
 
-import io.github.procgroup.internal.Backend;
+import io.github.procgroup.internal.platform.Platforms;
 import io.github.procgroup.internal.ChildProcess;
 import io.github.procgroup.internal.SpawnRequest;
 
@@ -47,7 +47,7 @@ final class Pipelines {
             requests.add(b.toRequest(i == 0 && forRun ? b.runStdin() : b.redirectInput()));
         }
         List<GroupProcess> started = new ArrayList<>(stages.size());
-        for (ChildProcess child : Backend.current().spawnPipeline(requests)) {
+        for (ChildProcess child : Platforms.backend().spawnPipeline(requests)) {
             started.add(new GroupProcess(child));
         }
         return List.copyOf(started);

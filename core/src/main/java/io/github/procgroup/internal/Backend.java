@@ -1,16 +1,17 @@
 package io.github.procgroup.internal;
 
-import io.github.procgroup.internal.linux.LinuxBackend;
-import io.github.procgroup.internal.windows.WindowsBackend;
-
 import java.io.IOException;
 import java.util.List;
 
-/** Starts children on one operating system. */
+/**
+ * Starts children on one operating system. The implementations live in the platform packages
+ * ({@code internal.linux}, {@code internal.windows}); which one runs is chosen by
+ * {@code internal.platform.Platforms}, so this package depends on none of them.
+ */
 public interface Backend {
 
     /**
-     * Starts one child as the leader of a new process group (or job).
+     * Starts one child as the request places it (see {@link GroupPlacement}).
      *
      * @param request what to start
      * @return the running child
@@ -31,28 +32,5 @@ public interface Backend {
     default List<ChildProcess> spawnPipeline(List<SpawnRequest> stages) throws IOException {
         throw new UnsupportedOperationException("pipelines in one process group are not supported on "
                 + System.getProperty("os.name"));
-    }
-
-    /** @return the backend for the operating system this JVM runs on */
-    static Backend current() {
-        return Holder.CURRENT;
-    }
-
-    /** Lazy holder, so that merely loading this interface touches no native code. */
-    final class Holder {
-        private static final Backend CURRENT = select(System.getProperty("os.name", ""));
-
-        private Holder() {
-        }
-
-        private static Backend select(String osName) {
-            if (osName.startsWith("Linux")) {
-                return new LinuxBackend();
-            }
-            if (osName.startsWith("Windows")) {
-                return new WindowsBackend();
-            }
-            throw new UnsupportedOperationException("procgroup does not support " + osName + " yet");
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.SpawnRequest;
 
 import java.io.IOException;
@@ -50,8 +51,8 @@ final class PipelineSpawner {
                     pendingRead = pipe[0];
                     stdout = pipe[1];
                 }
-                int pgroup = i == 0 ? PosixSpawner.NEW_GROUP : (int) started.get(0).pid();
-                started.add(LinuxBackend.spawnUnwatched(stages.get(i), pgroup, stdin, stdout, treeToken));
+                GroupPlacement placement = i == 0 ? GroupPlacement.NEW_GROUP : new GroupPlacement.JoinGroup(started.get(0).pid());
+                started.add(LinuxBackend.spawnUnwatched(stages.get(i), placement, stdin, stdout, treeToken));
             }
         } catch (IOException | RuntimeException e) {
             if (pendingRead != ChildStdio.INHERIT) {
