@@ -5,12 +5,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -21,9 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,6 +41,9 @@ class DocSnippetTest {
     private static final List<String> IMPORTS = List.of("io.github.procgroup.*", "java.io.*", "java.nio.charset.*",
             "java.nio.file.*", "java.time.*", "java.util.*", "java.util.concurrent.*");
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMPILE_TIMEOUT = Duration.ofSeconds(50);
+    /** How javac reports an error: {@code /path/Snippet_README_md_53.java:7: error: ...}. */
+    private static final Pattern ERROR = Pattern.compile("^.*/(Snippet_\\w+)\\.java:(\\d+): error: (.*)$");
 
     /** One fenced block: where it is, its code, and whether it runs. */
     record Snippet(Path file, int line, String code, boolean run) {
@@ -69,7 +68,7 @@ class DocSnippetTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyJavaSnippetInTheDocsCompilesAndRuns() throws IOException {
+    Stream<DynamicTest> everyJavaSnippetInTheDocsCompilesAndRuns() throws Exception {
         List<Snippet> snippets = new ArrayList<>();
         for (Path file : documents(repositoryRoot())) {
             snippets.addAll(snippets(file));
@@ -125,27 +124,44 @@ class DocSnippetTest {
         return result;
     }
 
-    /** @return the compiler's errors per class name; no entry for a class that compiled */
-    private static Map<String, String> compile(List<Snippet> snippets, Path classes) throws IOException {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    /**
+     * Compiles every snippet with the JDK's javac, in a process of its own (the test classes run
+     * in the library's module, which does not read java.compiler).
+     *
+     * @return the compiler's errors per class name; no entry for a class that compiled
+     */
+    private static Map<String, String> compile(List<Snippet> snippets, Path classes) throws Exception {
         Path sources = Files.createDirectories(classes.resolve("src"));
-        List<Path> files = new ArrayList<>();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+                "-d", classes.toString(), "-cp", System.getProperty("java.class.path"), "-proc:none", "-nowarn",
+                "-Xmaxerrs", "1000"));
         for (Snippet s : snippets) {
-            files.add(Files.writeString(sources.resolve(s.className() + ".java"), s.source()));
+            command.add(Files.writeString(sources.resolve(s.className() + ".java"), s.source()).toString());
         }
-        try (StandardJavaFileManager fileManager = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-            List<String> options = List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                    "-proc:none", "-Xlint:none");
-            javac.getTask(null, fileManager, diagnostics, options, null, fileManager.getJavaFileObjectsFromPaths(files)).call();
+        Process javac = new ProcessBuilder(command).redirectErrorStream(true).start();
+        javac.getOutputStream().close();
+        // Read on another thread, so that a hung javac fails at the timeout below instead of blocking here.
+        java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(javac.getInputStream().readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!javac.waitFor(COMPILE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            javac.destroyForcibly().waitFor();
+            throw new AssertionError("javac did not finish in " + COMPILE_TIMEOUT.toSeconds() + " s");
         }
         Map<String, String> errors = new TreeMap<>();
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            if (d.getKind() == Diagnostic.Kind.ERROR && d.getSource() != null) {
-                String name = Path.of(d.getSource().toUri()).getFileName().toString().replace(".java", "");
-                long snippetLine = d.getLineNumber() - IMPORTS.size() - 1;
-                errors.merge(name, "snippet line " + snippetLine + ": " + d.getMessage(Locale.ROOT) + "\n", String::concat);
+        for (String line : output.get(COMPILE_TIMEOUT.toSeconds(), TimeUnit.SECONDS).split("\n")) {
+            Matcher m = ERROR.matcher(line);
+            if (m.matches()) {
+                long snippetLine = Long.parseLong(m.group(2)) - IMPORTS.size() - 1;
+                errors.merge(m.group(1), "snippet line " + snippetLine + ": " + m.group(3) + "\n", String::concat);
             }
+        }
+        if (javac.exitValue() != 0 && errors.isEmpty()) {
+            throw new AssertionError("javac failed without a snippet error: " + output.get());
         }
         return errors;
     }

@@ -26,7 +26,8 @@ import java.util.Set;
  * The exit watcher reaps asynchronously and init reaps orphans late, so this waits up to
  * {@link #GRACE} before failing; on failure it kills what it found, so one broken test does not
  * leave processes behind for the next. Processes of other JVMs on the machine (parallel builds,
- * other worktrees) carry another mark, or none, and are never touched.
+ * other worktrees) carry another mark, or none, and are never touched; nor are this JVM's
+ * ancestors (the build's shell and Maven), which carry the mark too.
  *
  * <p>Escapes still possible: a process that cleared or replaced its environment and whose parent
  * died. Tests that start such a process check for it themselves.
@@ -68,13 +69,25 @@ public final class NoLeftovers implements AfterEachCallback {
             }
         }
         mark().ifPresent(mark -> {
+            Set<Long> ancestors = ancestorsOfThisJvm(all); // the build's own: surefire starts this JVM through a shell
             for (ProcFs.Proc p : all) {
-                if (p.pid() != ProcFs.self() && !p.zombie() && ProcFs.environ(p.pid()).contains(mark)) {
+                if (!ancestors.contains(p.pid()) && !p.zombie() && ProcFs.environ(p.pid()).contains(mark)) {
                     found.putIfAbsent(p, "carries " + mark);
                 }
             }
         });
         return found;
+    }
+
+    /** @return this JVM and its ancestors, which carry the mark too when the build set it */
+    private static Set<Long> ancestorsOfThisJvm(List<ProcFs.Proc> all) {
+        Map<Long, Long> parents = new java.util.HashMap<>();
+        all.forEach(p -> parents.put(p.pid(), p.ppid()));
+        Set<Long> ancestors = new HashSet<>();
+        for (Long pid = ProcFs.self(); pid != null && pid > 0 && ancestors.add(pid); pid = parents.get(pid)) {
+            // up the parent links to init
+        }
+        return ancestors;
     }
 
     private static List<ProcFs.Proc> descendantsOfThisJvm(List<ProcFs.Proc> all) {
