@@ -93,7 +93,6 @@ final class Run {
                 stage.awaitExit(); // the tree is gone; a stage outside the leader's reap is reaped in a moment
             }
             awaitReaders();
-            closeAll();
             rethrowReaderFailure();
             return result(timedOut, ended);
         } catch (InterruptedException e) {
@@ -201,13 +200,21 @@ final class Run {
                 Duration.ofNanos(System.nanoTime() - startNanos), ended);
     }
 
-    /** Closes every stage: the tree is gone by now (else this SIGKILLs it and waits), and so are the streams. */
+    /**
+     * Closes the leader, which ends the tree if anything of it still runs (after an exception)
+     * and is quick once it is gone, and every stage's streams. The later stages share the
+     * leader's group, so closing each of them would only list the same tree again.
+     */
     private void closeAll() {
-        for (GroupProcess stage : stages) {
-            try {
-                stage.close();
-            } catch (IllegalStateException | UncheckedIOException stuck) {
-                // A process stuck in the kernel: terminate() above has already reported it.
+        try {
+            stages.get(0).close();
+        } catch (IllegalStateException | UncheckedIOException stuck) {
+            // A process stuck in the kernel: terminate() above has already reported it.
+        } finally {
+            for (GroupProcess stage : stages) {
+                closeQuietly(stage.getOutputStream());
+                closeQuietly(stage.getInputStream());
+                closeQuietly(stage.getErrorStream());
             }
         }
     }

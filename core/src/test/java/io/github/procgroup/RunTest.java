@@ -66,6 +66,22 @@ class RunTest {
     }
 
     @Test
+    @Timeout(60)
+    void aTreeThatIgnoresSigtermGetsTheGraceThenSigkill() throws Exception {
+        // SIG_IGN survives fork and exec: the sleep ignores SIGTERM too; only SIGKILL ends them.
+        ProcessResult r = new GroupProcessBuilder("sh", "-c", "trap '' TERM; echo ready; sleep 30; echo unreachable")
+                .grace(Duration.ofSeconds(1))
+                .run(Duration.ofMillis(1500));
+        assertTrue(r.timedOut());
+        assertEquals(Signal.KILL, r.exitStatus().signal().orElseThrow(), r.toString());
+        assertTrue(r.duration().compareTo(Duration.ofMillis(2500)) >= 0, "the timeout, then the whole grace: " + r.duration());
+        assertEquals("ready\n", r.stdout());
+        for (ProcessInfo p : r.ended()) {
+            assertFalse(ProcFs.running(p.pid()), "survivor " + p);
+        }
+    }
+
+    @Test
     @Timeout(120)
     void sixtyFourMegabytesOnEachStreamInterleavedArriveComplete() throws Exception {
         int size = 64 << 20;
