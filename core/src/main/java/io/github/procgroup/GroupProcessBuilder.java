@@ -51,22 +51,36 @@ public final class GroupProcessBuilder {
     private boolean killOnJvmExit = true;
     private WindowsOptions windowsOptions = WindowsOptions.NONE;
 
-    /** @param command the program and its arguments */
+    /**
+     * Creates a builder for a command.
+     *
+     * @param command the program and its arguments
+     */
     public GroupProcessBuilder(List<String> command) {
         this.command = Objects.requireNonNull(command, "command");
     }
 
-    /** @param command the program and its arguments */
+    /**
+     * Creates a builder for a command.
+     *
+     * @param command the program and its arguments
+     */
     public GroupProcessBuilder(String... command) {
         this(new ArrayList<>(Arrays.asList(command)));
     }
 
-    /** @return the command list, live: changes to it change what {@link #start()} runs */
+    /**
+     * Returns the command list, live: changes to it change what {@link #start()} runs.
+     *
+     * @return the command list, live: changes to it change what {@link #start()} runs
+     */
     public List<String> command() {
         return command;
     }
 
     /**
+     * Sets the program and its arguments.
+     *
      * @param command the program and its arguments
      * @return this builder
      */
@@ -76,6 +90,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the program and its arguments.
+     *
      * @param command the program and its arguments
      * @return this builder
      */
@@ -83,12 +99,18 @@ public final class GroupProcessBuilder {
         return command(new ArrayList<>(Arrays.asList(command)));
     }
 
-    /** @return the child's working directory, or null for the JVM's */
+    /**
+     * Returns the child's working directory, or null for the JVM's.
+     *
+     * @return the child's working directory, or null for the JVM's
+     */
     public File directory() {
         return directory;
     }
 
     /**
+     * Sets the child's working directory, or null for the JVM's.
+     *
      * @param directory the child's working directory, or null for the JVM's
      * @return this builder
      */
@@ -98,6 +120,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the child's working directory, or null for the JVM's.
+     *
      * @param directory the child's working directory, or null for the JVM's
      * @return this builder
      */
@@ -121,6 +145,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets where the child's stdin comes from (PIPE, INHERIT, or a file to read).
+     *
      * @param source where the child's stdin comes from (PIPE, INHERIT, or a file to read)
      * @return this builder
      */
@@ -133,6 +159,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets where the child's stdout goes (PIPE, INHERIT, DISCARD, or a file).
+     *
      * @param destination where the child's stdout goes (PIPE, INHERIT, DISCARD, or a file)
      * @return this builder
      */
@@ -142,6 +170,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets where the child's stderr goes (PIPE, INHERIT, DISCARD, or a file).
+     *
      * @param destination where the child's stderr goes (PIPE, INHERIT, DISCARD, or a file)
      * @return this builder
      */
@@ -158,6 +188,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the file the child reads its stdin from.
+     *
      * @param file the file the child reads its stdin from
      * @return this builder
      */
@@ -166,6 +198,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the file the child's stdout replaces.
+     *
      * @param file the file the child's stdout replaces
      * @return this builder
      */
@@ -174,6 +208,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the file the child's stderr replaces.
+     *
      * @param file the file the child's stderr replaces
      * @return this builder
      */
@@ -181,17 +217,29 @@ public final class GroupProcessBuilder {
         return redirectError(Redirect.to(file));
     }
 
-    /** @return where the child's stdin comes from */
+    /**
+     * Returns where the child's stdin comes from.
+     *
+     * @return where the child's stdin comes from
+     */
     public Redirect redirectInput() {
         return redirects[0];
     }
 
-    /** @return where the child's stdout goes */
+    /**
+     * Returns where the child's stdout goes.
+     *
+     * @return where the child's stdout goes
+     */
     public Redirect redirectOutput() {
         return redirects[1];
     }
 
-    /** @return where the child's stderr goes */
+    /**
+     * Returns where the child's stderr goes.
+     *
+     * @return where the child's stderr goes
+     */
     public Redirect redirectError() {
         return redirects[2];
     }
@@ -206,12 +254,18 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the child's stderr is merged into its stdout */
+    /**
+     * Returns whether the child's stderr is merged into its stdout.
+     *
+     * @return whether the child's stderr is merged into its stdout
+     */
     public boolean redirectErrorStream() {
         return redirectErrorStream;
     }
 
     /**
+     * Sets whether to merge the child's stderr into its stdout.
+     *
      * @param redirectErrorStream merge the child's stderr into its stdout
      * @return this builder
      */
@@ -220,7 +274,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the child starts a new session */
+    /**
+     * Returns whether the child starts a new session.
+     *
+     * @return whether the child starts a new session
+     */
     public boolean newSession() {
         return newSession;
     }
@@ -238,7 +296,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the tree dies with the JVM, even when the JVM is killed with SIGKILL */
+    /**
+     * Returns whether the tree dies with the JVM, even when the JVM is killed with SIGKILL.
+     *
+     * @return whether the tree dies with the JVM, even when the JVM is killed with SIGKILL
+     */
     public boolean killOnParentDeath() {
         return killOnParentDeath;
     }
@@ -261,7 +323,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the JVM's shutdown hook kills what is left of the tree */
+    /**
+     * Returns whether the JVM's shutdown hook kills what is left of the tree.
+     *
+     * @return whether the JVM's shutdown hook kills what is left of the tree
+     */
     public boolean killOnJvmExit() {
         return killOnJvmExit;
     }
@@ -281,7 +347,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return what only the Windows backend honours */
+    /**
+     * Returns what only the Windows backend honours.
+     *
+     * @return what only the Windows backend honours
+     */
     public WindowsOptions windowsOptions() {
         return windowsOptions;
     }
