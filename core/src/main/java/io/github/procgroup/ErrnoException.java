@@ -8,6 +8,8 @@ public final class ErrnoException extends SystemErrorException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception; the message adds the error's name and number.
+     *
      * @param message   what failed and on what, for example {@code "cannot run program \"nope\""}
      * @param errno     the errno value
      * @param errnoName the symbolic name, for example {@code ENOENT}
@@ -17,12 +19,20 @@ public final class ErrnoException extends SystemErrorException {
         super(message + ": " + errnoName + " (" + errnoText + ")", errno, errnoName);
     }
 
-    /** @return the errno value, for example 2 */
+    /**
+     * Returns the errno value, for example 2.
+     *
+     * @return the errno value, for example 2
+     */
     public int errno() {
         return errorNumber();
     }
 
-    /** @return the symbolic errno name, for example {@code ENOENT} */
+    /**
+     * Returns the symbolic errno name, for example {@code ENOENT}.
+     *
+     * @return the symbolic errno name, for example {@code ENOENT}
+     */
     public String errnoName() {
         return errorName();
     }

@@ -75,22 +75,36 @@ public final class GroupProcessBuilder {
     private Consumer<String> stderrLines;
     private Duration grace = DEFAULT_GRACE;
 
-    /** @param command the program and its arguments */
+    /**
+     * Creates a builder for a command.
+     *
+     * @param command the program and its arguments
+     */
     public GroupProcessBuilder(List<String> command) {
         this.command = Objects.requireNonNull(command, "command");
     }
 
-    /** @param command the program and its arguments */
+    /**
+     * Creates a builder for a command.
+     *
+     * @param command the program and its arguments
+     */
     public GroupProcessBuilder(String... command) {
         this(new ArrayList<>(Arrays.asList(command)));
     }
 
-    /** @return the command list, live: changes to it change what {@link #start()} runs */
+    /**
+     * Returns the command list, live: changes to it change what {@link #start()} runs.
+     *
+     * @return the command list, live: changes to it change what {@link #start()} runs
+     */
     public List<String> command() {
         return command;
     }
 
     /**
+     * Sets the program and its arguments.
+     *
      * @param command the program and its arguments
      * @return this builder
      */
@@ -100,6 +114,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the program and its arguments.
+     *
      * @param command the program and its arguments
      * @return this builder
      */
@@ -107,12 +123,18 @@ public final class GroupProcessBuilder {
         return command(new ArrayList<>(Arrays.asList(command)));
     }
 
-    /** @return the child's working directory, or null for the JVM's */
+    /**
+     * Returns the child's working directory, or null for the JVM's.
+     *
+     * @return the child's working directory, or null for the JVM's
+     */
     public File directory() {
         return directory;
     }
 
     /**
+     * Sets the child's working directory, or null for the JVM's.
+     *
      * @param directory the child's working directory, or null for the JVM's
      * @return this builder
      */
@@ -122,6 +144,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the child's working directory, or null for the JVM's.
+     *
      * @param directory the child's working directory, or null for the JVM's
      * @return this builder
      */
@@ -145,6 +169,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets where the child's stdin comes from (PIPE, INHERIT, or a file to read).
+     *
      * @param source where the child's stdin comes from (PIPE, INHERIT, or a file to read)
      * @return this builder
      */
@@ -157,6 +183,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets where the child's stdout goes (PIPE, INHERIT, DISCARD, or a file).
+     *
      * @param destination where the child's stdout goes (PIPE, INHERIT, DISCARD, or a file)
      * @return this builder
      */
@@ -166,6 +194,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets where the child's stderr goes (PIPE, INHERIT, DISCARD, or a file).
+     *
      * @param destination where the child's stderr goes (PIPE, INHERIT, DISCARD, or a file)
      * @return this builder
      */
@@ -182,6 +212,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the file the child reads its stdin from.
+     *
      * @param file the file the child reads its stdin from
      * @return this builder
      */
@@ -190,6 +222,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the file the child's stdout replaces.
+     *
      * @param file the file the child's stdout replaces
      * @return this builder
      */
@@ -198,6 +232,8 @@ public final class GroupProcessBuilder {
     }
 
     /**
+     * Sets the file the child's stderr replaces.
+     *
      * @param file the file the child's stderr replaces
      * @return this builder
      */
@@ -205,17 +241,29 @@ public final class GroupProcessBuilder {
         return redirectError(Redirect.to(file));
     }
 
-    /** @return where the child's stdin comes from */
+    /**
+     * Returns where the child's stdin comes from.
+     *
+     * @return where the child's stdin comes from
+     */
     public Redirect redirectInput() {
         return redirects[0];
     }
 
-    /** @return where the child's stdout goes */
+    /**
+     * Returns where the child's stdout goes.
+     *
+     * @return where the child's stdout goes
+     */
     public Redirect redirectOutput() {
         return redirects[1];
     }
 
-    /** @return where the child's stderr goes */
+    /**
+     * Returns where the child's stderr goes.
+     *
+     * @return where the child's stderr goes
+     */
     public Redirect redirectError() {
         return redirects[2];
     }
@@ -230,12 +278,18 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the child's stderr is merged into its stdout */
+    /**
+     * Returns whether the child's stderr is merged into its stdout.
+     *
+     * @return whether the child's stderr is merged into its stdout
+     */
     public boolean redirectErrorStream() {
         return redirectErrorStream;
     }
 
     /**
+     * Sets whether to merge the child's stderr into its stdout.
+     *
      * @param redirectErrorStream merge the child's stderr into its stdout
      * @return this builder
      */
@@ -244,7 +298,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the child starts a new session */
+    /**
+     * Returns whether the child starts a new session.
+     *
+     * @return whether the child starts a new session
+     */
     public boolean newSession() {
         return newSession;
     }
@@ -262,7 +320,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the tree dies with the JVM, even when the JVM is killed with SIGKILL */
+    /**
+     * Returns whether the tree dies with the JVM, even when the JVM is killed with SIGKILL.
+     *
+     * @return whether the tree dies with the JVM, even when the JVM is killed with SIGKILL
+     */
     public boolean killOnParentDeath() {
         return killOnParentDeath;
     }
@@ -285,7 +347,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the JVM's shutdown hook kills what is left of the tree */
+    /**
+     * Returns whether the JVM's shutdown hook kills what is left of the tree.
+     *
+     * @return whether the JVM's shutdown hook kills what is left of the tree
+     */
     public boolean killOnJvmExit() {
         return killOnJvmExit;
     }
@@ -305,7 +371,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return what only the Windows backend honours */
+    /**
+     * Returns what only the Windows backend honours.
+     *
+     * @return what only the Windows backend honours
+     */
     public WindowsOptions windowsOptions() {
         return windowsOptions;
     }

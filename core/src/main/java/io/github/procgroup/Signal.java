@@ -48,12 +48,20 @@ public enum Signal {
         this.number = number;
     }
 
-    /** @return the signal number on Linux, for example 9 for {@link #KILL} */
+    /**
+     * Returns the signal number on Linux, for example 9 for {@link #KILL}.
+     *
+     * @return the signal number on Linux, for example 9 for {@link #KILL}
+     */
     public int number() {
         return number;
     }
 
-    /** @return the conventional name with its {@code SIG} prefix, for example {@code SIGKILL} */
+    /**
+     * Returns the conventional name with its {@code SIG} prefix, for example {@code SIGKILL}.
+     *
+     * @return the conventional name with its {@code SIG} prefix, for example {@code SIGKILL}
+     */
     public String signalName() {
         return "SIG" + name();
     }

@@ -38,8 +38,10 @@ public final class Subreaper {
     }
 
     /**
-     * @return whether this JVM is a child subreaper (set by {@link #enable()} or inherited code);
-     *         false on every platform but Linux, which has no subreapers
+     * Tells whether this JVM is a child subreaper, set by {@link #enable()} or by other code.
+     *
+     * @return whether this JVM is a child subreaper; false on every platform but Linux, which
+     *         alone has subreapers
      */
     public static boolean isEnabled() {
         return Platforms.isLinux() && Prctl.isSubreaper();

@@ -15,7 +15,9 @@ import java.io.IOException;
 public abstract sealed class SystemErrorException extends IOException permits ErrnoException, WindowsErrorException {
     private static final long serialVersionUID = 1L;
 
+    /** The OS error number. */
     private final int errorNumber;
+    /** The OS error's symbolic name. */
     private final String errorName;
 
     SystemErrorException(String message, int errorNumber, String errorName) {
@@ -24,12 +26,20 @@ public abstract sealed class SystemErrorException extends IOException permits Er
         this.errorName = errorName;
     }
 
-    /** @return the OS error number, for example 2 (ENOENT on Linux, ERROR_FILE_NOT_FOUND on Windows) */
+    /**
+     * Returns the OS error number, for example 2 (ENOENT on Linux, ERROR_FILE_NOT_FOUND on Windows).
+     *
+     * @return the OS error number, for example 2 (ENOENT on Linux, ERROR_FILE_NOT_FOUND on Windows)
+     */
     public int errorNumber() {
         return errorNumber;
     }
 
-    /** @return the OS error's symbolic name, for example {@code ENOENT} or {@code ERROR_ACCESS_DENIED} */
+    /**
+     * Returns the OS error's symbolic name, for example {@code ENOENT} or {@code ERROR_ACCESS_DENIED}.
+     *
+     * @return the OS error's symbolic name, for example {@code ENOENT} or {@code ERROR_ACCESS_DENIED}
+     */
     public String errorName() {
         return errorName;
     }

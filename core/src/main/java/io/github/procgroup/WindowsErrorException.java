@@ -8,6 +8,8 @@ public final class WindowsErrorException extends SystemErrorException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception; the message adds the error's name and number.
+     *
      * @param message   what failed and on what, for example {@code "cannot run program \"nope\""}
      * @param errorCode the {@code GetLastError} code
      * @param errorName its symbolic name, for example {@code ERROR_FILE_NOT_FOUND}

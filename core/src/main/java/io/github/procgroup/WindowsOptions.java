@@ -19,6 +19,8 @@ public record WindowsOptions(JobLimits jobLimits) {
     }
 
     /**
+     * Returns a copy with other job limits.
+     *
      * @param limits limits for the tree's Job Object
      * @return a copy with those limits
      */
