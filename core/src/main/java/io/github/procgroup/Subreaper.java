@@ -1,14 +1,9 @@
 package io.github.procgroup;
 
-import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.internal.linux.AdoptedOrphans;
-import io.github.procgroup.internal.linux.Errno;
-import io.github.procgroup.internal.linux.Posix;
+import io.github.procgroup.internal.linux.Prctl;
+import io.github.procgroup.internal.platform.Platforms;
 import io.github.procgroup.internal.linux.SupervisorReaping;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.List;
 
@@ -55,6 +50,7 @@ public final class Subreaper {
      * Turns this JVM into a child subreaper and starts the orphan tracker; a second call does nothing.
      *
      * @throws ErrnoException if the kernel refuses ({@code EINVAL}: a kernel before 3.4)
+     * @throws UnsupportedOperationException if this JVM does not run on a supported Linux
      */
     public static synchronized void enable() throws ErrnoException {
         enable(Reaping.PROCGROUP_TREES);
@@ -68,16 +64,14 @@ public final class Subreaper {
      *
      * @param reaping which adopted zombies to reap
      * @throws ErrnoException if the kernel refuses ({@code EINVAL}: a kernel before 3.4)
+     * @throws UnsupportedOperationException if this JVM does not run on a supported Linux
      */
     public static synchronized void enable(Reaping reaping) throws ErrnoException {
-        int r = Posix.prctl(LibC.PR_SET_CHILD_SUBREAPER(), 1);
-        if (r < 0) {
-            throw Errno.exception("cannot become a child subreaper (prctl PR_SET_CHILD_SUBREAPER)", -r);
-        }
+        Platforms.requireLinux("Subreaper.enable");
         if (reaping == Reaping.ALL_ORPHANS) {
-            SupervisorReaping.enable();
+            SupervisorReaping.enable(); // before the tracker starts, so that its first round reaps in this mode
         }
-        AdoptedOrphans.start();
+        Prctl.becomeSubreaper();
     }
 
     /**
@@ -94,15 +88,17 @@ public final class Subreaper {
      * @throws InterruptedException  if interrupted while waiting
      */
     public static List<ProcessInfo> endAdopted(Duration limit) throws InterruptedException {
+        Platforms.requireLinux("Subreaper.endAdopted");
         return SupervisorReaping.endAll(limit);
     }
 
-    /** @return whether this JVM is a child subreaper (set by {@link #enable()} or inherited code) */
+    /**
+     * Tells whether this JVM is a child subreaper, set by {@link #enable()} or by other code.
+     *
+     * @return whether this JVM is a child subreaper; false on every platform but Linux, which
+     *         alone has subreapers
+     */
     public static boolean isEnabled() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment flag = arena.allocate(ValueLayout.JAVA_INT);
-            return Posix.prctl(LibC.PR_GET_CHILD_SUBREAPER(), flag.address()) == 0
-                    && flag.get(ValueLayout.JAVA_INT, 0) != 0;
-        }
+        return Platforms.isLinux() && Prctl.isSubreaper();
     }
 }
