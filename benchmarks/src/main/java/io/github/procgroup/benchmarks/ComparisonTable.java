@@ -31,6 +31,11 @@ final class ComparisonTable {
     /** Measures that have a C floor (in floor.c, or CommandBenchmark's own cFloor method). */
     static final Set<String> FLOORED = Set.of("SpawnBenchmark", "KillBenchmark", "TreeKillBenchmark",
             "TreeListBenchmark", "PipeBenchmark", "ThroughputBenchmark", "CommandBenchmark");
+    /** The order of the measures in the table: per spawn, per kill, per tree, then the fresh JVMs. */
+    private static final List<String> CLASS_ORDER = List.of("SpawnBenchmark", "ThroughputBenchmark", "KillBenchmark",
+            "TreeKillBenchmark", "TreeListBenchmark", "PipeBenchmark", "ConcurrencyBenchmark", "ColdStartBenchmark",
+            "CommandBenchmark");
+    /** The order of the libraries within a measure. */
     private static final List<String> ORDER = List.of(Floor.METHOD, PROCGROUP, "procgroupClose", "procgroupTerminate",
             "procgroupLauncher", PROCESS_BUILDER, PROCESS_BUILDER_VFORK, "nuProcess");
 
@@ -79,7 +84,14 @@ final class ComparisonTable {
                 groups.put(key(floor.benchmarkClass(), floor.params()), new LinkedHashMap<>(Map.of(Floor.METHOD, floor)));
             }
         }
-        groups.values().forEach(this::addGroup);
+        List<Map<String, Measurement>> ordered = new ArrayList<>(groups.values());
+        ordered.sort(Comparator.comparingInt(g -> classRank(g.values().iterator().next().benchmarkClass())));
+        ordered.forEach(this::addGroup);
+    }
+
+    private static int classRank(String benchmarkClass) {
+        int rank = CLASS_ORDER.indexOf(benchmarkClass);
+        return rank < 0 ? CLASS_ORDER.size() : rank;
     }
 
     List<Row> rows() {
