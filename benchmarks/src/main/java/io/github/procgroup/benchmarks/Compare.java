@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
  * <pre>
  * Compare [--quick | --long] [--result DIR] [--only REGEX]
  *   --quick    a smoke run: everything once, in-process where it can be, tiny counts (figures mean little)
- *   --long     the profile for publishing (2 forks, 2 x 2 s warm-up, 5 x 2 s measured, 10 fresh JVMs)
- *              (default: 1 fork, 1 x 1 s warm-up, 3 x 1 s measured, 3 fresh JVMs per library)
+ *   --long     the profile for publishing (2 forks, 2 x 2 s warm-up, 5 x 2 s measured, 10 fresh JVMs,
+ *              3 shots of 1,000 children)
+ *              (default: 1 fork, 1 x 1 s warm-up, 3 x 1 s measured, 3 fresh JVMs per library, one
+ *              shot of 1,000 children after one warm-up shot)
  *   --result   where the JMH JSON files go (default benchmarks/target)
  *   --only     run only the benchmark classes matching a regular expression, e.g. Spawn
  * </pre>
@@ -68,12 +70,18 @@ public final class Compare {
 
         VforkProbe.Verdict vfork = VforkProbe.run();
         ChainedOptionsBuilder steady = base(".*(" + only + ").*", resultDir.resolve("results.json"))
-                .exclude("ColdStartBenchmark").exclude("CommandBenchmark");
+                .exclude("ColdStartBenchmark").exclude("CommandBenchmark").exclude("ConcurrencyBenchmark");
         profile.steady(steady);
         if (!vfork.accepted() || profile == Profile.QUICK) {
             steady.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
         }
         measurements.addAll(run(steady));
+
+        // A shot of 1,000 children takes seconds (NuProcess: over a minute on 2 busy cores): few shots.
+        if (profile != Profile.QUICK && selected.matcher("ConcurrencyBenchmark").find()) {
+            measurements.addAll(run(base("ConcurrencyBenchmark\\..*", resultDir.resolve("results-concurrency.json"))
+                    .forks(1).warmupIterations(1).measurementIterations(profile == Profile.LONG ? 3 : 1)));
+        }
 
         List<String> freshClasses = List.of("ColdStartBenchmark", "CommandBenchmark").stream()
                 .filter(c -> selected.matcher(c).find()).toList();
@@ -143,10 +151,9 @@ public final class Compare {
         void steady(ChainedOptionsBuilder o) {
             switch (this) {
                 // In-process: no JVM start per benchmark. ConcurrencyBenchmark (1,000 children per
-                // library) would take most of the smoke run on its own.
+                // library) is left out: it would take most of the smoke run on its own.
                 case QUICK -> o.forks(0).warmupIterations(0).measurementIterations(1)
-                        .measurementTime(TimeValue.milliseconds(200)).param("n", "10").param("shell", "waits")
-                        .exclude("ConcurrencyBenchmark");
+                        .measurementTime(TimeValue.milliseconds(200)).param("n", "10").param("shell", "waits");
                 // One warm-up second is hundreds of spawns: enough for C2 on this path.
                 case SHORT -> o.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(3).measurementTime(TimeValue.seconds(1));
