@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * The first spawn + wait of {@code /bin/true} in a fresh JVM: one shot per forked JVM, no warm-up,
  * so the figure is the library's class loading, linking and initialisation plus one spawn. The
  * classes the JVM loaded during the shot are an auxiliary counter. Compare sets the number of
- * forks (each fork is one sample); the median-free mean over forks is the score.
+ * forks (each fork is one sample); the score is the mean over forks.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
