@@ -27,5 +27,8 @@ echo "using JDK at $JAVA_HOME"
 modules=benchmarks
 [ -f cli/pom.xml ] && modules=benchmarks,cli
 mvn -B -q -pl "$modules" -am package -DskipTests
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
+# JMH takes a machine-wide lock so that two runs do not measure each other; a smoke run skips it.
+lock=()
+case " $* " in *" --quick "*) lock=(-Djmh.ignoreLock=true) ;; esac
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${lock[@]}" -cp benchmarks/target/benchmarks.jar \
   io.github.procgroup.benchmarks.Compare "$@"
