@@ -45,48 +45,95 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
-        checkDirectory(request.directory());
         if (request.placement() instanceof GroupPlacement.JoinGroup join) {
-            // LinuxProcess takes the leader's pid for its group id; a member that joins another
-            // group needs the group's id passed down (the pipeline work adds that).
+            // A child that joins a group it does not lead is a pipeline stage: spawnPipeline keeps the
+            // group's leader unreaped until every stage has joined, and its handle delegates to the leader's.
             throw new IllegalArgumentException("a child of the user cannot join group " + join.processGroupId()
-                    + " yet: it must lead a group of its own");
+                    + " on its own: only spawnPipeline places children in another's group");
         }
+        LinuxProcess process = spawnUnwatched(request, request.placement(), ChildStdio.INHERIT, ChildStdio.INHERIT,
+                AdoptedOrphans.running() ? AdoptedOrphans.newToken() : null);
+        watch(process);
+        return process;
+    }
+
+    @Override
+    public List<ChildProcess> spawnPipeline(List<SpawnRequest> stages) throws IOException {
+        return PipelineSpawner.spawn(stages);
+    }
+
+    /** Makes a spawned leader known to the shutdown hook and the orphan tracker, then to the exit watcher. */
+    static void watch(LinuxProcess leader) {
+        LiveTrees.add(leader); // before the watcher can reap it: the orphan tracker must know the pid
+        ExitWatcher.instance().watch(leader);
+    }
+
+    /**
+     * Starts one child that nothing reaps yet: the caller hands it to {@link #watch} or to
+     * {@link ExitWatcher#watch}, or kills and reaps it. A pipeline keeps its leader unreaped this
+     * way until every stage has joined the leader's group: a reaped leader's group may be gone.
+     *
+     * @param placement   the request's own, or the group to join (a pipeline stage's); a child that
+     *                    joins a group gets no parent-death sentinel of its own and no place in LiveTrees
+     * @param givenStdin  an fd for the child's stdin in place of the request's redirect, or
+     *                    {@link ChildStdio#INHERIT}; owned by this call from the start (always closed)
+     * @param givenStdout the same for stdout
+     * @param treeToken   the PROCGROUP_TREE mark for the child's environment, or null
+     */
+    static LinuxProcess spawnUnwatched(SpawnRequest request, GroupPlacement placement, int givenStdin, int givenStdout,
+                                       String treeToken) throws IOException {
+        String path;
+        try {
+            path = checkAndLocate(request);
+        } catch (IOException | RuntimeException e) {
+            closeGiven(givenStdin, givenStdout);
+            throw e;
+        }
+        boolean leader = !(placement instanceof GroupPlacement.JoinGroup);
+        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena, givenStdin, givenStdout)) {
+            MemorySegment envp = request.environment() == null
+                    ? InheritedEnvironment.envp()
+                    : CStrings.environment(arena, request.environment());
+            // Under the subreaper's tracker, the environment marks the tree (see AdoptedOrphans).
+            if (treeToken != null) {
+                envp = CStrings.withEntry(arena, envp, AdoptedOrphans.TREE_VARIABLE + "=" + treeToken);
+            }
+            int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
+                    placement);
+            ChildStdio.Streams streams;
+            ParentDeathSentinel sentinel;
+            try {
+                streams = stdio.streams();
+                sentinel = leader && request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
+            } catch (IOException | RuntimeException e) {
+                killAndReap(pid, leader);
+                throw e;
+            }
+            // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
+            // then falls back to a waiting thread for this child.
+            int pidfd = Posix.pidfdOpen(pid, 0);
+            return new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
+                    leader && request.killOnJvmExit(), treeToken);
+        }
+    }
+
+    /** The checks before a spawn. @return the file to exec */
+    private static String checkAndLocate(SpawnRequest request) throws IOException {
+        checkDirectory(request.directory());
         if (request.killOnParentDeath() && request.placement() instanceof GroupPlacement.NewSession) {
             // The sentinel (see ParentDeathSentinel) joins the child's group, which setpgid allows only
             // within the JVM's own session.
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
                     + "it cannot be combined with newSession");
         }
-        String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
-        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
-            MemorySegment envp = request.environment() == null
-                    ? InheritedEnvironment.envp()
-                    : CStrings.environment(arena, request.environment());
-            // Under the subreaper's tracker, the environment marks the tree (see AdoptedOrphans).
-            String treeToken = AdoptedOrphans.running() ? AdoptedOrphans.newToken() : null;
-            if (treeToken != null) {
-                envp = CStrings.withEntry(arena, envp, AdoptedOrphans.TREE_VARIABLE + "=" + treeToken);
+        return ProgramLocator.locate(request.program(), request.environment(), request.directory());
+    }
+
+    private static void closeGiven(int... fds) {
+        for (int fd : fds) {
+            if (fd != ChildStdio.INHERIT) {
+                Posix.close(fd);
             }
-            int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
-                    request.placement());
-            ChildStdio.Streams streams;
-            ParentDeathSentinel sentinel;
-            try {
-                streams = stdio.streams();
-                sentinel = request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
-            } catch (IOException | RuntimeException e) {
-                killAndReap(pid);
-                throw e;
-            }
-            // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
-            // then falls back to a waiting thread for this child.
-            int pidfd = Posix.pidfdOpen(pid, 0);
-            LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
-                    request.killOnJvmExit(), treeToken);
-            LiveTrees.add(process); // before the watcher can reap it: the orphan tracker must know the pid
-            ExitWatcher.instance().watch(process);
-            return process;
         }
     }
 
@@ -126,8 +173,12 @@ public final class LinuxBackend implements Backend {
     }
 
     /** Undoes a spawn whose streams could not be set up: nothing may be left behind. */
-    private static void killAndReap(int pid) {
-        Posix.killpg(pid, LibC.SIGKILL()); // the sentinel too, if it was started
+    private static void killAndReap(int pid, boolean leader) {
+        if (leader) {
+            Posix.killpg(pid, LibC.SIGKILL()); // the sentinel too, if it was started
+        } else {
+            Posix.kill(pid, LibC.SIGKILL()); // unreaped, the pid is still our child's
+        }
         Posix.wait4(pid, MemorySegment.NULL, 0, MemorySegment.NULL);
     }
 }
