@@ -284,16 +284,15 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             return 0;
         }
         int number = signal.number();
-        // SIGKILL to a pinned group first: it needs no fd and no listing, so nothing that fails
-        // below (EMFILE, say) can spare the group. Sending it again after the listing is harmless.
-        boolean early = signal == Signal.KILL && killGroupIfPinned(signal);
+        // The listing comes before the group's signal: an escapee is traced through its parent,
+        // which the signal may end. At the fd limit the listing retries with FdReserve's spares;
+        // if it fails all the same, the pinned group still gets its signal (killpg needs no fd)
+        // before the error is thrown, so no error here spares the group.
         Snapshot snapshot;
         try {
             snapshot = ProcTable.snapshot();
         } catch (RuntimeException e) {
-            if (!early) {
-                killGroupIfPinned(signal);
-            }
+            killGroupIfPinned(signal);
             throw e;
         }
         // Remembered even without a subreaper: an escapee signalled now stays part of the tree after
