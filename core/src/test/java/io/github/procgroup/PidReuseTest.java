@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never got P.
  */
 @ExtendWith(NoLeftovers.class)
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PidReuseTest {
     private static final Path NS_LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
     private static final int ATTEMPTS = 20;

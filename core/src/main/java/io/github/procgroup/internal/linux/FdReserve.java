@@ -26,6 +26,11 @@ final class FdReserve {
     private FdReserve() {
     }
 
+    /** Opens the spares now (class initialisation), while fds are still to be had. */
+    static void reserve() {
+        // Nothing more: loading this class opened them.
+    }
+
     /** @return the result of {@code action}, run with the spare fds released */
     static synchronized <T> T withSpareFds(Supplier<T> action) {
         if (released) {

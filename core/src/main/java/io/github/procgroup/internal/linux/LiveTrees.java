@@ -16,6 +16,7 @@ final class LiveTrees {
     private static volatile int pruneAt = FIRST_PRUNE_AT;
 
     static {
+        FdReserve.reserve(); // the spares must exist before the fds run out, not be opened then
         // On a normal JVM exit (System.exit, the last thread ending, SIGTERM/SIGINT/SIGHUP to the JVM):
         // SIGKILL every tree whose builder asked for it (the default). Not waited for: the JVM is going.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(() -> {
