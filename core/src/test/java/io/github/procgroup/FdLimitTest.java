@@ -68,6 +68,34 @@ class FdLimitTest {
         }
     }
 
+    @Test
+    void aStartThatRunsOutOfFdsLeaksNothingAndNamesTheProgram() throws Exception {
+        Process jvm = startAtFdLimit("helper-sweep");
+        try {
+            BufferedReader out = jvm.inputReader(StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>();
+            for (String line = out.readLine(); line != null && !line.equals("done=1"); line = out.readLine()) {
+                if (line.startsWith("k=")) {
+                    lines.add(line);
+                }
+            }
+            assertEquals(25, lines.size(), "one line per fd budget: " + lines);
+            boolean helperFailed = false;
+            for (String line : lines) {
+                assertTrue(line.contains(" leaked=0 "), line);
+                assertTrue(line.contains(" children=0 "), line);
+                String outcome = line.substring(line.indexOf("outcome=") + "outcome=".length());
+                if (!outcome.equals("started")) {
+                    assertTrue(outcome.contains("\"cat\"") && outcome.contains("EMFILE"), line);
+                    helperFailed |= outcome.contains("parent-death helper");
+                }
+            }
+            assertTrue(helperFailed, "no budget made the parent-death helper fail: " + lines);
+        } finally {
+            jvm.destroyForcibly().waitFor();
+        }
+    }
+
     private void assertAllGone(List<Long> tree) {
         assertEquals(3, tree.size(), "leader, member, escapee: " + tree);
         ProcFs.await(() -> tree.stream().noneMatch(ProcFs::running), GONE,

@@ -25,6 +25,10 @@ public final class FdLimitScenario {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("helper-sweep")) {
+            helperSweep();
+            return;
+        }
         // The test runs with classes in directories, where each class loaded needs an fd: end one
         // tree of the same shape first, so every class on the way is loaded (from a jar, as users
         // run it, loading needs no new fd).
@@ -53,6 +57,63 @@ public final class FdLimitScenario {
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println(held.size()); // keeps the fds reachable until here
+    }
+
+    /**
+     * For k = 0..24 fds left free: starts {@code cat} with three pipes and killOnParentDeath,
+     * closes it if it started, frees every fd again and prints what happened and how many fds
+     * and children the attempt left behind ({@code k=<k> leaked=<fds> children=<n> outcome=...}).
+     */
+    private static void helperSweep() throws Exception {
+        try (GroupProcess warm = new GroupProcessBuilder("cat").killOnParentDeath(true).start()) {
+            warm.getOutputStream().close();
+        }
+        try {
+            new GroupProcessBuilder("/nonexistent/program").start(); // loads the error path's classes
+        } catch (IOException expected) {
+            // as intended
+        }
+        int baseline = openFds();
+        for (int free = 0; free <= 24; free++) {
+            List<FileInputStream> held = exhaust();
+            for (int i = 0; i < free && !held.isEmpty(); i++) {
+                held.remove(held.size() - 1).close();
+            }
+            String outcome;
+            try (GroupProcess p = new GroupProcessBuilder("cat").killOnParentDeath(true).start()) {
+                outcome = "started";
+            } catch (IOException e) {
+                outcome = e.getMessage();
+            }
+            for (FileInputStream f : held) {
+                f.close();
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L; // a killed sentinel is reaped a moment later
+            while (ProcessHandle.current().children().count() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+            long children = ProcessHandle.current().children().count();
+            System.out.println("k=" + free + " leaked=" + (openFds() - baseline) + " children=" + children
+                    + " outcome=" + outcome);
+        }
+        System.out.println("done=1");
+    }
+
+    private static List<FileInputStream> exhaust() {
+        List<FileInputStream> held = new ArrayList<>();
+        try {
+            while (true) {
+                held.add(new FileInputStream("/dev/null"));
+            }
+        } catch (IOException limit) {
+            return held;
+        }
+    }
+
+    private static int openFds() throws IOException {
+        try (var entries = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return (int) entries.count() - 1;
+        }
     }
 
     private static GroupProcess startAndList() throws Exception {

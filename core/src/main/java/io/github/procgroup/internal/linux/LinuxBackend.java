@@ -51,7 +51,7 @@ public final class LinuxBackend implements Backend {
                     + "it cannot be combined with newSession");
         }
         String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
-        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
+        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = openStdio(request, arena)) {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
                     : CStrings.environment(arena, request.environment());
@@ -62,13 +62,18 @@ public final class LinuxBackend implements Backend {
             }
             int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
                     request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP);
-            ChildStdio.Streams streams;
+            ChildStdio.Streams streams = null;
             ParentDeathSentinel sentinel;
             try {
                 streams = stdio.streams();
                 sentinel = request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 killAndReap(pid);
+                closeAll(streams); // nothing may wait for a GC: the fds are what ran out, perhaps
+                throw startFailure(request, streams == null ? "its streams" : "its parent-death helper", e);
+            } catch (RuntimeException e) {
+                killAndReap(pid);
+                closeAll(streams);
                 throw e;
             }
             // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
@@ -114,6 +119,42 @@ public final class LinuxBackend implements Backend {
         }
         if (!Files.isDirectory(directory.toPath())) {
             throw Errno.exception("cannot use directory \"" + directory + "\"", LibC.ENOTDIR());
+        }
+    }
+
+    /**
+     * @return the failure to set up {@code what} for the user's program, named as such: the helper's
+     *         own message names /bin/sh, and the JDK's stream error names /proc/self/fd/N
+     */
+    private static IOException startFailure(SpawnRequest request, String what, IOException e) {
+        String message = "cannot start program \"" + request.program() + "\": cannot set up " + what;
+        if (e instanceof ErrnoException errno) {
+            return Errno.exception(message + " (" + errno.getMessage() + ")", errno.errno());
+        }
+        if (FdReserve.isFdLimit(e)) {
+            return Errno.exception(message + " (" + e.getMessage() + ")", LibC.EMFILE());
+        }
+        return e;
+    }
+
+    private static ChildStdio openStdio(SpawnRequest request, Arena arena) throws IOException {
+        try {
+            return ChildStdio.open(request, arena);
+        } catch (IOException e) {
+            throw startFailure(request, "its standard streams", e);
+        }
+    }
+
+    private static void closeAll(ChildStdio.Streams streams) {
+        if (streams == null) {
+            return;
+        }
+        for (java.io.Closeable c : new java.io.Closeable[] {streams.stdin(), streams.stdout(), streams.stderr()}) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // The child is dead and reaped: nothing is lost with its pipe.
+            }
         }
     }
 
