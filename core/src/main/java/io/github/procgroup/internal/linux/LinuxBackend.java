@@ -78,7 +78,7 @@ public final class LinuxBackend implements Backend {
             }
             // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
             // then falls back to a waiting thread for this child.
-            int pidfd = Posix.pidfdOpen(pid, 0);
+            int pidfd = OwnedPid.openPidfd(pid);
             LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
                     request.killOnJvmExit(), treeToken);
             LiveTrees.add(process); // before the watcher can reap it: the orphan tracker must know the pid

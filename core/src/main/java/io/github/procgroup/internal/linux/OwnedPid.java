@@ -3,6 +3,7 @@ package io.github.procgroup.internal.linux;
 import io.github.procgroup.bindings.linux.LibC;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A child of the JVM that procgroup spawned and reaps itself (a leader or a parent-death
@@ -18,6 +19,9 @@ final class OwnedPid {
     /** What one reap attempt found. */
     enum Reap { RUNNING, REAPED_NOW, ALREADY_REAPED, LOST }
 
+    /** pidfd_open for a new child; replaced only by tests of the no-pidfd path (see {@link #openPidfd}). */
+    private static volatile IntUnaryOperator pidfdOpener = pid -> Posix.pidfdOpen(pid, 0);
+
     private final int pid;
     private int pidfd; // guarded by this; -1 if there is none or once reaped
     private boolean reaped; // guarded by this
@@ -30,6 +34,21 @@ final class OwnedPid {
 
     int pid() {
         return pid;
+    }
+
+    /**
+     * Opens a pidfd for a child just spawned (unreaped, so the pid is certainly it).
+     *
+     * @return the pidfd, or -errno: ENOSYS on old kernels or C libraries, EMFILE when out of fds;
+     *         the exit watcher then waits for that child on a thread of its own
+     */
+    static int openPidfd(int pid) {
+        return pidfdOpener.applyAsInt(pid);
+    }
+
+    /** Test seam: makes {@link #openPidfd} answer {@code opener} (null restores pidfd_open). */
+    static void replacePidfdOpener(IntUnaryOperator opener) {
+        pidfdOpener = opener == null ? p -> Posix.pidfdOpen(p, 0) : opener;
     }
 
     synchronized int pidfd() {

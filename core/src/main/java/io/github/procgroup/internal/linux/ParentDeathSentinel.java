@@ -40,7 +40,7 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
      */
     static ParentDeathSentinel start(int pgid) throws ErrnoException {
         LinuxBackend.Helper helper = LinuxBackend.spawnHelper(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel"), pgid);
-        int pidfd = Posix.pidfdOpen(helper.pid(), 0); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
+        int pidfd = OwnedPid.openPidfd(helper.pid()); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
         ParentDeathSentinel sentinel = new ParentDeathSentinel(new OwnedPid(helper.pid(), pidfd), helper.stdinPipe());
         ExitWatcher.instance().watch(sentinel);
         return sentinel;
