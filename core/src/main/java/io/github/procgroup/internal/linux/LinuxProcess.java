@@ -218,8 +218,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     public boolean signalGroup(Signal signal) {
         int r = group.killWhilePinned(signal.number());
         if (r != TreeGroup.NOT_PINNED) {
+            if (r == -LibC.ESRCH()) {
+                return false; // no member left
+            }
             check(r, signal.signalName() + " to process group " + leader.pid());
-            return r == 0;
+            return true;
         }
         if (group.isEmptyForGood()) {
             return false;
