@@ -1,6 +1,5 @@
 package io.github.procgroup.internal.linux;
 
-import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
@@ -13,13 +12,10 @@ import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -27,8 +23,8 @@ import java.util.function.Predicate;
 /**
  * A child started by {@link LinuxBackend}: the leader of process group {@code pid}, and the tree
  * that grows from it. Pid ownership and reaping live in {@link OwnedPid}, the group id and its
- * reuse check in {@link TreeGroup}, the memory of escapees in {@link TreeMemory}; this class ties
- * them to the {@link ChildProcess} operations. No signal leaves it except through those: killpg
+ * reuse check in {@link TreeGroup}, finding the tree and the memory of escapees in {@link TreeView};
+ * this class ties them to the {@link ChildProcess} operations. No signal leaves it except through those: killpg
  * while the group is pinned, {@link PidSignals} for every other process, each one listed in the
  * tree just before.
  */
@@ -37,12 +33,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     private final OwnedPid leader;
     private final TreeGroup group;
-    private final TreeMemory memory = new TreeMemory();
+    private final TreeView view;
     private final ChildStdio.Streams streams;
     private final Optional<ProcessHandle> handle;
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
-    private final String treeToken; // PROCGROUP_TREE in the child's environment, or null
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private volatile ResourceUsage usage;
 
@@ -53,7 +48,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
-        this.treeToken = treeToken;
+        this.view = new TreeView(leader, group, sentinel == null ? -1 : sentinel.pid(), treeToken);
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
         this.handle = ProcessHandle.of(pid);
@@ -111,7 +106,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      * tracking adoptions). An escapee re-parented to init could not be traced any more anyway.
      */
     private boolean goneWithoutTrace() {
-        return sentinel == null && memory.isEmpty() && !AdoptedOrphans.running() && group.isEmptyForGood();
+        return sentinel == null && view.remembersNothing() && !AdoptedOrphans.running() && group.isEmptyForGood();
     }
 
     /** @return the parent-death sentinel's pid, or -1 */
@@ -124,29 +119,8 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         return killOnJvmExit;
     }
 
-    /** Finds this tree in {@code snapshot}; with {@code remember}, remembers its processes. */
     private List<Stat> tree(Snapshot snapshot, boolean remember) {
-        if (remember && treeToken != null) {
-            for (Stat s : snapshot.processes()) {
-                if (treeToken.equals(AdoptedOrphans.adoptedToken(s))) {
-                    memory.add(s.key()); // an escapee adopted before a scan saw it in the tree
-                }
-            }
-        }
-        Predicate<Stat> inGroup = group.members(snapshot, memory::contains);
-        List<Stat> tree = ProcessTree.find(snapshot.processes(), inGroup, sentinelPid(), memory::contains,
-                parentConfirmation());
-        if (remember) {
-            memory.update(snapshot, tree);
-        }
-        return tree;
-    }
-
-    /** The leader needs no check while unreaped (it holds its pid); any other parent is read again. */
-    private Predicate<Stat> parentConfirmation() {
-        Map<Long, Boolean> cache = new HashMap<>();
-        return parent -> (parent.pid() == leader.pid() && !leader.isReaped())
-                || cache.computeIfAbsent(parent.pid(), p -> PidSignals.sameProcess(parent));
+        return view.find(snapshot, remember);
     }
 
     /** Finds this tree and remembers exactly its processes (the orphan tracker's round). @return the tree */
@@ -221,21 +195,16 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             if (r == -LibC.ESRCH()) {
                 return false; // no member left
             }
-            check(r, signal.signalName() + " to process group " + leader.pid());
+            TreeSignals.check(r, signal.signalName() + " to process group " + leader.pid());
             return true;
         }
         if (group.isEmptyForGood()) {
             return false;
         }
         Snapshot snapshot = ProcTable.snapshot();
-        Predicate<Stat> inGroup = group.members(snapshot, memory::contains);
-        boolean delivered = false;
-        for (Stat s : ProcessTree.live(snapshot.processes())) {
-            if (s.pid() != sentinelPid() && inGroup.test(s)) {
-                delivered |= PidSignals.send(s, signal.number()) == 0;
-            }
-        }
-        return delivered;
+        Predicate<Stat> inGroup = view.groupMembers(snapshot);
+        return TreeSignals.toEach(ProcessTree.live(snapshot.processes()).stream()
+                .filter(s -> s.pid() != sentinelPid() && inGroup.test(s)).toList(), signal) > 0;
     }
 
     @Override
@@ -247,7 +216,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             return false;
         }
         Snapshot snapshot = ProcTable.snapshot();
-        Predicate<Stat> inGroup = group.members(snapshot, memory::contains);
+        Predicate<Stat> inGroup = view.groupMembers(snapshot);
         long hidden = sentinelPid();
         return snapshot.processes().stream().anyMatch(s -> inGroup.test(s) && !s.isZombie() && s.pid() != hidden);
     }
@@ -286,7 +255,6 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             LiveTrees.remove(this);
             return 0;
         }
-        int number = signal.number();
         // The listing comes before the group's signal: an escapee is traced through its parent,
         // which the signal may end. At the fd limit the listing retries with FdReserve's spares;
         // if it fails all the same, the pinned group still gets its signal (killpg needs no fd)
@@ -295,38 +263,21 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         try {
             snapshot = ProcTable.snapshot();
         } catch (RuntimeException e) {
-            killGroupIfPinned(signal);
+            TreeSignals.toPinnedGroup(group, signal);
             throw e;
         }
         // Remembered even without a subreaper: an escapee signalled now stays part of the tree after
         // its parent dies, so the next round still sees it until it is dead.
         List<Stat> tree = tree(snapshot, true);
         // killpg reaches every member, also one that joined after the listing.
-        boolean groupReached = killGroupIfPinned(signal);
+        boolean groupReached = TreeSignals.toPinnedGroup(group, signal);
         List<Stat> live = ProcessTree.live(tree);
-        for (Stat s : live) {
-            if (!groupReached || s.pgid() != leader.pid()) {
-                // An escapee (setsid, setpgid), or a member of an unpinned group: by pid and start
-                // time only. ESRCH: it is gone now, or the pid names someone else, who is spared.
-                PidSignals.send(s, number);
-            }
-        }
+        // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
+        TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
         if (endIfOver(tree)) {
             LiveTrees.remove(this);
         }
         return live.size();
-    }
-
-    /** @return whether the group was pinned and so got killpg; throws on an error other than ESRCH */
-    private boolean killGroupIfPinned(Signal signal) {
-        int r = group.killWhilePinned(signal.number());
-        if (r == TreeGroup.NOT_PINNED) {
-            return false;
-        }
-        if (r != -LibC.ESRCH()) {
-            check(r, signal.signalName() + " to process group " + leader.pid());
-        }
-        return true;
     }
 
     @Override
@@ -335,14 +286,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (r == -LibC.ESRCH()) {
             return false; // reaped (its pid may be someone else's now), or exiting
         }
-        check(r, signal.signalName() + " to pid " + leader.pid());
+        TreeSignals.check(r, signal.signalName() + " to pid " + leader.pid());
         return true;
-    }
-
-    private static void check(int result, String what) {
-        if (result < 0) {
-            ErrnoException e = Errno.exception("cannot send " + what, -result);
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
     }
 }

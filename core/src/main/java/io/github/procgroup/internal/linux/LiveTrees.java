@@ -17,6 +17,7 @@ final class LiveTrees {
 
     static {
         FdReserve.reserve(); // the spares must exist before the fds run out, not be opened then
+        BootClock.tickAt(System.nanoTime()); // reads /proc/uptime once, now, while an fd is to be had
         // On a normal JVM exit (System.exit, the last thread ending, SIGTERM/SIGINT/SIGHUP to the JVM):
         // SIGKILL every tree whose builder asked for it (the default). Not waited for: the JVM is going.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(() -> {
