@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  * <p>Once nothing pins it, {@code killpg} is never sent again (the last member could be reaped
  * and the number reused between any check and the call). Members are then signalled one by one
  * (see {@link PidSignals}), and only if a listing proves the group is still this tree's: it
- * shows a <em>witness</em>, a member that started before the pins went away (or was seen in the
+ * shows a <em>witness</em>, a member that started before the pins went away, give or take
+ * {@link #SLACK_TICKS} (or was seen in the
  * tree before), and that witness is still there, same start time, same group, after the listing
  * ended. A reused group is created by a process whose pid is the number, after the number was
  * freed, so every member of a reused group started after the pins went away (or is a process
@@ -31,6 +32,16 @@ import java.util.function.Predicate;
  * left alone, the safe side.
  */
 final class TreeGroup {
+    /**
+     * How many ticks after the (early-rounded) release tick a member may have started and still be
+     * a witness. A shell that forks a background job and exits at once leaves a member started in
+     * the very tick its leader is reaped in, the common case that must be ended. A stranger's
+     * group of the same number within these 30 ms would need the pid counter to come round to the
+     * number again: a wrap of the whole pid space (pid_max, at least 32768 forks) in 30 ms, or a
+     * privileged write to /proc/sys/kernel/ns_last_pid timed to that window.
+     */
+    static final long SLACK_TICKS = 2;
+
     /** {@link #killWhilePinned}'s answer when nothing pins the group. */
     static final int NOT_PINNED = Integer.MIN_VALUE;
 
@@ -123,7 +134,8 @@ final class TreeGroup {
     static Optional<Stat> witness(List<Stat> all, long pgid, long releasedTick, Predicate<ProcessKey> remembered) {
         for (Stat s : all) {
             // pid == pgid: the leader is reaped, so a process with its number is a newcomer.
-            if (s.pgid() == pgid && s.pid() != pgid && (s.startTime() < releasedTick || remembered.test(s.key()))) {
+            if (s.pgid() == pgid && s.pid() != pgid
+                    && (s.startTime() <= releasedTick + SLACK_TICKS || remembered.test(s.key()))) {
                 return Optional.of(s);
             }
         }

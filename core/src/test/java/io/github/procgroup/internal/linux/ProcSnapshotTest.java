@@ -98,12 +98,15 @@ class ProcSnapshotTest {
     void aMemberThatOutlivedTheLeaderIsAWitness() {
         List<Stat> outlived = List.of(stat(101, "sleep", 'S', 1, 100, 50, 1001), stat(106, "late", 'S', 101, 100, 50, 2600));
         assertEquals(Optional.of(outlived.get(0)), TreeGroup.witness(outlived, 100, 2000, k -> false));
-        // Started in the release's own tick: not provably before it, so no witness by time...
-        List<Stat> sameTick = List.of(stat(107, "edge", 'S', 1, 100, 50, 2000));
-        assertEquals(Optional.empty(), TreeGroup.witness(sameTick, 100, 2000, k -> false));
-        // ...but one seen in the tree before is.
-        Set<ProcessKey> seen = Set.of(new ProcessKey(107, 2000));
-        assertEquals(Optional.of(sameTick.get(0)), TreeGroup.witness(sameTick, 100, 2000, seen::contains));
+        // Started in the release's own tick (a shell forked it and exited at once): a witness, within the slack...
+        List<Stat> sameTick = List.of(stat(107, "edge", 'S', 1, 100, 50, 2000 + TreeGroup.SLACK_TICKS));
+        assertEquals(Optional.of(sameTick.get(0)), TreeGroup.witness(sameTick, 100, 2000, k -> false));
+        // ...but not later than that...
+        List<Stat> later = List.of(stat(107, "late", 'S', 1, 100, 50, 2001 + TreeGroup.SLACK_TICKS));
+        assertEquals(Optional.empty(), TreeGroup.witness(later, 100, 2000, k -> false));
+        // ...unless it was seen in the tree before.
+        Set<ProcessKey> seen = Set.of(new ProcessKey(107, 2001 + TreeGroup.SLACK_TICKS));
+        assertEquals(Optional.of(later.get(0)), TreeGroup.witness(later, 100, 2000, seen::contains));
     }
 
     @Test
