@@ -2537,6 +2537,181 @@ public class LibC {
         }
     }
 
+    private static class isatty {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("isatty");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static FunctionDescriptor isatty$descriptor() {
+        return isatty.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static MethodHandle isatty$handle() {
+        return isatty.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static MemorySegment isatty$address() {
+        return isatty.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static int isatty(int __fd) {
+        var mh$ = isatty.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("isatty", __fd);
+            }
+            return (int)mh$.invokeExact(__fd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tcgetpgrp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("tcgetpgrp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static FunctionDescriptor tcgetpgrp$descriptor() {
+        return tcgetpgrp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static MethodHandle tcgetpgrp$handle() {
+        return tcgetpgrp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static MemorySegment tcgetpgrp$address() {
+        return tcgetpgrp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static int tcgetpgrp(int __fd) {
+        var mh$ = tcgetpgrp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("tcgetpgrp", __fd);
+            }
+            return (int)mh$.invokeExact(__fd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tcsetpgrp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("tcsetpgrp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static FunctionDescriptor tcsetpgrp$descriptor() {
+        return tcsetpgrp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static MethodHandle tcsetpgrp$handle() {
+        return tcsetpgrp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static MemorySegment tcsetpgrp$address() {
+        return tcsetpgrp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static int tcsetpgrp(int __fd, int __pgrp_id) {
+        var mh$ = tcsetpgrp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("tcsetpgrp", __fd, __pgrp_id);
+            }
+            return (int)mh$.invokeExact(__fd, __pgrp_id);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class pthread_sigmask {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,
@@ -3825,6 +4000,24 @@ public class LibC {
      */
     public static int EPOLLHUP() {
         return EPOLLHUP;
+    }
+    private static final int EPOLLRDHUP = (int)8192L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLRDHUP = 8192
+     * }
+     */
+    public static int EPOLLRDHUP() {
+        return EPOLLRDHUP;
+    }
+    private static final int EPOLLONESHOT = (int)1073741824L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLONESHOT = 1073741824
+     * }
+     */
+    public static int EPOLLONESHOT() {
+        return EPOLLONESHOT;
     }
 
     private static class epoll_create1 {
