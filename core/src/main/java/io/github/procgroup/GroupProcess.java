@@ -21,6 +21,12 @@ import java.util.concurrent.TimeoutException;
  * {@link #close()} kills the group and reaps the leader, so try-with-resources leaves nothing
  * running. The leader is reaped by procgroup's exit watcher (one thread for all children),
  * never by {@code waitpid(-1)}, so the JDK's own children are left alone.
+ *
+ * <p>As with the JDK, the streams end when the leader is reaped: what the pipes still buffer stays
+ * readable, and their fds are closed (unless {@link GroupProcessBuilder#streamsOutliveLeader(boolean)}).
+ * The streams are procgroup's own over the pipes' original fds (close-on-exec, never reopened);
+ * a virtual thread blocked reading one does not pin its carrier. Every difference from
+ * {@link ProcessBuilder}'s processes is listed in docs/differences.md.
  */
 public final class GroupProcess extends Process implements AutoCloseable {
     private static final long TREE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10); // a poll lists /proc
@@ -87,8 +93,9 @@ public final class GroupProcess extends Process implements AutoCloseable {
     /**
      * Sends SIGTERM to the whole group and returns at once, as the JDK's does. Processes that left
      * the group are not reached; {@link #terminate(Duration)} and {@link #close()} end the whole
-     * tree. Unlike the JDK's {@code destroy()}, the streams stay open,
-     * so what the group writes while it shuts down can still be read; {@link #close()} closes them.
+     * tree. Unlike the JDK's {@code destroy()}, it does not close the streams: what the leader
+     * writes while it shuts down can still be read, and they end when it is reaped, as at any exit
+     * (see {@link GroupProcessBuilder#streamsOutliveLeader(boolean)}); {@link #close()} closes them.
      */
     @Override
     public void destroy() {
@@ -96,15 +103,17 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends SIGKILL to the whole group and returns once the leader is reaped and nothing of the
-     * tree runs (the JDK's returns at once; waiting is what procgroup promises). Each round of the
+     * Sends SIGKILL to the whole group and <b>blocks</b> until the leader is reaped and nothing of
+     * the tree runs (the JDK's returns at once and never throws; waiting is what procgroup
+     * promises, so that nothing of the tree is left when it returns). Each round of the
      * wait SIGKILLs what it finds of the tree, so a process forked at the last moment dies too.
-     * Waiting is not interruptible; an interrupt is kept for the caller. The streams stay open, as
-     * with {@link #destroy()}; {@link #close()} also closes them and, before the first signal,
-     * looks for escapees outside the group whose parent still runs.
+     * Waiting is not interruptible; an interrupt is kept for the caller. It does not close the
+     * streams, as {@link #destroy()} does not; {@link #close()} also closes them and, before the
+     * first signal, looks for escapees outside the group whose parent still runs.
      *
      * @return this process
-     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL
+     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (a
+     *                               process stuck in the kernel, state D), which the JDK's never throws
      */
     @Override
     public GroupProcess destroyForcibly() {
@@ -125,24 +134,36 @@ public final class GroupProcess extends Process implements AutoCloseable {
      * then up to {@code grace} for the leader to exit and the tree to empty, then SIGKILL to
      * whatever is left. Returns once the leader is reaped and no process of the tree runs.
      *
+     * <p>An interrupt (also one pending when it is called) cuts the grace short, never the end of
+     * the tree: the tree is SIGKILLed and waited for as without it, and only then is the
+     * {@code InterruptedException} thrown, so that no member that ignores SIGTERM keeps running.
+     *
      * @param grace how long the tree has to exit after SIGTERM
      * @return the leader's exit status
-     * @throws InterruptedException  if interrupted while waiting; the tree may still be running
+     * @throws InterruptedException  if interrupted during the grace; thrown once the tree is gone
      * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (a
      *                               process stuck in the kernel, state D); the message lists them
      */
     public ExitStatus terminate(Duration grace) throws InterruptedException {
         child.signalTree(Signal.TERM);
         child.signalTree(Signal.CONT);
-        long deadline = System.nanoTime() + grace.toNanos();
-        awaitExit(grace);
-        while (System.nanoTime() - deadline < 0 && child.treeRuns()) {
-            TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, deadline - System.nanoTime()));
+        InterruptedException interrupted = null;
+        try {
+            long deadline = System.nanoTime() + grace.toNanos();
+            awaitExit(grace);
+            while (System.nanoTime() - deadline < 0 && child.treeRuns()) {
+                TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, deadline - System.nanoTime()));
+            }
+        } catch (InterruptedException e) {
+            interrupted = e; // the grace is cut short, but the tree still ends below
         }
         child.signalTree(Signal.KILL);
-        ExitStatus status = awaitExit();
-        awaitTreeGone();
-        return status;
+        awaitTreeGoneUninterruptibly();
+        if (interrupted != null) {
+            Thread.interrupted(); // thrown, so cleared, as every InterruptedException leaves it
+            throw interrupted;
+        }
+        return awaitExit();
     }
 
     /**
@@ -163,7 +184,14 @@ public final class GroupProcess extends Process implements AutoCloseable {
     /**
      * Kills the whole tree with SIGKILL (the group, and the processes of the tree outside it),
      * waits until the leader is reaped and no process of the tree runs, and closes the streams.
-     * Waiting is not interruptible; an interrupt is kept for the caller.
+     * Waiting is not interruptible; an interrupt is kept for the caller. It returns within about
+     * 10 s whatever the tree does (see below), and calling it again is harmless.
+     *
+     * <p>On JDK 26 and later, {@link Process} is itself {@link java.io.Closeable}, and this method
+     * overrides {@code Process.close()} (it throws no {@code IOException}): the JDK's closes the
+     * streams and then destroys the direct child only, this one kills the whole tree first. On
+     * JDK 22-25 it implements {@link AutoCloseable}. Either way try-with-resources on a
+     * {@code GroupProcess} (or on a {@code Process} variable holding one, from JDK 26) ends the tree.
      *
      * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (the
      *                               streams are closed all the same)
@@ -308,6 +336,20 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
+     * The leader's decoded status, as a future: {@link #onExit()} must complete with the
+     * {@code Process} (its type is the JDK's), so this is the way to the {@link ExitStatus}
+     * without a cast or a blocking call.
+     *
+     * @return a new future, completed with the leader's status once it is reaped (exceptionally,
+     *         with an {@link ErrnoException}, if something else in the JVM reaped it first);
+     *         completing or cancelling it changes nothing for this process or other callers, and
+     *         dependent actions run asynchronously, never on procgroup's watcher thread
+     */
+    public CompletableFuture<ExitStatus> onExitStatus() {
+        return child.exit().thenApplyAsync(status -> status);
+    }
+
+    /**
      * @return the handle of the leader, taken at start (so it cannot name a process that reused the pid)
      * @throws UnsupportedOperationException if the JDK could not make a handle at start
      */
@@ -319,9 +361,13 @@ public final class GroupProcess extends Process implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * @return as the JDK's {@code Process[pid=42, exitValue="not exited"]}, with the group id and,
+     *         once reaped, the decoded status: {@code GroupProcess[pid=42, pgid=42, exitValue=137 (killed by SIGKILL)]}
+     */
     @Override
     public String toString() {
-        return "GroupProcess[pid=" + pid() + ", pgid=" + processGroupId() + ", "
-                + exitStatus().map(ExitStatus::toString).orElse("alive") + "]";
+        return "GroupProcess[pid=" + pid() + ", pgid=" + processGroupId() + ", exitValue="
+                + exitStatus().map(s -> s.shellCode() + " (" + s + ")").orElse("\"not exited\"") + "]";
     }
 }

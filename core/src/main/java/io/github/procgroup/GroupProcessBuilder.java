@@ -1,12 +1,14 @@
 package io.github.procgroup;
 
 import io.github.procgroup.internal.Backend;
+import io.github.procgroup.internal.NativeAccess;
 import io.github.procgroup.internal.SpawnRequest;
 
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,6 +36,8 @@ import java.util.Objects;
 public final class GroupProcessBuilder {
     private static final String EINVAL = "EINVAL";
     private static final int EINVAL_NUMBER = 22; // the same on Linux, macOS and in the Windows CRT
+    /** The default of {@link #exitHookGrace(Duration)}. */
+    public static final Duration DEFAULT_EXIT_HOOK_GRACE = Duration.ofSeconds(3);
 
     private List<String> command;
     private File directory;
@@ -44,6 +48,9 @@ public final class GroupProcessBuilder {
     private boolean killOnParentDeath;
     private boolean killOnJvmExit = true;
     private JobLimits jobLimits = JobLimits.NONE;
+    private boolean streamsOutliveLeader;
+    private boolean foreground;
+    private Duration exitHookGrace = DEFAULT_EXIT_HOOK_GRACE;
 
     /** @param command the program and its arguments */
     public GroupProcessBuilder(List<String> command) {
@@ -102,8 +109,9 @@ public final class GroupProcessBuilder {
     /**
      * The child's environment: on first call a copy of the JVM's, to edit in place. Without a
      * call the child gets the JVM's environment unchanged. Keys and values may not contain NUL,
-     * and keys not '=' (checked by {@link #start()}). A PATH set here is also where
-     * {@link #start()} looks the program up.
+     * and keys not '=' (checked by {@link #start()}); an empty key is passed on as the JDK does
+     * ({@code "=value"}). A PATH set here is the child's; the program itself is looked up in the
+     * JVM's PATH, as the JDK does (see {@link #start()}).
      *
      * @return the live, modifiable environment map
      */
@@ -261,10 +269,11 @@ public final class GroupProcessBuilder {
     }
 
     /**
-     * Whether procgroup's shutdown hook SIGKILLs what is left of this tree when the JVM exits
+     * Whether procgroup's shutdown hook ends what is left of this tree when the JVM exits
      * normally ({@code System.exit}, the last non-daemon thread ending, SIGTERM, SIGINT or SIGHUP
-     * to the JVM). On by default: a tree outliving the program that started it is what procgroup
-     * exists to prevent. Turn it off for a child meant to outlive the JVM. The hook does not run
+     * to the JVM): SIGTERM, then SIGKILL after {@link #exitHookGrace(Duration)}. On by default: a
+     * tree outliving the program that started it is what procgroup exists to prevent. This is a
+     * difference from {@link ProcessBuilder}, whose children keep running when the JVM exits. Turn it off for a child meant to outlive the JVM. The hook does not run
      * when the JVM is killed with SIGKILL or crashes: see {@link #killOnParentDeath(boolean)}.
      *
      * @param killOnJvmExit whether the shutdown hook kills the tree
@@ -272,6 +281,89 @@ public final class GroupProcessBuilder {
      */
     public GroupProcessBuilder killOnJvmExit(boolean killOnJvmExit) {
         this.killOnJvmExit = killOnJvmExit;
+        return this;
+    }
+
+    /** @return how long the shutdown hook lets this tree handle SIGTERM before it SIGKILLs it */
+    public Duration exitHookGrace() {
+        return exitHookGrace;
+    }
+
+    /**
+     * How the shutdown hook of {@link #killOnJvmExit(boolean)} ends this tree: SIGTERM (and
+     * SIGCONT) to the tree, up to {@code grace} for it to exit, then SIGKILL to what is left.
+     * The hook ends every tree at once, so the JVM's exit waits at most the longest grace of the
+     * trees still running (plus a moment for SIGKILL). {@link Duration#ZERO}: SIGKILL at once.
+     * Default {@link #DEFAULT_EXIT_HOOK_GRACE} (3 s): enough for a server to flush its state, short
+     * enough that an exit does not seem to hang. Keep it short: the other shutdown hooks of the
+     * JVM run at the same time, and a JVM stopped by SIGKILL meanwhile runs no grace at all.
+     *
+     * @param grace how long the tree may take to exit after SIGTERM, zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public GroupProcessBuilder exitHookGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("exitHookGrace must not be negative: " + grace);
+        }
+        this.exitHookGrace = grace;
+        return this;
+    }
+
+    /** @return whether the pipes stay open after the leader is reaped */
+    public boolean streamsOutliveLeader() {
+        return streamsOutliveLeader;
+    }
+
+    /**
+     * Whether the stdout, stderr and stdin pipes stay open after the leader is reaped.
+     *
+     * <p>Off by default, as with the JDK: when the exit watcher reaps the leader, what the stdout
+     * and stderr pipes still buffer is read into memory and their fds are closed, and so is the
+     * stdin pipe. Reading after {@link GroupProcess#waitFor()} then gives everything the leader
+     * wrote and ends at once, even while a process it left running in the background holds the
+     * pipe (output written by such a process after the reap is lost, as with the JDK), and a
+     * child that is waited for but never closed holds no fd.
+     *
+     * <p>On: the pipes stay open until the stream, or the {@link GroupProcess}, is closed, so the
+     * output of the whole tree stays readable after the leader exits; a read then ends only when
+     * every process holding the pipe has closed it. Close the process (try-with-resources) in this
+     * mode, or its fds stay open until then.
+     *
+     * @param streamsOutliveLeader whether the pipes stay open after the leader's reap
+     * @return this builder
+     */
+    public GroupProcessBuilder streamsOutliveLeader(boolean streamsOutliveLeader) {
+        this.streamsOutliveLeader = streamsOutliveLeader;
+        return this;
+    }
+
+    /** @return whether the child's group is made the terminal's foreground group while it runs */
+    public boolean foreground() {
+        return foreground;
+    }
+
+    /**
+     * Runs the child in the foreground of the JVM's controlling terminal, as a shell runs a job
+     * (Linux). The child's group leads a group of its own, which is not the terminal's foreground
+     * group; per POSIX job control, a background group that reads the terminal is stopped with
+     * SIGTTIN (and one that changes the terminal's modes with SIGTTOU), where a
+     * {@link ProcessBuilder} child, in the JVM's own group, reads it normally. With this option
+     * {@link #start()} makes the child's group the terminal's foreground process group
+     * ({@code tcsetpgrp}, with SIGTTOU blocked around it, as a shell does) and gives the terminal
+     * back to the group that had it when the leader is reaped. Ctrl-C in the terminal then reaches
+     * the child's group and no longer the JVM.
+     *
+     * <p>Effective only when the JVM has a controlling terminal (stdin, stdout or stderr of the JVM
+     * is one) and its group is the terminal's foreground group: otherwise there is nothing to hand
+     * over, and the child starts as without it. Cannot be combined with {@link #newSession(boolean)}
+     * (a new session has no controlling terminal). Off by default.
+     *
+     * @param foreground whether the child gets the terminal's foreground while it runs
+     * @return this builder
+     */
+    public GroupProcessBuilder foreground(boolean foreground) {
+        this.foreground = foreground;
         return this;
     }
 
@@ -296,9 +388,14 @@ public final class GroupProcessBuilder {
     /**
      * Starts the child as the leader of a new process group.
      *
-     * <p>A program name without a slash is looked up in the PATH of {@link #environment()} if it
-     * sets one (the JDK uses the JVM's PATH), else the JVM's, else {@code /bin:/usr/bin}. A file
-     * the kernel cannot exec (ENOEXEC: a script without {@code #!}) is run by {@code /bin/sh}.
+     * <p>A program name without a slash is looked up exactly as the JDK does: in the <em>JVM's</em>
+     * PATH ({@code System.getenv("PATH")}, or {@code /bin:/usr/bin} if the JVM has none), also when
+     * {@link #environment()} clears PATH or sets another one (that PATH is the child's, not where the
+     * program is found). An empty PATH entry, or a relative one, is relative to the child's
+     * directory. If a candidate exists but cannot be executed the search goes on, and fails with
+     * EACCES rather than ENOENT. A name with a slash is used as it is, relative to the child's
+     * directory. A file the kernel cannot exec (ENOEXEC: a script without {@code #!}) is run by
+     * {@code /bin/sh}, as the JDK does.
      *
      * @throws ErrnoException if the command is empty or holds a NUL byte, or the environment a NUL
      *                        byte or a bad name (EINVAL), the program is missing (ENOENT) or not
@@ -306,10 +403,14 @@ public final class GroupProcessBuilder {
      *                        directory (ENOTDIR), or a redirect file cannot be opened; the message
      *                        names the offending value and nothing is left behind
      * @throws IOException    if the pipes cannot be set up
-     * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} is combined with {@link #newSession(boolean)}
+     * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} or {@link #foreground(boolean)} is
+     *                               combined with {@link #newSession(boolean)}
+     * @throws IllegalCallerException if native access is not enabled for procgroup; the message
+     *                               names the command-line flag to add
      * @return the running child
      */
     public GroupProcess start() throws IOException {
+        NativeAccess.require();
         return new GroupProcess(Backend.current().spawn(toRequest()));
     }
 
@@ -326,7 +427,7 @@ public final class GroupProcessBuilder {
             for (Map.Entry<String, String> e : environment.entrySet()) {
                 rejectNul(e.getKey(), "environment name");
                 rejectNul(e.getValue(), "environment value of " + e.getKey());
-                if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
+                if (e.getKey().indexOf('=') >= 0) { // an empty name is allowed, as by the JDK
                     throw new ErrnoException("invalid environment name \"" + e.getKey() + "\"",
                             EINVAL_NUMBER, EINVAL, "Invalid argument");
                 }
@@ -335,7 +436,7 @@ public final class GroupProcessBuilder {
         }
         return new SpawnRequest(frozenCommand, directory, frozenEnvironment,
                 redirects[0], redirects[1], redirects[2], redirectErrorStream, newSession,
-                killOnParentDeath, killOnJvmExit, jobLimits);
+                killOnParentDeath, killOnJvmExit, jobLimits, streamsOutliveLeader, foreground, exitHookGrace);
     }
 
     private static void rejectNul(String value, String what) throws ErrnoException {

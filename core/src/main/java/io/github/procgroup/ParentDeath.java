@@ -1,6 +1,7 @@
 package io.github.procgroup;
 
 import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.NativeAccess;
 import io.github.procgroup.internal.linux.Errno;
 import io.github.procgroup.internal.linux.Posix;
 
@@ -49,6 +50,7 @@ public final class ParentDeath {
      * @throws ErrnoException if the kernel refuses (EINVAL)
      */
     public static void signalMe(Signal signal) throws ErrnoException {
+        NativeAccess.require();
         signalMe(signal, parentPid());
     }
 
@@ -63,6 +65,7 @@ public final class ParentDeath {
      * @throws ErrnoException if the kernel refuses (EINVAL)
      */
     public static void signalMe(Signal signal, long expectedParent) throws ErrnoException {
+        NativeAccess.require();
         int r = Posix.prctl(LibC.PR_SET_PDEATHSIG(), signal.number());
         if (r < 0) {
             throw Errno.exception("cannot set the parent-death signal to " + signal.signalName(), -r);

@@ -1,6 +1,7 @@
 package io.github.procgroup;
 
 import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.NativeAccess;
 import io.github.procgroup.internal.linux.AdoptedOrphans;
 import io.github.procgroup.internal.linux.Errno;
 import io.github.procgroup.internal.linux.Posix;
@@ -38,6 +39,7 @@ public final class Subreaper {
      * @throws ErrnoException if the kernel refuses ({@code EINVAL}: a kernel before 3.4)
      */
     public static synchronized void enable() throws ErrnoException {
+        NativeAccess.require();
         int r = Posix.prctl(LibC.PR_SET_CHILD_SUBREAPER(), 1);
         if (r < 0) {
             throw Errno.exception("cannot become a child subreaper (prctl PR_SET_CHILD_SUBREAPER)", -r);
@@ -47,6 +49,7 @@ public final class Subreaper {
 
     /** @return whether this JVM is a child subreaper (set by {@link #enable()} or inherited code) */
     public static boolean isEnabled() {
+        NativeAccess.require();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment flag = arena.allocate(ValueLayout.JAVA_INT);
             return Posix.prctl(LibC.PR_GET_CHILD_SUBREAPER(), flag.address()) == 0

@@ -4,6 +4,7 @@ import io.github.procgroup.JobLimits;
 
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,10 @@ import java.util.Map;
  * @param killOnParentDeath   whether the tree dies with the JVM, even when the JVM is SIGKILLed
  * @param killOnJvmExit       whether the JVM's shutdown hook kills what is left of the tree
  * @param jobLimits           limits for the tree's Windows Job Object
+ * @param streamsOutliveLeader whether the pipes stay open after the leader's reap (else they are
+ *                            drained into memory and closed then, as the JDK does)
+ * @param foreground          whether the child's group is the terminal's foreground group while it runs
+ * @param exitHookGrace       how long the shutdown hook lets the tree handle SIGTERM before SIGKILL
  */
 public record SpawnRequest(
         List<String> command,
@@ -33,7 +38,10 @@ public record SpawnRequest(
         boolean newSession,
         boolean killOnParentDeath,
         boolean killOnJvmExit,
-        JobLimits jobLimits) {
+        JobLimits jobLimits,
+        boolean streamsOutliveLeader,
+        boolean foreground,
+        Duration exitHookGrace) {
 
     /** @return the program, as the user named it */
     public String program() {

@@ -15,6 +15,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ public final class LinuxBackend implements Backend {
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
                     + "it cannot be combined with newSession");
         }
-        String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
+        String path = ProgramLocator.locate(request.program(), request.directory());
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
@@ -65,7 +66,7 @@ public final class LinuxBackend implements Backend {
             ChildStdio.Streams streams;
             ParentDeathSentinel sentinel;
             try {
-                streams = stdio.streams();
+                streams = stdio.streams(pid, !request.streamsOutliveLeader());
                 sentinel = request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
             } catch (IOException | RuntimeException e) {
                 killAndReap(pid);
@@ -75,7 +76,7 @@ public final class LinuxBackend implements Backend {
             // then falls back to a waiting thread for this child.
             int pidfd = Posix.pidfdOpen(pid, 0);
             LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
-                    request.killOnJvmExit(), treeToken);
+                    request.killOnJvmExit(), request.exitHookGrace(), treeToken);
             LiveTrees.add(process); // before the watcher can reap it: the orphan tracker must know the pid
             ExitWatcher.instance().watch(process);
             return process;
@@ -96,7 +97,7 @@ public final class LinuxBackend implements Backend {
      */
     static Helper spawnHelper(List<String> argv, int pgroup) throws ErrnoException {
         SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.PIPE, Redirect.DISCARD,
-                Redirect.DISCARD, false, false, false, false, JobLimits.NONE);
+                Redirect.DISCARD, false, false, false, false, JobLimits.NONE, true, false, Duration.ZERO);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
                     new File("/"), pgroup);

@@ -40,6 +40,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private final Optional<ProcessHandle> handle;
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
+    private final Duration exitHookGrace;
     private final String treeToken; // PROCGROUP_TREE in the child's environment, or null
     // Processes seen in this tree (by the subreaper's tracker): an escapee stays known after its parent died.
     private final Set<ProcTable.ProcessKey> remembered = ConcurrentHashMap.newKeySet();
@@ -49,12 +50,13 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private volatile ResourceUsage usage;
 
     LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
-                 String treeToken) {
+                 Duration exitHookGrace, String treeToken) {
         this.pid = pid;
         this.pidfd = pidfd;
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
+        this.exitHookGrace = exitHookGrace;
         this.treeToken = treeToken;
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
@@ -98,6 +100,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             }
             markReaped();
         }
+        streams.leaderReaped(); // before the exit future: once waitFor() returns, the streams have ended
         exit.complete(status);
         afterLeaderReaped();
         return true;
@@ -137,6 +140,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     /** @return whether the shutdown hook kills this tree */
     boolean killOnJvmExit() {
         return killOnJvmExit;
+    }
+
+    /** @return how long the shutdown hook lets this tree handle SIGTERM before SIGKILL */
+    Duration exitHookGrace() {
+        return exitHookGrace;
     }
 
     /** @return this tree's processes in {@code all}, zombies included; remembered while the subreaper tracks */

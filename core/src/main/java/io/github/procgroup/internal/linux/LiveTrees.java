@@ -1,7 +1,5 @@
 package io.github.procgroup.internal.linux;
 
-import io.github.procgroup.Signal;
-
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,18 +17,9 @@ final class LiveTrees {
 
     static {
         // On a normal JVM exit (System.exit, the last thread ending, SIGTERM/SIGINT/SIGHUP to the JVM):
-        // SIGKILL every tree whose builder asked for it (the default). Not waited for: the JVM is going.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(() -> {
-            for (LinuxProcess tree : TREES) {
-                if (tree.killOnJvmExit()) {
-                    try {
-                        tree.signalTree(Signal.KILL);
-                    } catch (RuntimeException ignored) {
-                        // EPERM on one tree must not spare the others.
-                    }
-                }
-            }
-        }));
+        // TERM, then KILL after each tree's grace, to every tree whose builder asked for it (the default).
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(
+                () -> ExitHook.endAll(all())));
     }
 
     private LiveTrees() {

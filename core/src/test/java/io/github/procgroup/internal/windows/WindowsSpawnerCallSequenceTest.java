@@ -83,7 +83,7 @@ class WindowsSpawnerCallSequenceTest {
 
     private static SpawnRequest request(Map<String, String> env) {
         return new SpawnRequest(List.of("prog", "a b"), null, env, Redirect.PIPE, Redirect.PIPE, Redirect.PIPE,
-                false, false, false, true, JobLimits.NONE);
+                false, false, false, true, JobLimits.NONE, false, false, java.time.Duration.ZERO);
     }
 
     /** Answers like kernel32 with fresh fake handles, and records each call. */
