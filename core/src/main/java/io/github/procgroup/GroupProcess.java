@@ -33,8 +33,13 @@ public final class GroupProcess extends Process implements AutoCloseable {
     /** How long SIGKILLed processes may take to die before close() and terminate() give up. */
     private static final Duration TREE_GONE_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final System.Logger LOGGER = System.getLogger("io.github.procgroup");
+    /** How often a wait looks whether the leader was stopped by the terminal. */
+    private static final long STOP_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final ChildProcess child;
     private final ProcessHandle handle;
+    private volatile boolean warnedOfTerminalStop;
 
     GroupProcess(ChildProcess child) {
         this.child = child;
@@ -259,33 +264,73 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Waits for the leader to exit and be reaped.
+     * Waits for the leader to exit and be reaped. While it waits, it looks once a second whether
+     * the leader was stopped by SIGTTIN or SIGTTOU (it read the terminal, or changed its modes,
+     * from a background group; see {@link GroupProcessBuilder#foreground(boolean)}) and if so logs
+     * one warning, on the {@code io.github.procgroup} {@link System.Logger}: such a child waits
+     * forever. {@link #waitFor()} and the other waits do the same.
      *
      * @return the decoded status
      * @throws InterruptedException if interrupted while waiting
      */
     public ExitStatus awaitExit() throws InterruptedException {
-        try {
-            return child.exit().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
+        return awaitExit(Duration.ofNanos(Long.MAX_VALUE)).orElseThrow();
     }
 
     /**
-     * Waits at most {@code timeout} for the leader to exit and be reaped.
+     * Waits at most {@code timeout} for the leader to exit and be reaped, watching for a stop by
+     * the terminal as {@link #awaitExit()} does.
      *
      * @param timeout how long to wait
      * @return the decoded status, or empty if the leader still runs
      * @throws InterruptedException if interrupted while waiting
      */
     public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
-        try {
-            return Optional.of(child.exit().get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return Optional.of(child.exit().get(Math.max(0, Math.min(left, STOP_CHECK_NANOS)), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                if (left <= STOP_CHECK_NANOS) {
+                    return Optional.empty();
+                }
+                warnIfStoppedByTerminal();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /**
+     * @return the signal that stopped the leader, if it is stopped now (SIGSTOP, SIGTSTP, or SIGTTIN
+     *         and SIGTTOU: it used the terminal from a background group, see
+     *         {@link GroupProcessBuilder#foreground(boolean)}); empty while it runs and once reaped
+     */
+    public Optional<Signal> stoppedBy() {
+        int number = child.stopSignal();
+        if (number == 0) {
             return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+        try {
+            return Optional.of(Signal.ofNumber(number));
+        } catch (IllegalArgumentException unknown) {
+            return Optional.empty();
+        }
+    }
+
+    private void warnIfStoppedByTerminal() {
+        if (warnedOfTerminalStop) {
+            return;
+        }
+        Optional<Signal> stop = stoppedBy();
+        if (stop.isPresent() && (stop.get() == Signal.TTIN || stop.get() == Signal.TTOU)) {
+            warnedOfTerminalStop = true;
+            LOGGER.log(System.Logger.Level.WARNING, "pid " + pid() + " (" + child.handle()
+                    .flatMap(h -> h.info().command()).orElse("?") + ") is stopped by " + stop.get().signalName()
+                    + ": it used the terminal from its own, background process group, and waits until continued. "
+                    + "Start it with GroupProcessBuilder.foreground(true) (procgroup --foreground), "
+                    + "or give it a pipe or a file as stdin");
         }
     }
 

@@ -114,14 +114,21 @@ final class ChildStdio implements AutoCloseable {
     /**
      * The parent's ends of the pipes, as streams of procgroup's own over the original fds.
      *
-     * @param endAtReap whether {@link #leaderReaped()} ends them, as the JDK ends its process streams
+     * @param pid        the leader's pid (and group id)
+     * @param endAtReap  whether {@link #leaderReaped()} ends them, as the JDK ends its process streams
+     * @param foreground the JVM's terminal, handed to the child's group while it runs, or null
      */
-    record Streams(OutputStream stdin, InputStream stdout, InputStream stderr, boolean endAtReap) {
+    record Streams(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, boolean endAtReap,
+                   Foreground foreground) {
         /**
-         * Called once the leader is reaped: unless the streams outlive it, what the pipes buffer
-         * is kept for reading and their fds are closed. Never blocks.
+         * Called once the leader is reaped, before its exit is reported: the terminal goes back to
+         * the JVM's group, and unless the streams outlive the leader, what the pipes buffer is kept
+         * for reading and their fds are closed. Never blocks.
          */
         void leaderReaped() {
+            if (foreground != null) {
+                foreground.giveBack(pid);
+            }
             if (!endAtReap) {
                 return;
             }
@@ -153,11 +160,12 @@ final class ChildStdio implements AutoCloseable {
      * O_CLOEXEC originals: no child started meanwhile inherits them, and nothing is reopened.
      * Call after a successful spawn; {@link #close()} then closes only the child's ends.
      *
-     * @param pid       the child's pid, for the streams' error messages
-     * @param endAtReap whether the streams end at the leader's reap
+     * @param pid        the child's pid, for the streams' error messages
+     * @param endAtReap  whether the streams end at the leader's reap
+     * @param foreground the terminal handed to the child's group, to give back at the reap, or null
      * @throws ErrnoException if a pipe cannot be made non-blocking; nothing is handed over then
      */
-    Streams streams(int pid, boolean endAtReap) throws ErrnoException {
+    Streams streams(int pid, boolean endAtReap, Foreground foreground) throws ErrnoException {
         for (int fd = 0; fd < 3; fd++) {
             if (parentFds[fd] != INHERIT) {
                 // F_SETFL changes only the status flags; a pipe end has none but its access mode.
@@ -173,7 +181,7 @@ final class ChildStdio implements AutoCloseable {
                 : new PipeInputStream(takeParentFd(1), "stdout of pid " + pid);
         InputStream err = parentFds[2] == INHERIT ? NullStreams.INPUT
                 : new PipeInputStream(takeParentFd(2), "stderr of pid " + pid);
-        return new Streams(in, out, err, endAtReap);
+        return new Streams(pid, in, out, err, endAtReap, foreground);
     }
 
     @Override

@@ -51,6 +51,10 @@ public final class LinuxBackend implements Backend {
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
                     + "it cannot be combined with newSession");
         }
+        if (request.foreground() && request.newSession()) {
+            throw new IllegalStateException("foreground needs the child in the JVM's session, whose terminal it "
+                    + "gets: it cannot be combined with newSession");
+        }
         String path = ProgramLocator.locate(request.program(), request.directory());
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             MemorySegment envp = request.environment() == null
@@ -65,10 +69,15 @@ public final class LinuxBackend implements Backend {
                     request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP);
             ChildStdio.Streams streams;
             ParentDeathSentinel sentinel;
+            // The terminal goes to the child's group before anything can fail, and back if something does.
+            Foreground foreground = request.foreground() ? Foreground.take(pid) : null;
             try {
-                streams = stdio.streams(pid, !request.streamsOutliveLeader());
+                streams = stdio.streams(pid, !request.streamsOutliveLeader(), foreground);
                 sentinel = request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
             } catch (IOException | RuntimeException e) {
+                if (foreground != null) {
+                    foreground.giveBack(pid);
+                }
                 killAndReap(pid);
                 throw e;
             }

@@ -7,6 +7,7 @@ import io.github.procgroup.ResourceUsage;
 import io.github.procgroup.Signal;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.bindings.linux.rusage;
+import io.github.procgroup.bindings.linux.siginfo_t;
 import io.github.procgroup.bindings.linux.timeval;
 import io.github.procgroup.internal.ChildProcess;
 
@@ -354,6 +355,27 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             }
         }
         return members;
+    }
+
+    /**
+     * Looks with waitid(WSTOPPED | WNOHANG | WNOWAIT), which leaves the report for anyone else; under
+     * the reap's lock, so the pid is still our unreaped child.
+     */
+    @Override
+    public synchronized int stopSignal() {
+        if (reaped) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = siginfo_t.allocate(arena); // zeroed: si_pid stays 0 if nothing is reported
+            int r = Posix.waitid(LibC.P_PID(), pid, info, LibC.WSTOPPED() | LibC.WNOHANG() | LibC.WNOWAIT());
+            MemorySegment child = siginfo_t._sifields._sigchld(siginfo_t._sifields(info));
+            if (r < 0 || siginfo_t._sifields._sigchld.si_pid(child) != pid
+                    || siginfo_t.si_code(info) != LibC.CLD_STOPPED()) {
+                return 0;
+            }
+            return siginfo_t._sifields._sigchld.si_status(child);
+        }
     }
 
     @Override

@@ -54,7 +54,7 @@ class PidfdFallbackTest {
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, "/bin/sh", argv, CStrings.environment(arena, Map.of()), stdio,
                     null, PosixSpawner.NEW_GROUP);
-            LinuxProcess process = new LinuxProcess(pid, -1, stdio.streams(pid, true), null, false, java.time.Duration.ZERO, null); // as if pidfd_open failed
+            LinuxProcess process = new LinuxProcess(pid, -1, stdio.streams(pid, true, null), null, false, java.time.Duration.ZERO, null); // as if pidfd_open failed
             ExitWatcher.instance().watch(process);
             return process;
         }

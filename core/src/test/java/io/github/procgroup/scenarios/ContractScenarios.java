@@ -1,0 +1,139 @@
+package io.github.procgroup.scenarios;
+
+import io.github.procgroup.ErrnoException;
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.GroupProcessBuilder;
+import io.github.procgroup.Signal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The second-JVM halves of {@code ProcessContractTest}: each runs one scenario with the JDK's
+ * ProcessBuilder ({@code jdk}) or with procgroup ({@code procgroup}) and prints {@code key=value}
+ * lines. In a package of its own: the module-path scenario puts procgroup's module on the module
+ * path, where a class of the package {@code io.github.procgroup} on the class path would be hidden.
+ */
+public final class ContractScenarios {
+    private ContractScenarios() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String kind = args[1];
+        switch (args[0]) {
+            case "cycles" -> cycles(kind, Integer.parseInt(args[2]));
+            case "lookup" -> lookup(kind, args[2], args[3], args.length > 4 ? args[4] : null);
+            case "native" -> nativeAccess(kind);
+            case "exit-hook" -> exitHook(kind, Path.of(args[2]), Duration.parse(args[3]));
+            case "terminal" -> terminal(kind, Boolean.parseBoolean(args[2]));
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** Starts and waits for {@code count} children without closing anything, as much code does. */
+    private static void cycles(String kind, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            Process p = kind.equals("jdk") ? new ProcessBuilder("true").start() : new GroupProcessBuilder("true").start();
+            if (p.waitFor() != 0) {
+                throw new AssertionError("exit " + p.exitValue());
+            }
+        }
+        System.gc(); // not needed by either: the fds are closed at each reap
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            System.out.println("done=" + count + " fds=" + fds.count());
+        }
+    }
+
+    /** Runs {@code program} (a bare name) with the child's environment cleared, or with PATH=childPath. */
+    private static void lookup(String kind, String program, String childEnv, String directory) throws Exception {
+        try {
+            Process p;
+            if (kind.equals("jdk")) {
+                ProcessBuilder b = new ProcessBuilder(program);
+                edit(b.environment(), childEnv);
+                p = b.directory(directory == null ? null : new java.io.File(directory)).start();
+            } else {
+                GroupProcessBuilder b = new GroupProcessBuilder(program);
+                edit(b.environment(), childEnv);
+                p = b.directory(directory == null ? null : new java.io.File(directory)).start();
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            System.out.println("ran=" + p.waitFor() + " out=" + out);
+        } catch (ErrnoException e) {
+            System.out.println("failed=" + e.errnoName());
+        } catch (IOException e) {
+            // The JDK's: "Cannot run program "x": error=13, Permission denied"
+            String message = Objects.toString(e.getMessage(), "");
+            System.out.println("failed=" + (message.contains("error=13") ? "EACCES"
+                    : message.contains("error=2,") ? "ENOENT" : message));
+        }
+    }
+
+    private static void edit(java.util.Map<String, String> environment, String childEnv) {
+        if (childEnv.equals("clear")) {
+            environment.clear();
+        } else if (childEnv.startsWith("PATH=")) {
+            environment.put("PATH", childEnv.substring(5));
+        }
+    }
+
+    /** Under --illegal-native-access=deny: what the first start, and a signal lookup, do. */
+    private static void nativeAccess(String kind) {
+        try {
+            Process p = kind.equals("jdk") ? new ProcessBuilder("true").start() : new GroupProcessBuilder("true").start();
+            System.out.println("started=" + p.waitFor());
+        } catch (Throwable t) {
+            System.out.println("failed=" + t.getClass().getName() + ": " + t.getMessage());
+        }
+        try {
+            new GroupProcessBuilder("true").start();
+        } catch (Throwable t) {
+            System.out.println("again=" + t.getClass().getName());
+        }
+        System.out.println("signal=" + Signal.valueOf("TERM").number());
+    }
+
+    /**
+     * Starts a server that flushes its state on SIGTERM, prints its pid and returns from main,
+     * leaving the server running: the shutdown hook (procgroup) or nothing (the JDK) ends it.
+     */
+    private static void exitHook(String kind, Path flushed, Duration grace) throws Exception {
+        String server = "trap 'echo flushed > \"$0\"; exit 0' TERM; echo ready; while :; do sleep 0.1; done";
+        Process p = kind.equals("jdk")
+                ? new ProcessBuilder("sh", "-c", server, flushed.toString()).start()
+                : new GroupProcessBuilder("sh", "-c", server, flushed.toString()).exitHookGrace(grace).start();
+        InputStream out = p.getInputStream();
+        byte[] ready = out.readNBytes(6);
+        System.out.println("pid=" + p.pid() + " " + new String(ready, StandardCharsets.UTF_8).trim());
+        // main returns: the JVM exits once this (the last non-daemon) thread ends
+    }
+
+    /** Runs {@code head -c1} on the JVM's terminal (inheritIO) and prints what became of it. */
+    private static void terminal(String kind, boolean foreground) throws Exception {
+        Process p = kind.equals("jdk")
+                ? new ProcessBuilder("head", "-c1").inheritIO().start()
+                : new GroupProcessBuilder("head", "-c1").inheritIO().foreground(foreground).start();
+        System.out.println("started=" + p.pid());
+        System.out.flush();
+        if (p.waitFor(20, TimeUnit.SECONDS)) {
+            System.out.println("\nexit=" + p.exitValue());
+        } else {
+            String state = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            state = state.substring(state.lastIndexOf(')') + 2, state.lastIndexOf(')') + 3);
+            String reported = p instanceof GroupProcess g
+                    ? " stoppedBy=" + g.stoppedBy().map(Signal::signalName).orElse("none") : "";
+            System.out.println("\nhung=" + state + reported);
+            if (p instanceof GroupProcess g) {
+                g.close();
+            } else {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
