@@ -68,10 +68,10 @@ public final class ContractScenarios {
         } catch (ErrnoException e) {
             System.out.println("failed=" + e.errnoName());
         } catch (IOException e) {
-            // The JDK's: "Cannot run program "x": error=13, Permission denied"
+            // The JDK's: "Cannot run program "x": error=13, Permission denied" (JDK 25: "error: 13 (...)")
             String message = Objects.toString(e.getMessage(), "");
-            System.out.println("failed=" + (message.contains("error=13") ? "EACCES"
-                    : message.contains("error=2,") ? "ENOENT" : message));
+            System.out.println("failed=" + (message.matches("(?s).*error[=:] ?13\\b.*") ? "EACCES"
+                    : message.matches("(?s).*error[=:] ?2\\b.*") ? "ENOENT" : message));
         }
     }
 
