@@ -155,26 +155,16 @@ final class ChildStdio implements AutoCloseable {
     }
 
     /**
-     * Hands the parent's ends of the pipes to streams of procgroup's own, made non-blocking (the
-     * child's ends stay blocking: they are separate open file descriptions). The fds stay the
-     * O_CLOEXEC originals: no child started meanwhile inherits them, and nothing is reopened.
+     * Hands the parent's ends of the pipes to streams of procgroup's own. The fds stay the O_CLOEXEC
+     * originals: no child started meanwhile inherits them, nothing is reopened, and no fd is
+     * opened here (so this cannot fail with EMFILE: pipe2 above reports that, naming the program).
      * Call after a successful spawn; {@link #close()} then closes only the child's ends.
      *
      * @param pid        the child's pid, for the streams' error messages
      * @param endAtReap  whether the streams end at the leader's reap
      * @param foreground the terminal handed to the child's group, to give back at the reap, or null
-     * @throws ErrnoException if a pipe cannot be made non-blocking; nothing is handed over then
      */
-    Streams streams(int pid, boolean endAtReap, Foreground foreground) throws ErrnoException {
-        for (int fd = 0; fd < 3; fd++) {
-            if (parentFds[fd] != INHERIT) {
-                // F_SETFL changes only the status flags; a pipe end has none but its access mode.
-                int r = Posix.fcntl(parentFds[fd], LibC.F_SETFL(), LibC.O_NONBLOCK());
-                if (r < 0) {
-                    throw Errno.exception("cannot make the pipe for fd " + fd + " of pid " + pid + " non-blocking", -r);
-                }
-            }
-        }
+    Streams streams(int pid, boolean endAtReap, Foreground foreground) {
         OutputStream in = parentFds[0] == INHERIT ? NullStreams.OUTPUT
                 : new StdinStream(new PipeOutputStream(takeParentFd(0), "stdin of pid " + pid));
         InputStream out = parentFds[1] == INHERIT ? NullStreams.INPUT

@@ -14,48 +14,53 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Waits until a non-blocking pipe fd can be read or written, in a way that suits the calling thread.
+ * Lets a virtual thread wait until a pipe fd can be read or written without pinning its carrier.
  *
- * <p>A platform thread calls poll(2) on the fd itself: it is its own carrier, so blocking in
- * native code costs nothing else. A virtual thread must not block in native code (it would pin
- * its carrier, as a raw FFM read would), so it registers the fd with one shared epoll instance
- * and parks; the poller thread unparks it when the fd is ready. This is what the JDK's own
- * socket and pipe channels do for virtual threads.
+ * <p>A platform thread simply blocks in read(2) or write(2), as the JDK's own streams do: it is its
+ * own carrier. A virtual thread must not block in native code (a raw FFM read would pin its
+ * carrier, and 200 such readers would stall every other virtual thread), so the pipe streams
+ * first ask {@link #ready} (a poll(2) that does not wait) and, if the fd is not ready, park the
+ * virtual thread in {@link #await}: it registers the fd with one shared epoll instance, and the
+ * poller thread unparks it when the fd is ready. This is what the JDK does for virtual threads
+ * on sockets and pipes of its own.
  *
  * <p>Every wait is bounded by {@link #RECHECK_MILLIS} and may return early: callers loop, and
- * between rounds look at whether their stream was closed or ended meanwhile (a poll(2) cannot be
- * woken from another thread without an extra fd per stream, which the JDK does not spend either).
+ * between rounds look at whether their stream was closed or ended meanwhile.
  */
 final class FdWaiter {
-    /** How often a waiting reader or writer looks again at its stream's state. */
+    /** How often a parked reader or writer looks again at its stream's state. */
     static final int RECHECK_MILLIS = 500;
 
     private FdWaiter() {
     }
 
     /**
-     * Waits until {@code fd} is ready or {@link #RECHECK_MILLIS} have passed.
-     *
-     * @param forWrite wait for POLLOUT instead of POLLIN
-     * @throws IOException naming the errno if poll or epoll fails for a reason other than EINTR
+     * @return whether {@code fd} can be read (data, or end of file) or written now, without waiting
+     * @throws IOException naming the errno if poll fails for a reason other than EINTR
      */
-    static void await(int fd, boolean forWrite) throws IOException {
-        if (Thread.currentThread().isVirtual()) {
-            VirtualPoller.INSTANCE.await(fd, forWrite);
-            return;
-        }
+    static boolean ready(int fd, boolean forWrite) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment entry = pollfd.allocate(arena);
             pollfd.fd(entry, fd);
             pollfd.events(entry, (short) (forWrite ? LibC.POLLOUT() : LibC.POLLIN()));
-            int r = Posix.poll(entry, 1, RECHECK_MILLIS);
+            int r = Posix.poll(entry, 1, 0);
             if (r < 0 && r != -LibC.EINTR()) {
                 throw Errno.exception("cannot poll pipe fd " + fd, -r);
             }
+            return r > 0; // POLLHUP and POLLERR count: the read or write then reports it at once
         }
     }
 
-    /** Wakes {@code waiter} if it is a virtual thread parked in {@link #await}; a poll(2) sees the change at its next round. */
+    /**
+     * Parks the calling virtual thread until {@code fd} is ready or {@link #RECHECK_MILLIS} have passed.
+     *
+     * @throws IOException naming the errno if epoll fails
+     */
+    static void await(int fd, boolean forWrite) throws IOException {
+        VirtualPoller.INSTANCE.await(fd, forWrite);
+    }
+
+    /** Wakes {@code waiter} if it is parked in {@link #await}. */
     static void wake(Thread waiter) {
         if (waiter != null) {
             LockSupport.unpark(waiter);

@@ -4,27 +4,33 @@ import io.github.procgroup.bindings.linux.LibC;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The parent's read end of a child's stdout or stderr pipe: the original O_CLOEXEC fd, made
- * O_NONBLOCK, read with read(2) and waited on with {@link FdWaiter} (no virtual-thread pinning).
- * Buffered like the JDK's process streams (8 KiB; larger reads go straight to the caller's array).
+ * The parent's read end of a child's stdout or stderr pipe: the original O_CLOEXEC fd, read with
+ * read(2); a virtual thread waits in {@link FdWaiter} rather than in read(2), so it does not pin its
+ * carrier. Buffered like the JDK's process streams (8 KiB; larger reads bypass the buffer).
  *
  * <p>{@link #leaderReaped()} ends the stream as the JDK's {@code ProcessPipeInputStream} does
  * when it reaps its child: what the pipe still buffers is read into memory, the fd is closed,
  * and readers then get those bytes and end of stream, even while processes that outlived the
  * leader hold the pipe's write end. It never blocks: the reads are non-blocking, and if a reader
- * holds the stream at that moment, the reader does the same at its next empty read.
+ * holds the stream at that moment, the reader does the same at its next empty read (a platform
+ * thread already blocked in read(2) stays blocked until the pipe has data or is closed, as a
+ * reader of the JDK's stream does).
  *
  * <p>Every use of the fd happens under {@link #lock}, so the fd is never closed while a
  * read or poll uses it (its number could be reused by another open meanwhile).
  */
 final class PipeInputStream extends InputStream {
     private static final int BUFFER_SIZE = 8192; // as the JDK's BufferedInputStream around its pipes
+    /** What one read(2) asks for at most: a quarter of a default pipe, the JDK's transfer size. */
+    private static final int NATIVE_BUFFER_SIZE = 16384;
     /** At most this much is kept at the reap (the largest pipe an unprivileged process can make). */
     private static final int MAX_DRAIN = 1 << 20;
 
@@ -34,9 +40,11 @@ final class PipeInputStream extends InputStream {
     private byte[] buffer = new byte[BUFFER_SIZE]; // guarded by lock; null once closed
     private int position; // guarded by lock
     private int limit; // guarded by lock
+    private MemorySegment nativeBuffer; // guarded by lock; what read(2) fills
     private volatile boolean leaderReaped;
     private volatile boolean closed;
     private volatile Thread waiter; // the thread parked in FdWaiter, to wake at close or reap
+    private final MemorySegment callState = Posix.newCallState(); // errno of read, used under lock
 
     /**
      * @param fd   the pipe's read end, O_NONBLOCK, owned by this stream from now on
@@ -101,7 +109,7 @@ final class PipeInputStream extends InputStream {
         try {
             ensureOpen();
             if (position == limit && fd >= 0) {
-                int n = fill(buffer, 0, buffer.length, false); // the pipe is non-blocking: no FIONREAD needed
+                int n = fill(buffer, 0, buffer.length, false); // reads only if it will not block: no FIONREAD needed
                 position = 0;
                 limit = Math.max(n, 0);
             }
@@ -113,6 +121,8 @@ final class PipeInputStream extends InputStream {
 
     /**
      * Reads what the pipe holds into {@code b}; if it holds nothing, waits ({@code wait}) or returns 0.
+     * A platform thread that may wait blocks in read(2), as the JDK's streams do; a virtual thread,
+     * or a read that must not wait, reads only once {@link FdWaiter#ready} says it will not block.
      *
      * @return the bytes read (at least 1 when waiting), or -1 at end of stream
      */
@@ -121,19 +131,12 @@ final class PipeInputStream extends InputStream {
             if (fd < 0) {
                 return -1;
             }
-            // Read before the check: data the leader wrote is in the pipe before its reap, so an
-            // empty read that started after the reap was seen means nothing of the leader's is left.
-            boolean reapedBeforeRead = leaderReaped;
-            long n = Posix.read(fd, MemorySegment.ofArray(b).asSlice(off, len));
-            if (n > 0) {
-                return (int) n;
-            }
-            if (n == 0) {
-                closeFd(); // end of file: the fd is no use any more
-                return -1;
-            }
-            if (n == -LibC.EAGAIN()) {
-                if (reapedBeforeRead) {
+            // Looked at before the pipe: what the leader wrote is in the pipe before its reap, so a
+            // pipe found empty after the reap was seen holds nothing of the leader's any more.
+            boolean reapedBeforeLook = leaderReaped;
+            boolean mayBlock = wait && !reapedBeforeLook && !Thread.currentThread().isVirtual();
+            if (!mayBlock && !FdWaiter.ready(fd, false)) {
+                if (reapedBeforeLook) {
                     closeFd();
                     return -1;
                 }
@@ -141,12 +144,25 @@ final class PipeInputStream extends InputStream {
                     return 0;
                 }
                 awaitReadable();
-            } else if (n != -LibC.EINTR()) {
+                continue;
+            }
+            MemorySegment buffer = nativeBuffer();
+            long n = Posix.read(fd, buffer.asSlice(0, Math.min(len, buffer.byteSize())), callState);
+            if (n > 0) {
+                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
+                return (int) n;
+            }
+            if (n == 0) {
+                closeFd(); // end of file: the fd is no use any more
+                return -1;
+            }
+            if (n != -LibC.EINTR()) {
                 throw Errno.exception("cannot read the " + name, (int) -n);
             }
         }
     }
 
+    /** Parks the calling virtual thread until the pipe is readable, or the stream closed or ended. */
     private void awaitReadable() throws IOException {
         waiter = Thread.currentThread();
         try {
@@ -157,6 +173,13 @@ final class PipeInputStream extends InputStream {
             waiter = null;
         }
         ensureOpen();
+    }
+
+    private MemorySegment nativeBuffer() {
+        if (nativeBuffer == null) {
+            nativeBuffer = Arena.ofAuto().allocate(NATIVE_BUFFER_SIZE); // freed with the stream, by the GC
+        }
+        return nativeBuffer;
     }
 
     /**
@@ -234,7 +257,10 @@ final class PipeInputStream extends InputStream {
         }
     }
 
-    /** Closes the fd at once if no thread reads; else the reader does as soon as it wakes (within 0.5 s). */
+    /**
+     * Closes the fd at once if no thread reads; else the reader does when it returns (a parked
+     * virtual thread is woken at once; a platform thread blocked in read(2) once the read returns).
+     */
     @Override
     public void close() {
         closed = true;

@@ -4,13 +4,16 @@ import io.github.procgroup.bindings.linux.LibC;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The parent's write end of a child's stdin pipe: the original O_CLOEXEC fd, made O_NONBLOCK,
- * written with write(2) and waited on with {@link FdWaiter} when the pipe is full. Unbuffered:
+ * The parent's write end of a child's stdin pipe: the original O_CLOEXEC fd, written with write(2);
+ * a virtual thread writes only what fits and otherwise waits in {@link FdWaiter}, so it does not
+ * pin its carrier while the pipe is full. Unbuffered:
  * {@link ChildStdio} wraps it in a {@link java.io.BufferedOutputStream}, as the JDK does.
  *
  * <p>{@link #leaderReaped()} closes it as the JDK's {@code ProcessPipeOutputStream} does when it
@@ -18,11 +21,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * happens under {@link #lock}, so it is never closed while a write or poll uses it.
  */
 final class PipeOutputStream extends OutputStream {
+    private static final int NATIVE_BUFFER_SIZE = 16384;
+    private static final int PIPE_BUF = 4096; // POSIX: a write of at most this much to a pipe is atomic
+
     private final ReentrantLock lock = new ReentrantLock();
+    private MemorySegment nativeBuffer; // guarded by lock; what write(2) sends
     private final String name;
     private volatile int fd; // -1 once closed; changed under lock
     private volatile boolean ended; // closed, or the leader reaped
     private volatile Thread waiter;
+    private final MemorySegment callState = Posix.newCallState(); // errno of read/write, used under lock
 
     /**
      * @param fd   the pipe's write end, O_NONBLOCK, owned by this stream from now on
@@ -47,12 +55,21 @@ final class PipeOutputStream extends OutputStream {
                 if (ended || fd < 0) {
                     throw new IOException("Stream closed");
                 }
-                long n = Posix.write(fd, MemorySegment.ofArray(b).asSlice(off, len));
+                int chunk = Math.min(len, NATIVE_BUFFER_SIZE);
+                if (Thread.currentThread().isVirtual()) {
+                    if (!FdWaiter.ready(fd, true)) {
+                        awaitWritable();
+                        continue;
+                    }
+                    // Ready means a free page in the pipe: PIPE_BUF bytes then fit without blocking.
+                    chunk = Math.min(len, PIPE_BUF);
+                }
+                MemorySegment buffer = nativeBuffer();
+                MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
+                long n = Posix.write(fd, buffer.asSlice(0, chunk), callState);
                 if (n > 0) {
                     off += (int) n;
                     len -= (int) n;
-                } else if (n == -LibC.EAGAIN()) {
-                    awaitWritable();
                 } else if (n == -LibC.EPIPE()) {
                     throw new IOException("Broken pipe: nothing reads the " + name + " any more");
                 } else if (n != -LibC.EINTR()) {
@@ -62,6 +79,13 @@ final class PipeOutputStream extends OutputStream {
         } finally {
             unlock();
         }
+    }
+
+    private MemorySegment nativeBuffer() {
+        if (nativeBuffer == null) {
+            nativeBuffer = Arena.ofAuto().allocate(NATIVE_BUFFER_SIZE); // freed with the stream, by the GC
+        }
+        return nativeBuffer;
     }
 
     private void awaitWritable() throws IOException {
@@ -75,7 +99,7 @@ final class PipeOutputStream extends OutputStream {
         }
     }
 
-    /** The leader has been reaped: close the fd now if no thread writes, else when the writer wakes. */
+    /** The leader has been reaped: close the fd now if no thread writes, else when the write returns. */
     void leaderReaped() {
         close();
     }

@@ -44,17 +44,9 @@ public final class Posix {
             FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_LONG),
             Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
-    // read and write on pipes procgroup made O_NONBLOCK: they never block, so they may be critical
-    // (no thread-state transition) and work on heap arrays in place, without a copy.
-    private static final MethodHandle READ = LINKER.downcallHandle(LibC.read$address(), LibC.read$descriptor(),
-            Linker.Option.captureCallState("errno"), Linker.Option.critical(true));
-    private static final MethodHandle WRITE = LINKER.downcallHandle(LibC.write$address(), LibC.write$descriptor(),
-            Linker.Option.captureCallState("errno"), Linker.Option.critical(true));
+    private static final MethodHandle READ = capturing(LibC.read$address(), LibC.read$descriptor());
+    private static final MethodHandle WRITE = capturing(LibC.write$address(), LibC.write$descriptor());
     private static final MethodHandle POLL = capturing(LibC.poll$address(), LibC.poll$descriptor());
-    // fcntl is variadic (int fcntl(int fd, int cmd, ...)); the commands procgroup uses take one int.
-    private static final MethodHandle FCNTL = LINKER.downcallHandle(LibC.fcntl.address(),
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_INT, LibC.C_INT),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
     private static final MethodHandle ISATTY = capturing(LibC.isatty$address(), LibC.isatty$descriptor());
     private static final MethodHandle TCGETPGRP = capturing(LibC.tcgetpgrp$address(), LibC.tcgetpgrp$descriptor());
     private static final MethodHandle TCSETPGRP = capturing(LibC.tcsetpgrp$address(), LibC.tcsetpgrp$descriptor());
@@ -90,48 +82,45 @@ public final class Posix {
         }
     }
 
-    /** As {@link #withErrno}, for calls that return a {@code ssize_t}. */
-    @FunctionalInterface
-    private interface ErrnoSizeCall {
-        long invoke(MemorySegment state) throws Throwable;
+    /** @return a segment for the errno of calls made by one thread at a time, such as {@link #read} */
+    public static MemorySegment newCallState() {
+        return Arena.ofAuto().allocate(CAPTURE_LAYOUT);
     }
 
-    private static long withErrnoSize(ErrnoSizeCall call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long result = call.invoke(state);
-            return result == -1 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : result;
+    /**
+     * read(2) into {@code buffer}, a native segment; it blocks if the fd is blocking and empty.
+     *
+     * @param state from {@link #newCallState()}, used by one thread at a time (the pipe streams' hot path
+     *              allocates nothing per call)
+     * @return the bytes read, 0 at end of file, or -errno
+     */
+    public static long read(int fd, MemorySegment buffer, MemorySegment state) {
+        try {
+            long r = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+            return r == -1 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : r;
         } catch (Throwable t) {
             throw new AssertionError("downcall failed", t);
         }
     }
 
     /**
-     * read(2) on a non-blocking fd into {@code buffer} (a heap segment is fine).
+     * write(2) from {@code buffer}, a native segment; it blocks while a blocking pipe is full.
      *
-     * @return the bytes read, 0 at end of file, or -errno (-EAGAIN: nothing to read now)
+     * @param state from {@link #newCallState()}, used by one thread at a time
+     * @return the bytes written, or -errno (-EPIPE: no reader left)
      */
-    public static long read(int fd, MemorySegment buffer) {
-        return withErrnoSize(s -> (long) READ.invokeExact(s, fd, buffer, buffer.byteSize()));
-    }
-
-    /**
-     * write(2) on a non-blocking fd from {@code buffer} (a heap segment is fine).
-     *
-     * @return the bytes written, or -errno (-EAGAIN: the pipe is full, -EPIPE: no reader left)
-     */
-    public static long write(int fd, MemorySegment buffer) {
-        return withErrnoSize(s -> (long) WRITE.invokeExact(s, fd, buffer, buffer.byteSize()));
+    public static long write(int fd, MemorySegment buffer, MemorySegment state) {
+        try {
+            long r = (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
+            return r == -1 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : r;
+        } catch (Throwable t) {
+            throw new AssertionError("downcall failed", t);
+        }
     }
 
     /** poll(2). @return the number of ready fds, 0 on timeout, or -errno */
     public static int poll(MemorySegment fds, long count, int timeoutMillis) {
         return withErrno(s -> (int) POLL.invokeExact(s, fds, count, timeoutMillis));
-    }
-
-    /** fcntl(2) with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD). @return the result, or -errno */
-    public static int fcntl(int fd, int command, int argument) {
-        return withErrno(s -> (int) FCNTL.invokeExact(s, fd, command, argument));
     }
 
     /** isatty(3). @return 1 if {@code fd} is a terminal, else -errno (-ENOTTY, -EBADF) */
