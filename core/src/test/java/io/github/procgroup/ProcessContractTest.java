@@ -132,6 +132,18 @@ class ProcessContractTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void outOfFdsTheStartFailsNamingTheCause(Kind kind) throws Exception {
+        Result r = runJvm(List.of(), Map.of(), "ulimit -n 128", "emfile", kind.argument());
+        String failed = r.line("failed", "started");
+        if (kind == Kind.JDK) {
+            assertTrue(failed.startsWith("failed="), r.output); // the JDK's IOException, "error=24" or so
+        } else {
+            assertTrue(failed.startsWith("failed=EMFILE message=cannot run program \"true\""), r.output);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void aClearedEnvironmentStillFindsTheProgramInTheJvmsPath(Kind kind) throws Exception {
         Process p = kind.start(List.of("env"), Map::clear);
         try {

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +34,7 @@ public final class ContractScenarios {
             case "native" -> nativeAccess(kind);
             case "exit-hook" -> exitHook(kind, Path.of(args[2]), Duration.parse(args[3]));
             case "terminal" -> terminal(kind, Boolean.parseBoolean(args[2]));
+            case "emfile" -> outOfFds(kind);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -81,6 +84,44 @@ public final class ContractScenarios {
         } else if (childEnv.startsWith("PATH=")) {
             environment.put("PATH", childEnv.substring(5));
         }
+    }
+
+    /** Uses up the fd limit, then starts a child: the error must name EMFILE and the program. */
+    private static void outOfFds(String kind) throws Exception {
+        // Load what an error and a start need first: with no fd left, no class file can be opened.
+        for (int i = 0; i < 2; i++) {
+            try {
+                start(kind, "procgroup-no-such-program").waitFor();
+            } catch (IOException expected) {
+                // the class of the error is loaded now
+            }
+            start(kind, "true").waitFor();
+        }
+        List<java.io.FileInputStream> hogs = new ArrayList<>();
+        try {
+            while (true) {
+                hogs.add(new java.io.FileInputStream("/dev/null"));
+            }
+        } catch (IOException outOfFds) {
+            // EMFILE: every fd is taken
+        }
+        try {
+            hogs.remove(hogs.size() - 1).close(); // one free fd: a pipe needs two
+            start(kind, "true").waitFor();
+            System.out.println("started");
+        } catch (ErrnoException e) {
+            System.out.println("failed=" + e.errnoName() + " message=" + e.getMessage());
+        } catch (IOException e) {
+            System.out.println("failed=" + e.getMessage());
+        } finally {
+            for (java.io.FileInputStream hog : hogs) {
+                hog.close();
+            }
+        }
+    }
+
+    private static Process start(String kind, String program) throws IOException {
+        return kind.equals("jdk") ? new ProcessBuilder(program).start() : new GroupProcessBuilder(program).start();
     }
 
     /** Under --illegal-native-access=deny: what the first start, and a signal lookup, do. */
