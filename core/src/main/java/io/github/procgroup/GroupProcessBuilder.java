@@ -297,6 +297,7 @@ public final class GroupProcessBuilder {
      * Default {@link #DEFAULT_EXIT_HOOK_GRACE} (3 s): enough for a server to flush its state, short
      * enough that an exit does not seem to hang. Keep it short: the other shutdown hooks of the
      * JVM run at the same time, and a JVM stopped by SIGKILL meanwhile runs no grace at all.
+     * Linux; on Windows the tree's Job Object ends it at once when the JVM exits.
      *
      * @param grace how long the tree may take to exit after SIGTERM, zero or more
      * @return this builder
@@ -329,6 +330,8 @@ public final class GroupProcessBuilder {
      * output of the whole tree stays readable after the leader exits; a read then ends only when
      * every process holding the pipe has closed it. Close the process (try-with-resources) in this
      * mode, or its fds stay open until then.
+     *
+     * <p>Linux; on Windows the pipes stay open until closed, as with this option on.
      *
      * @param streamsOutliveLeader whether the pipes stay open after the leader's reap
      * @return this builder
