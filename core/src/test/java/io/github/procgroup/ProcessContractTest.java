@@ -209,7 +209,7 @@ class ProcessContractTest {
         List<String> output = underTerminal(kind, false);
         String outcome = output.get(output.size() - 1);
         if (kind == Kind.JDK) {
-            assertEquals("exit=0", outcome, "the JDK's child is in the terminal's foreground group");
+            assertEquals("exit=0 jvmForeground=true", outcome, "the JDK's child is in the terminal's foreground group");
         } else {
             // Documented difference: its own group is a background group; the stop is reported.
             assertEquals("hung=T stoppedBy=SIGTTIN", outcome);
@@ -221,7 +221,7 @@ class ProcessContractTest {
     @Test
     void aChildInForegroundModeReadsTheTerminalAndTheJvmGetsItBack() throws Exception {
         List<String> output = underTerminal(Kind.PROCGROUP, true);
-        assertEquals("exit=0", output.get(output.size() - 1), output.toString());
+        assertEquals("exit=0 jvmForeground=true", output.get(output.size() - 1), output.toString());
     }
 
     /**

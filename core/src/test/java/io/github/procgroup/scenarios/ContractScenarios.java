@@ -4,6 +4,7 @@ import io.github.procgroup.ErrnoException;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
 import io.github.procgroup.Signal;
+import io.github.procgroup.internal.linux.Posix;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,7 +172,9 @@ public final class ContractScenarios {
             }
         }
         if (exited) {
-            System.out.println("\nexit=" + p.exitValue());
+            // Whether the JVM's group has the terminal (back): a JVM in the background would be stopped reading it.
+            boolean jvmForeground = Posix.tcgetpgrp(0) == Posix.getpgid(0);
+            System.out.println("\nexit=" + p.exitValue() + " jvmForeground=" + jvmForeground);
         } else {
             String state = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
             state = state.substring(state.lastIndexOf(')') + 2, state.lastIndexOf(')') + 3);
