@@ -3,11 +3,12 @@ package io.github.procgroup;
 /**
  * The POSIX signals procgroup can send to a process group, with their Linux numbers.
  *
- * <p>The numbers are Linux's, the same on every architecture procgroup supports (x86_64,
- * aarch64) for the signals listed here; a test checks them against the generated bindings. They
- * are written out rather than read from the bindings so that this enum works without native
- * access (a JVM that denies it gets one clear exception from the first call that needs it).
- * On Windows only {@link #KILL} and {@link #TERM} have a meaning (see the README).
+ * <p>The numbers are written here, not read from the bindings, so that this enum loads and
+ * {@link #valueOf(String)} works on every platform, supported or not. They are Linux's
+ * generic numbering, which x86_64 and aarch64 share for every signal listed (a test checks
+ * them against the generated x86_64 bindings). Other POSIX systems number some signals
+ * differently (USR1 is 30 on macOS); procgroup does not run there. On Windows only
+ * {@link #KILL}, {@link #TERM} and {@link #INT} have a meaning (see the README's Windows section).
  */
 public enum Signal {
     /** Hangup. */ HUP(1),
@@ -47,12 +48,20 @@ public enum Signal {
         this.number = number;
     }
 
-    /** @return the signal number on Linux, for example 9 for {@link #KILL} */
+    /**
+     * Returns the signal number on Linux, for example 9 for {@link #KILL}.
+     *
+     * @return the signal number on Linux, for example 9 for {@link #KILL}
+     */
     public int number() {
         return number;
     }
 
-    /** @return the conventional name with its {@code SIG} prefix, for example {@code SIGKILL} */
+    /**
+     * Returns the conventional name with its {@code SIG} prefix, for example {@code SIGKILL}.
+     *
+     * @return the conventional name with its {@code SIG} prefix, for example {@code SIGKILL}
+     */
     public String signalName() {
         return "SIG" + name();
     }

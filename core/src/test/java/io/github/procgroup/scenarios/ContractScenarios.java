@@ -173,7 +173,7 @@ public final class ContractScenarios {
         }
         if (exited) {
             // Whether the JVM's group has the terminal (back): a JVM in the background would be stopped reading it.
-            boolean jvmForeground = Posix.tcgetpgrp(0) == Posix.getpgid(0);
+            boolean jvmForeground = Posix.tcgetpgrp(0) == io.github.procgroup.bindings.linux.LibC.getpgrp();
             System.out.println("\nexit=" + p.exitValue() + " jvmForeground=" + jvmForeground);
         } else {
             String state = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));

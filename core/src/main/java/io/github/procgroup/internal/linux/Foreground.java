@@ -32,7 +32,7 @@ final class Foreground {
      *         group is not that terminal's foreground group (then there is nothing to hand over)
      */
     static Foreground take(int childGroup) {
-        int self = Posix.getpgid(0);
+        int self = LibC.getpgrp(); // never fails
         for (int fd = 0; fd <= 2; fd++) {
             if (Posix.isatty(fd) == 1 && Posix.tcgetpgrp(fd) == self) {
                 int r = setWithSigttouBlocked(fd, childGroup);
