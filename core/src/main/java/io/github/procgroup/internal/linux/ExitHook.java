@@ -17,6 +17,10 @@ final class ExitHook {
     private ExitHook() {
     }
 
+    /** Loads and initialises this class (see the shutdown hook's registration in {@link LiveTrees}). */
+    static void load() {
+    }
+
     /** Ends {@code trees} as described above; never throws (EPERM on one tree must not spare the others). */
     static void endAll(List<LinuxProcess> trees) {
         List<LinuxProcess> graced = new ArrayList<>();

@@ -23,6 +23,9 @@ final class LiveTrees {
         // On a normal JVM exit (System.exit, the last thread ending, SIGTERM/SIGINT/SIGHUP to the JVM):
         // TERM, then KILL after each tree's grace, to every tree whose builder asked for it (the default).
         // ExitHook never throws: one tree's failure (EPERM, no fd left) must not spare the others.
+        // ExitHook is loaded now, not at exit: a class loaded from a class-path directory needs an fd,
+        // and at exit there may be none left (the JVM at its fd limit is a case the hook must survive).
+        ExitHook.load();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(
                 () -> ExitHook.endAll(all())));
     }
