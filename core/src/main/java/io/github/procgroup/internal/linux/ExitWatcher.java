@@ -1,8 +1,6 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.epoll_data;
-import io.github.procgroup.bindings.linux.epoll_event;
 import io.github.procgroup.bindings.linux.siginfo_t;
 
 import java.lang.foreign.Arena;
@@ -77,9 +75,7 @@ final class ExitWatcher {
         if (pidfd >= 0 && epollFd >= 0) {
             byPidfd.put(pidfd, process); // before epoll_ctl, so the event cannot arrive first
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment event = epoll_event.allocate(arena);
-                epoll_event.events(event, LibC.EPOLLIN());
-                epoll_data.fd(epoll_event.data(event), pidfd);
+                MemorySegment event = LinuxArch.epollEvent(LibC.EPOLLIN(), pidfd, arena);
                 if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), pidfd, event) == 0) {
                     return;
                 }
@@ -91,14 +87,14 @@ final class ExitWatcher {
 
     private void loop() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment events = epoll_event.allocateArray(MAX_EVENTS, arena);
+            MemorySegment events = LinuxArch.allocateEpollEvents(MAX_EVENTS, arena);
             while (true) {
                 int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, -1);
                 if (ready < 0) {
                     continue; // EINTR: a signal for the JVM landed on this thread
                 }
                 for (int i = 0; i < ready; i++) {
-                    int pidfd = epoll_data.fd(epoll_event.data(epoll_event.asSlice(events, i)));
+                    int pidfd = LinuxArch.epollEventFd(LinuxArch.epollEventAt(events, i));
                     Watched process = byPidfd.remove(pidfd);
                     if (process == null) {
                         continue;
