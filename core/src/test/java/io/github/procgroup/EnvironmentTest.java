@@ -1,5 +1,6 @@
 package io.github.procgroup;
 
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.Children;
 import io.github.procgroup.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,7 @@ class EnvironmentTest {
 
     @Test
     void programIsLookedUpInTheChildsPath() throws Exception {
+        Backends.assumeNative("program lookup in the child's PATH (ProcessBuilder looks in the JVM's)");
         Path bin = Files.createDirectory(tmp.resolve("bin"));
         executable(bin.resolve("procgroup-only-here"), "#!/bin/sh\necho found \"$@\"\n");
         GroupProcessBuilder b = new GroupProcessBuilder("procgroup-only-here", "it");
@@ -115,6 +117,7 @@ class EnvironmentTest {
 
     @Test
     void relativePathEntryIsResolvedInTheChildsDirectory() throws Exception {
+        Backends.assumeNative("program lookup in the child's PATH (ProcessBuilder looks in the JVM's)");
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path bin = Files.createDirectory(work.resolve("bin"));
         executable(bin.resolve("procgroup-relative"), "#!/bin/sh\npwd\n");
@@ -126,6 +129,7 @@ class EnvironmentTest {
 
     @Test
     void relativePathEntryWorksWithARelativeDirectory() throws Exception {
+        Backends.assumeNative("program lookup in the child's PATH (ProcessBuilder looks in the JVM's)");
         // A directory relative to the JVM's: the child resolves the program after its chdir.
         Path work = Files.createTempDirectory(Path.of("target"), "procgroup-relative-");
         try {

@@ -1,5 +1,6 @@
 package io.github.procgroup;
 
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,7 @@ class ProcessApiTest {
 
     @Test
     void signalLeaderReachesTheLeaderOnlyAndSignalTheWholeGroup() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest covers signalLeader)");
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 60 & wait").start();
         try (p) {
             ProcFs.Proc sleep = ProcFs.awaitLiveMembers(p.pid(), 2, Duration.ofSeconds(10)).stream()
@@ -154,6 +156,7 @@ class ProcessApiTest {
 
     @Test
     void resourceUsageReportsCpuAndMemoryOfTheReapedLeader() throws Exception {
+        Backends.assumeNative("resource usage (the JDK reports none)");
         GroupProcessBuilder b = new GroupProcessBuilder("sh", "-c",
                 "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done");
         try (GroupProcess p = b.start()) {
@@ -167,6 +170,7 @@ class ProcessApiTest {
 
     @Test
     void terminateKillsAGroupThatIgnoresSigterm() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest covers terminate)");
         GroupProcessBuilder b = new GroupProcessBuilder("sh", "-c",
                 "trap '' TERM; sleep 60 & echo ready; while :; do sleep 0.1; done");
         GroupProcess p = b.start();
@@ -206,6 +210,7 @@ class ProcessApiTest {
 
     @Test
     void terminateEndsAStoppedGroup() throws Exception {
+        Backends.assumeNative("SIGSTOP (only TERM and KILL can be sent)");
         try (GroupProcess p = new GroupProcessBuilder("sleep", "60").start()) {
             p.signal(Signal.STOP);
             ProcFs.await(() -> ProcFs.proc(p.pid()).orElseThrow().state() == 'T', Duration.ofSeconds(5),

@@ -1,5 +1,6 @@
 package io.github.procgroup;
 
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +42,7 @@ class TreeGuaranteesTest {
 
     @Test
     void tenBackgroundSleepsKilled() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest has the same tree)");
         GroupProcess p = new GroupProcessBuilder("sh", "-c",
                 "for i in 1 2 3 4 5 6 7 8 9 10; do sleep 600 & done; wait").start();
         ProcFs.awaitLiveMembers(p.processGroupId(), 11, START);
@@ -50,6 +52,7 @@ class TreeGuaranteesTest {
 
     @Test
     void destroyForciblyReturnsOnceTheGroupIsGone() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest covers destroyForcibly)");
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "for i in 1 2 3 4 5; do sleep 600 & done; wait").start()) {
             ProcFs.awaitLiveMembers(p.processGroupId(), 6, START);
             assertTrue(p.destroyForcibly() == p);
@@ -60,6 +63,7 @@ class TreeGuaranteesTest {
 
     @Test
     void threeLevelTreeOfFiftyProcesses() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest has the same tree)");
         // 1 shell, 7 shells under it, 6 sleeps under each: 50 processes on 3 levels.
         GroupProcess p = new GroupProcessBuilder("sh", "-c",
                 "for i in 1 2 3 4 5 6 7; do sh -c 'for j in 1 2 3 4 5 6; do sleep 600 & done; wait' & done; wait")
@@ -75,6 +79,7 @@ class TreeGuaranteesTest {
 
     @Test
     void withoutSubreaperASetsidChildIsTracedWhileItsParentLivesButADaemonEscapes() throws Exception {
+        Backends.assumeNative("tracing escapees through /proc");
         GroupProcess p = new GroupProcessBuilder("sh", "-c",
                 "setsid sleep 600 & echo $!; (setsid sleep 601 & echo $!); exec sleep 602").start();
         BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
@@ -125,6 +130,7 @@ class TreeGuaranteesTest {
 
     @Test
     void theParentDeathSentinelIsHiddenOutlivesSigtermAndEndsWithTheTree() throws Exception {
+        Backends.assumeNative("killOnParentDeath");
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
                 .killOnParentDeath(true).start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
@@ -145,6 +151,7 @@ class TreeGuaranteesTest {
 
     @Test
     void theSentinelReadsAPipeOnlyTheJvmHoldsAndSurvivesStopAndCont() throws Exception {
+        Backends.assumeNative("killOnParentDeath");
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
                 .killOnParentDeath(true).start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
@@ -169,6 +176,7 @@ class TreeGuaranteesTest {
 
     @Test
     void theSentinelGoesWhenTheLeaderExitsAlone() throws Exception {
+        Backends.assumeNative("killOnParentDeath");
         new GroupProcessBuilder("true").start().close(); // the exit watcher's own fds exist from here on
         int fds = ProcFs.openFdCount();
         GroupProcess p = new GroupProcessBuilder("true").killOnParentDeath(true).start();
@@ -181,6 +189,7 @@ class TreeGuaranteesTest {
 
     @Test
     void killOnParentDeathNeedsTheJvmsSession() {
+        Backends.assumeNative("killOnParentDeath");
         GroupProcessBuilder b = new GroupProcessBuilder("sleep", "60").killOnParentDeath(true).newSession(true);
         IllegalStateException e = assertThrows(IllegalStateException.class, b::start);
         assertTrue(e.getMessage().contains("newSession"), e.getMessage());

@@ -1,5 +1,6 @@
 package io.github.procgroup.internal;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
@@ -82,4 +83,9 @@ public interface ChildProcess {
      * @return false if the leader has already been reaped
      */
     boolean signalLeader(Signal signal);
+
+    /** @return the containment this child actually got */
+    default Containment containment() {
+        return Containment.GROUP;
+    }
 }

@@ -32,8 +32,11 @@ public final class LinuxArch {
         AARCH64
     }
 
-    private static final Variant CURRENT = variantOf(System.getProperty("os.arch", ""));
-    private static final EpollEvent EPOLL_EVENT = EpollEvent.of(CURRENT);
+    /** Lazy, so that {@link #find} (the platform factory's question) works on any architecture. */
+    private static final class Selected {
+        static final Variant CURRENT = variantOf(System.getProperty("os.arch", ""));
+        static final EpollEvent EPOLL_EVENT = EpollEvent.of(CURRENT);
+    }
 
     private LinuxArch() {
     }
@@ -61,27 +64,27 @@ public final class LinuxArch {
 
     /** @return the architecture of this JVM */
     public static Variant current() {
-        return CURRENT;
+        return Selected.CURRENT;
     }
 
     /** @return {@code O_DIRECTORY} of this architecture */
     public static int oDirectory() {
-        return CURRENT == Variant.AARCH64 ? LibCAarch64.O_DIRECTORY() : LibC.O_DIRECTORY();
+        return Selected.CURRENT == Variant.AARCH64 ? LibCAarch64.O_DIRECTORY() : LibC.O_DIRECTORY();
     }
 
     /** @return {@code O_NOFOLLOW} of this architecture */
     public static int oNoFollow() {
-        return CURRENT == Variant.AARCH64 ? LibCAarch64.O_NOFOLLOW() : LibC.O_NOFOLLOW();
+        return Selected.CURRENT == Variant.AARCH64 ? LibCAarch64.O_NOFOLLOW() : LibC.O_NOFOLLOW();
     }
 
     /** @return the layout of one {@code struct epoll_event} on this architecture */
     public static GroupLayout epollEventLayout() {
-        return EPOLL_EVENT.layout;
+        return Selected.EPOLL_EVENT.layout;
     }
 
     /** @return room for {@code count} events, for {@code epoll_wait} */
     public static MemorySegment allocateEpollEvents(long count, Arena arena) {
-        return arena.allocate(EPOLL_EVENT.layout, count);
+        return arena.allocate(Selected.EPOLL_EVENT.layout, count);
     }
 
     /**
@@ -89,26 +92,26 @@ public final class LinuxArch {
      *         (the rest of {@code data} zero)
      */
     public static MemorySegment epollEvent(int events, int fd, Arena arena) {
-        MemorySegment event = arena.allocate(EPOLL_EVENT.layout);
-        event.set(EPOLL_EVENT.events, EPOLL_EVENT.eventsOffset, events);
-        event.set(EPOLL_EVENT.fd, EPOLL_EVENT.fdOffset, fd);
+        MemorySegment event = arena.allocate(Selected.EPOLL_EVENT.layout);
+        event.set(Selected.EPOLL_EVENT.events, Selected.EPOLL_EVENT.eventsOffset, events);
+        event.set(Selected.EPOLL_EVENT.fd, Selected.EPOLL_EVENT.fdOffset, fd);
         return event;
     }
 
     /** @return the {@code index}th event of an array filled by {@code epoll_wait} */
     public static MemorySegment epollEventAt(MemorySegment events, long index) {
-        long size = EPOLL_EVENT.layout.byteSize();
+        long size = Selected.EPOLL_EVENT.layout.byteSize();
         return events.asSlice(index * size, size);
     }
 
     /** @return the {@code events} bits of one event */
     public static int epollEvents(MemorySegment event) {
-        return event.get(EPOLL_EVENT.events, EPOLL_EVENT.eventsOffset);
+        return event.get(Selected.EPOLL_EVENT.events, Selected.EPOLL_EVENT.eventsOffset);
     }
 
     /** @return {@code data.fd} of one event */
     public static int epollEventFd(MemorySegment event) {
-        return event.get(EPOLL_EVENT.fd, EPOLL_EVENT.fdOffset);
+        return event.get(Selected.EPOLL_EVENT.fd, Selected.EPOLL_EVENT.fdOffset);
     }
 
     /**
