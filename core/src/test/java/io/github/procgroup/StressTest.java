@@ -1,5 +1,7 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Many spawn/kill cycles of a 3-process tree: afterwards no zombie, and the JVM's fds and
  * threads are back where they were. Cycles: {@code -Dprocgroup.stress.cycles} (default 2,000).
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class StressTest {
     private static final int CYCLES = Integer.getInteger("procgroup.stress.cycles", 2_000);

@@ -1,5 +1,7 @@
 package io.github.procgroup.portable;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with another platform's {@code os.name} or {@code os.arch} starts, reads and ends a tree. Runs
  * on any host the tests run on (the child JVM uses only the JDK's process API then).
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 @Timeout(120)
 class PlatformFallbackTest {

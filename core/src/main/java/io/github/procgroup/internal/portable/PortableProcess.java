@@ -166,8 +166,8 @@ final class PortableProcess implements ChildProcess {
     }
 
     /**
-     * The leader last: the JDK's {@code Process.destroy} also closes the leader's pipes, and
-     * descendants signalled after it were seen to die without running their TERM handler.
+     * One process at a time (there is no group to signal at once), the leader last: the JDK's
+     * {@code Process.destroy} also closes our ends of the leader's pipes.
      */
     private void sendAll(List<ProcessHandle> processes, Signal signal) {
         processes.stream().filter(process -> !process.equals(leader)).forEach(process -> send(process, signal));

@@ -1,5 +1,7 @@
 package io.github.procgroup.internal.linux;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.Signal;
 import io.github.procgroup.internal.SpawnRequest;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (EMFILE): a child without a pidfd is waited for by a thread of its own, reaped exactly once,
  * and its status is still right.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class PidfdFallbackTest {
 
