@@ -116,10 +116,14 @@ public final class GroupProcess extends Process implements AutoCloseable {
         return this;
     }
 
-    /** @return true: {@link #destroy()} sends SIGTERM, which the child may handle */
+    /**
+     * @return true on POSIX: {@link #destroy()} sends SIGTERM, which the child may handle; false on
+     *         Windows, where it is a CTRL_BREAK only for a console program sharing the JVM's
+     *         console and a forcible end otherwise (as the JDK's Windows {@code Process} answers)
+     */
     @Override
     public boolean supportsNormalTermination() {
-        return true;
+        return child.supportsNormalTermination();
     }
 
     /**

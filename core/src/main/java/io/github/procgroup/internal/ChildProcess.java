@@ -84,6 +84,14 @@ public interface ChildProcess {
      */
     boolean signalLeader(Signal signal);
 
+    /**
+     * @return whether the backend's polite request ({@code destroy()}) is one the child can handle;
+     *         false where it may be a forcible end (Windows: no console shared with the child)
+     */
+    default boolean supportsNormalTermination() {
+        return true;
+    }
+
     /** @return the containment this child actually got */
     default Containment containment() {
         return Containment.GROUP;

@@ -160,6 +160,12 @@ final class PortableProcess implements ChildProcess {
         return true;
     }
 
+    /** @return what the JDK's {@code Process} answers (true on POSIX, false on Windows) */
+    @Override
+    public boolean supportsNormalTermination() {
+        return process.supportsNormalTermination();
+    }
+
     @Override
     public Containment containment() {
         return Containment.DESCENDANTS;
