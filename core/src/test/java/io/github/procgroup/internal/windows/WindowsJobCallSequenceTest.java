@@ -153,8 +153,43 @@ class WindowsJobCallSequenceTest {
         assertFalse(child.emptied().orElseThrow().isDone(), "the message really did not come");
     }
 
+    @Test
+    void fileDiscardAndInheritRedirectsBecomeInheritedHandlesClosedAfterCreation() throws Exception {
+        FakeWindows w = new FakeWindows();
+        java.io.File in = new java.io.File("C:\\in.txt");
+        java.io.File log = new java.io.File("C:\\log.txt");
+        WindowsSpawner.Started s = new WindowsSpawner(w, w).spawn(new io.github.procgroup.internal.SpawnRequest(
+                List.of("prog"), null, null, java.lang.ProcessBuilder.Redirect.from(in),
+                java.lang.ProcessBuilder.Redirect.appendTo(log), java.lang.ProcessBuilder.Redirect.DISCARD,
+                false, false, false, true, io.github.procgroup.JobLimits.NONE));
+        List<String> files = w.calls().stream().filter(c -> c.startsWith("createFile")).toList();
+        assertEquals(3, files.size(), files.toString());
+        assertTrue(files.get(0).startsWith("createFile:C:\\in.txt:80000000:3:"), "GENERIC_READ, OPEN_EXISTING: " + files);
+        assertTrue(files.get(1).startsWith("createFile:C:\\log.txt:4:4:"), "FILE_APPEND_DATA, OPEN_ALWAYS: " + files);
+        assertTrue(files.get(2).startsWith("createFile:NUL:40000000:3:"), "DISCARD is NUL: " + files);
+        assertEquals(List.of(w.stdHandles[0], w.stdHandles[1], w.stdHandles[2]), w.inheritedList,
+                "exactly the three std handles are inherited");
+        assertEquals(MemorySegment.NULL, s.stdout(), "no parent end for a redirect");
+        for (long handle : w.stdHandles) {
+            assertTrue(w.calls().contains("closeHandle:" + MemorySegment.ofAddress(handle)), "closed after creation: " + handle);
+        }
+    }
+
+    @Test
+    void inheritDuplicatesTheJvmsStdHandleAndUsesNulWhereItHasNone() throws Exception {
+        FakeWindows w = new FakeWindows();
+        java.lang.ProcessBuilder.Redirect inherit = java.lang.ProcessBuilder.Redirect.INHERIT;
+        new WindowsSpawner(w, w).spawn(new io.github.procgroup.internal.SpawnRequest(List.of("prog"), null, null,
+                inherit, inherit, inherit, false, false, false, true, io.github.procgroup.JobLimits.NONE));
+        String duplicate = w.calls().stream().filter(c -> c.startsWith("duplicateInheritable")).findFirst().orElseThrow();
+        assertTrue(duplicate.startsWith("duplicateInheritable:" + 0x77 + ":"), duplicate);
+        assertEquals(Long.parseLong(duplicate.substring(duplicate.lastIndexOf(':') + 1)), w.stdHandles[1],
+                "the child's stdout is the duplicate, not the JVM's own handle");
+        assertEquals(2, w.calls().stream().filter(c -> c.startsWith("createFile:NUL")).count(), "no stdin, no stderr: NUL");
+    }
+
     /** A kernel32 that answers like Windows for one job with one leader, recording each call. */
-    private static final class FakeWindows implements Win32, Win32Job {
+    private static final class FakeWindows implements Win32, Win32Job, Win32Handles {
         static final MemorySegment JOB = MemorySegment.ofAddress(0x10);
         static final MemorySegment PROCESS = MemorySegment.ofAddress(0x20);
         static final MemorySegment PORT = MemorySegment.ofAddress(0x30);
@@ -304,41 +339,92 @@ class WindowsJobCallSequenceTest {
             return lastError.get();
         }
 
-        // Spawning and stream calls: not made by the code under test here.
+        // Spawning: enough for WindowsSpawner to make one child, recording what its stdio handles are.
+        private long nextHandle = 0x100;
+        final List<Long> inheritedList = new ArrayList<>();
+        final long[] stdHandles = new long[3];
+        volatile MemorySegment jvmStdout = MemorySegment.ofAddress(0x77);
+
+        private MemorySegment newHandle() {
+            return MemorySegment.ofAddress(nextHandle++);
+        }
+
+        @Override
+        public MemorySegment createFile(MemorySegment path, int access, int share, MemorySegment security, int disposition) {
+            String name = path.reinterpret(1024).getString(0, java.nio.charset.StandardCharsets.UTF_16LE);
+            MemorySegment handle = newHandle();
+            calls.add("createFile:" + name + ":" + Integer.toHexString(access) + ":" + disposition + ":" + handle.address());
+            return handle;
+        }
+
+        @Override
+        public MemorySegment getStdHandle(int which) {
+            calls.add("getStdHandle:" + which);
+            return which == -11 ? jvmStdout : MemorySegment.NULL; // only stdout; no stdin or stderr
+        }
+
+        @Override
+        public boolean duplicateInheritable(MemorySegment handle, MemorySegment duplicate) {
+            MemorySegment copy = newHandle();
+            calls.add("duplicateInheritable:" + handle.address() + ":" + copy.address());
+            duplicate.set(ValueLayout.ADDRESS, 0, copy);
+            return true;
+        }
+
         @Override
         public MemorySegment createJobObject() {
-            throw new AssertionError("not expected");
+            calls.add("createJobObject");
+            return JOB;
         }
 
         @Override
         public boolean createPipe(MemorySegment handles, MemorySegment securityAttributes) {
-            throw new AssertionError("not expected");
+            calls.add("createPipe");
+            handles.setAtIndex(ValueLayout.ADDRESS, 0, newHandle());
+            handles.setAtIndex(ValueLayout.ADDRESS, 1, newHandle());
+            return true;
         }
 
         @Override
         public boolean setInheritable(MemorySegment handle, boolean inherit) {
-            throw new AssertionError("not expected");
+            return true;
         }
 
         @Override
         public boolean initializeProcThreadAttributeList(MemorySegment list, int count, MemorySegment size) {
-            throw new AssertionError("not expected");
+            if (list.equals(MemorySegment.NULL)) {
+                size.set(ValueLayout.JAVA_LONG, 0, 64);
+                return fail(122); // ERROR_INSUFFICIENT_BUFFER
+            }
+            return true;
         }
 
         @Override
         public boolean updateProcThreadAttribute(MemorySegment list, long attribute, MemorySegment value) {
-            throw new AssertionError("not expected");
+            if (attribute == 0x20002) { // PROC_THREAD_ATTRIBUTE_HANDLE_LIST
+                for (long i = 0; i < value.byteSize() / 8; i++) {
+                    inheritedList.add(value.getAtIndex(ValueLayout.ADDRESS, i).address());
+                }
+            }
+            return true;
         }
 
         @Override
         public void deleteProcThreadAttributeList(MemorySegment list) {
-            throw new AssertionError("not expected");
         }
 
         @Override
         public boolean createProcess(MemorySegment commandLine, int flags, MemorySegment environment,
                                      MemorySegment directory, MemorySegment startupInfo, MemorySegment processInfo) {
-            throw new AssertionError("not expected");
+            calls.add("createProcess");
+            MemorySegment info = io.github.procgroup.bindings.windows.STARTUPINFOEXW.StartupInfo(startupInfo);
+            stdHandles[0] = io.github.procgroup.bindings.windows.STARTUPINFOW.hStdInput(info).address();
+            stdHandles[1] = io.github.procgroup.bindings.windows.STARTUPINFOW.hStdOutput(info).address();
+            stdHandles[2] = io.github.procgroup.bindings.windows.STARTUPINFOW.hStdError(info).address();
+            io.github.procgroup.bindings.windows.PROCESS_INFORMATION.hProcess(processInfo, PROCESS);
+            io.github.procgroup.bindings.windows.PROCESS_INFORMATION.hThread(processInfo, newHandle());
+            io.github.procgroup.bindings.windows.PROCESS_INFORMATION.dwProcessId(processInfo, PID);
+            return true;
         }
 
         @Override
