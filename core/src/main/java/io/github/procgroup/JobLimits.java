@@ -5,10 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Limits a Windows Job Object puts on a whole tree (see
- * {@link GroupProcessBuilder#jobLimits(JobLimits)}). Each is off unless set. Linux has no
- * equivalent that procgroup manages (cgroups are left to the system), so there
- * {@link GroupProcessBuilder#start()} rejects any limit with {@link UnsupportedOperationException}.
+ * Limits a Windows Job Object puts on a whole tree, part of {@link WindowsOptions}. Each is off
+ * unless set. Only the Windows backend reads them: on Linux they have no effect.
  *
  * @param activeProcesses   at most this many processes in the tree at once (0: no limit); a
  *                          process creation beyond it fails in the creating process
@@ -33,22 +31,41 @@ public record JobLimits(int activeProcesses, long jobMemoryBytes, Optional<Durat
         });
     }
 
-    /** @param count at most this many processes at once @return a copy with that limit */
+    /**
+     * Returns a copy that allows at most {@code count} processes at once.
+     *
+     * @param count at most this many processes at once
+     * @return a copy with that limit
+     */
     public JobLimits withActiveProcesses(int count) {
         return new JobLimits(count, jobMemoryBytes, processCpuTime);
     }
 
-    /** @param bytes at most this much committed memory for the tree @return a copy with that limit */
+    /**
+     * Returns a copy that allows the tree at most {@code bytes} of committed memory.
+     *
+     * @param bytes at most this much committed memory for the tree
+     * @return a copy with that limit
+     */
     public JobLimits withJobMemory(long bytes) {
         return new JobLimits(activeProcesses, bytes, processCpuTime);
     }
 
-    /** @param cpuTime at most this much user CPU time per process @return a copy with that limit */
+    /**
+     * Returns a copy that allows each process at most {@code cpuTime} of user CPU time.
+     *
+     * @param cpuTime at most this much user CPU time per process
+     * @return a copy with that limit
+     */
     public JobLimits withProcessCpuTime(Duration cpuTime) {
         return new JobLimits(activeProcesses, jobMemoryBytes, Optional.of(cpuTime));
     }
 
-    /** @return whether any limit is set */
+    /**
+     * Returns whether any limit is set.
+     *
+     * @return whether any limit is set
+     */
     public boolean any() {
         return activeProcesses > 0 || jobMemoryBytes > 0 || processCpuTime.isPresent();
     }

@@ -1,19 +1,17 @@
 package io.github.procgroup.internal;
 
-import io.github.procgroup.internal.linux.LinuxArch;
-import io.github.procgroup.internal.linux.LinuxBackend;
-import io.github.procgroup.internal.portable.PortableBackend;
-import io.github.procgroup.internal.windows.WindowsBackend;
-
 import java.io.IOException;
-import java.util.Locale;
-import java.util.Set;
+import java.util.List;
 
-/** Starts children on one operating system. */
+/**
+ * Starts children on one operating system. The implementations live in the platform packages
+ * ({@code internal.linux}, {@code internal.windows}); which one runs is chosen by
+ * {@code internal.platform.Platforms}, so this package depends on none of them.
+ */
 public interface Backend {
 
     /**
-     * Starts one child as the leader of a new process group (or job).
+     * Starts one child as the request places it (see {@link GroupPlacement}).
      *
      * @param request what to start
      * @return the running child
@@ -22,49 +20,17 @@ public interface Backend {
     ChildProcess spawn(SpawnRequest request) throws IOException;
 
     /**
-     * The system property that chooses the backend: {@value #PORTABLE} forces the portable
-     * fallback (also where a native backend exists, e.g. to test it on Linux); unset, a native
-     * backend where procgroup has bindings for the OS and architecture, else the fallback.
+     * Starts a pipeline: every stage in one process group, which the first stage leads, and the
+     * stdout of each stage connected to the stdin of the next by a pipe that only the two stages
+     * hold. The requests' stdin (but the first's) and stdout (but the last's) are ignored.
+     *
+     * @param stages what to start, at least one
+     * @return the running stages, in order
+     * @throws IOException if a stage could not be started; nothing is left behind then
+     * @throws UnsupportedOperationException where the platform cannot put several processes in one group
      */
-    String PROPERTY = "procgroup.backend";
-    /** The value of {@link #PROPERTY} that forces the portable fallback. */
-    String PORTABLE = "portable";
-
-    /** @return the backend for the operating system this JVM runs on */
-    static Backend current() {
-        return Holder.CURRENT;
-    }
-
-    /** Lazy holder, so that merely loading this interface touches no native code. */
-    final class Holder {
-        private static final Backend CURRENT = select(System.getProperty("os.name", ""),
-                System.getProperty("os.arch", ""), System.getProperty(PROPERTY, ""));
-
-        private Holder() {
-        }
-
-        /**
-         * Linux on x86_64 or aarch64 and Windows on x86_64 get their native backend; anything
-         * else (macOS, the BSDs, another architecture) the portable fallback, so that
-         * {@code start()} never fails merely because the platform has no native backend.
-         */
-        private static Backend select(String osName, String osArch, String forced) {
-            if (forced.equals(PORTABLE)) {
-                return new PortableBackend();
-            }
-            if (!forced.isEmpty()) {
-                // Reported by every start(), not by this initialiser (which would make it an ExceptionInInitializerError).
-                return request -> {
-                    throw new IllegalArgumentException("-D" + PROPERTY + "=" + forced + ": the only value is " + PORTABLE);
-                };
-            }
-            if (osName.startsWith("Linux") && LinuxArch.find(osArch) != null) {
-                return new LinuxBackend();
-            }
-            if (osName.startsWith("Windows") && Set.of("amd64", "x86_64", "x64").contains(osArch.toLowerCase(Locale.ROOT))) {
-                return new WindowsBackend();
-            }
-            return new PortableBackend();
-        }
+    default List<ChildProcess> spawnPipeline(List<SpawnRequest> stages) throws IOException {
+        throw new UnsupportedOperationException("pipelines in one process group are not supported on "
+                + System.getProperty("os.name"));
     }
 }

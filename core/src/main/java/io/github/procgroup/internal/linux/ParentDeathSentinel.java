@@ -2,6 +2,7 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.GroupPlacement;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -41,7 +42,8 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
      * @throws ErrnoException if it cannot be started (EPERM: the group is gone or in another session)
      */
     static ParentDeathSentinel start(int pgid) throws ErrnoException {
-        LinuxBackend.Helper helper = LinuxBackend.spawnHelper(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel"), pgid);
+        LinuxBackend.Helper helper = LinuxBackend.spawnHelper(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel"),
+                new GroupPlacement.JoinGroup(pgid));
         int pidfd = Posix.pidfdOpen(helper.pid(), 0); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
         ParentDeathSentinel sentinel = new ParentDeathSentinel(helper.pid(), pidfd >= 0 ? pidfd : -1, helper.stdinPipe());
         ExitWatcher.instance().watch(sentinel);

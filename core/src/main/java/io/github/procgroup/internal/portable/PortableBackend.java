@@ -2,6 +2,7 @@ package io.github.procgroup.internal.portable;
 
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.SpawnRequest;
 
 import java.io.IOException;
@@ -18,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * reported as {@link io.github.procgroup.Containment#DESCENDANTS}.
  *
  * <p>Options that need the OS's process model are refused at {@code start()}, naming the option:
- * a new session, killing on parent death, Job Object limits. Without them it never fails for
- * want of a native backend.
+ * a new session, joining another group (pipelines in one group), killing on parent death. Without
+ * them it never fails for want of a native backend. Windows options are ignored, as by the native
+ * Linux backend.
  */
 public final class PortableBackend implements Backend {
     /** Trees whose builder asked to be killed at JVM exit, until they are over. */
@@ -46,15 +48,20 @@ public final class PortableBackend implements Backend {
 
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
-        refuse(request.newSession(), "newSession (a new session needs setsid, which ProcessBuilder cannot do)");
+        refuse(request.placement() instanceof GroupPlacement.NewSession,
+                "newSession (a new session needs setsid, which ProcessBuilder cannot do)");
+        refuse(request.placement() instanceof GroupPlacement.JoinGroup,
+                "joining another process group (ProcessBuilder cannot set a process group)");
         refuse(request.killOnParentDeath(), "killOnParentDeath (needs the Linux backend's lifeline helper)");
-        refuse(request.jobLimits().any(), "job limits (a Windows Job Object feature): " + request.jobLimits());
+        // WindowsOptions are read by the Windows backend only, as the native Linux backend ignores them.
         ProcessBuilder builder = new ProcessBuilder(request.command())
                 .directory(request.directory())
                 .redirectInput(request.stdin())
                 .redirectOutput(request.stdout())
-                .redirectError(request.stderr())
                 .redirectErrorStream(request.redirectErrorStream());
+        if (!request.redirectErrorStream()) {
+            builder.redirectError(request.stderr());
+        }
         if (request.environment() != null) {
             Map<String, String> environment = builder.environment();
             environment.clear();

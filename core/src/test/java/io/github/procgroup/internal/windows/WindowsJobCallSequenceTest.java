@@ -158,10 +158,9 @@ class WindowsJobCallSequenceTest {
         FakeWindows w = new FakeWindows();
         java.io.File in = new java.io.File("C:\\in.txt");
         java.io.File log = new java.io.File("C:\\log.txt");
-        WindowsSpawner.Started s = new WindowsSpawner(w, w).spawn(new io.github.procgroup.internal.SpawnRequest(
-                List.of("prog"), null, null, java.lang.ProcessBuilder.Redirect.from(in),
-                java.lang.ProcessBuilder.Redirect.appendTo(log), java.lang.ProcessBuilder.Redirect.DISCARD,
-                false, false, false, true, io.github.procgroup.JobLimits.NONE));
+        WindowsSpawner.Started s = new WindowsSpawner(w, w).spawn(request(new io.github.procgroup.internal.Stdio(
+                java.lang.ProcessBuilder.Redirect.from(in), java.lang.ProcessBuilder.Redirect.appendTo(log),
+                java.lang.ProcessBuilder.Redirect.DISCARD)));
         List<String> files = w.calls().stream().filter(c -> c.startsWith("createFile")).toList();
         assertEquals(3, files.size(), files.toString());
         assertTrue(files.get(0).startsWith("createFile:C:\\in.txt:80000000:3:"), "GENERIC_READ, OPEN_EXISTING: " + files);
@@ -179,13 +178,18 @@ class WindowsJobCallSequenceTest {
     void inheritDuplicatesTheJvmsStdHandleAndUsesNulWhereItHasNone() throws Exception {
         FakeWindows w = new FakeWindows();
         java.lang.ProcessBuilder.Redirect inherit = java.lang.ProcessBuilder.Redirect.INHERIT;
-        new WindowsSpawner(w, w).spawn(new io.github.procgroup.internal.SpawnRequest(List.of("prog"), null, null,
-                inherit, inherit, inherit, false, false, false, true, io.github.procgroup.JobLimits.NONE));
+        new WindowsSpawner(w, w).spawn(request(new io.github.procgroup.internal.Stdio(inherit, inherit, inherit)));
         String duplicate = w.calls().stream().filter(c -> c.startsWith("duplicateInheritable")).findFirst().orElseThrow();
         assertTrue(duplicate.startsWith("duplicateInheritable:" + 0x77 + ":"), duplicate);
         assertEquals(Long.parseLong(duplicate.substring(duplicate.lastIndexOf(':') + 1)), w.stdHandles[1],
                 "the child's stdout is the duplicate, not the JVM's own handle");
         assertEquals(2, w.calls().stream().filter(c -> c.startsWith("createFile:NUL")).count(), "no stdin, no stderr: NUL");
+    }
+
+    private static io.github.procgroup.internal.SpawnRequest request(io.github.procgroup.internal.Stdio stdio) {
+        return new io.github.procgroup.internal.SpawnRequest(List.of("prog"), null, null, stdio,
+                io.github.procgroup.internal.GroupPlacement.NEW_GROUP,
+                java.util.Set.of(io.github.procgroup.internal.KillTrigger.JVM_EXIT), io.github.procgroup.WindowsOptions.NONE);
     }
 
     /** A kernel32 that answers like Windows for one job with one leader, recording each call. */
