@@ -15,7 +15,7 @@ public final class FallbackScenario {
     }
 
     public static void main(String[] args) throws Exception {
-        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "echo hello; sleep 600 & wait").start()) {
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "echo hello; sleep 600 & sleep 601").start()) {
             System.out.println("containment=" + p.containment());
             System.out.println("output=" + p.inputReader(StandardCharsets.UTF_8).readLine());
             System.out.println("status=" + p.terminate(Duration.ofSeconds(10)));

@@ -176,6 +176,11 @@ final class PortableProcess implements ChildProcess {
      * {@code Process.destroy} also closes our ends of the leader's pipes.
      */
     private void sendAll(List<ProcessHandle> processes, Signal signal) {
+        if (processes.contains(leader)) {
+            // Before any process is signalled: a shell leader may exit 128 + n on its own as soon as
+            // its child dies of the signal, and that exit is then read as the signal too.
+            sentToLeader = signal;
+        }
         processes.stream().filter(process -> !process.equals(leader)).forEach(process -> send(process, signal));
         if (processes.contains(leader)) {
             send(leader, signal);

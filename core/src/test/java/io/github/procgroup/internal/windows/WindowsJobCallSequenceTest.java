@@ -1,7 +1,6 @@
 package io.github.procgroup.internal.windows;
 
 import io.github.procgroup.Containment;
-import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessAccess;
@@ -105,7 +104,7 @@ class WindowsJobCallSequenceTest {
         FakeWindows w = new FakeWindows();
         w.listError = 5; // ERROR_ACCESS_DENIED
         Exception e = assertThrows(java.io.UncheckedIOException.class, () -> new JobProcessList(w, FakeWindows.JOB).pids());
-        assertEquals("ERROR_ACCESS_DENIED", ((ErrnoException) e.getCause()).errnoName());
+        assertEquals("ERROR_ACCESS_DENIED", ((io.github.procgroup.WindowsErrorException) e.getCause()).errorName());
     }
 
     @Test
