@@ -92,16 +92,12 @@ public final class LinuxArch {
      *         (the rest of {@code data} zero)
      */
     public static MemorySegment epollEvent(int events, int fd, Arena arena) {
-        MemorySegment event = arena.allocate(Selected.EPOLL_EVENT.layout);
-        event.set(Selected.EPOLL_EVENT.events, Selected.EPOLL_EVENT.eventsOffset, events);
-        event.set(Selected.EPOLL_EVENT.fd, Selected.EPOLL_EVENT.fdOffset, fd);
-        return event;
+        return Selected.EPOLL_EVENT.event(events, fd, arena);
     }
 
     /** @return the {@code index}th event of an array filled by {@code epoll_wait} */
     public static MemorySegment epollEventAt(MemorySegment events, long index) {
-        long size = Selected.EPOLL_EVENT.layout.byteSize();
-        return events.asSlice(index * size, size);
+        return Selected.EPOLL_EVENT.at(events, index);
     }
 
     /** @return the {@code events} bits of one event */
@@ -111,15 +107,35 @@ public final class LinuxArch {
 
     /** @return {@code data.fd} of one event */
     public static int epollEventFd(MemorySegment event) {
-        return event.get(Selected.EPOLL_EVENT.fd, Selected.EPOLL_EVENT.fdOffset);
+        return Selected.EPOLL_EVENT.fd(event);
+    }
+
+    /** @return the {@code struct epoll_event} of {@code variant}, whatever this JVM runs on (for tests) */
+    static EpollEvent epollEventOf(Variant variant) {
+        return EpollEvent.of(variant);
     }
 
     /**
      * One architecture's {@code struct epoll_event}, read from jextract's layout for it (the field
      * layouts carry the packed alignment of x86_64 with them).
      */
-    private record EpollEvent(GroupLayout layout, ValueLayout.OfInt events, long eventsOffset,
-                              ValueLayout.OfInt fd, long fdOffset) {
+    record EpollEvent(GroupLayout layout, ValueLayout.OfInt events, long eventsOffset,
+                      ValueLayout.OfInt fd, long fdOffset) {
+
+        MemorySegment event(int bits, int descriptor, Arena arena) {
+            MemorySegment event = arena.allocate(layout);
+            event.set(events, eventsOffset, bits);
+            event.set(fd, fdOffset, descriptor);
+            return event;
+        }
+
+        MemorySegment at(MemorySegment array, long index) {
+            return array.asSlice(index * layout.byteSize(), layout.byteSize());
+        }
+
+        int fd(MemorySegment event) {
+            return event.get(fd, fdOffset);
+        }
 
         static EpollEvent of(Variant variant) {
             GroupLayout layout = variant == Variant.AARCH64

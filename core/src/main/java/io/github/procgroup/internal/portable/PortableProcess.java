@@ -172,19 +172,16 @@ final class PortableProcess implements ChildProcess {
     }
 
     /**
-     * One process at a time (there is no group to signal at once), the leader last: the JDK's
-     * {@code Process.destroy} also closes our ends of the leader's pipes.
+     * One process at a time (there is no group to signal at once), parents before children: the
+     * leader first, then its descendants as the JDK lists them (breadth first). A shell leader
+     * waiting for its children then dies of the signal itself, rather than exiting 0 from
+     * {@code wait} because a child died first.
      */
     private void sendAll(List<ProcessHandle> processes, Signal signal) {
         if (processes.contains(leader)) {
-            // Before any process is signalled: a shell leader may exit 128 + n on its own as soon as
-            // its child dies of the signal, and that exit is then read as the signal too.
-            sentToLeader = signal;
-        }
-        processes.stream().filter(process -> !process.equals(leader)).forEach(process -> send(process, signal));
-        if (processes.contains(leader)) {
             send(leader, signal);
         }
+        processes.stream().filter(process -> !process.equals(leader)).forEach(process -> send(process, signal));
     }
 
     private void send(ProcessHandle target, Signal signal) {

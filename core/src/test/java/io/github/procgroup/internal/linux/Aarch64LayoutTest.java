@@ -43,6 +43,28 @@ class Aarch64LayoutTest {
         assertTrue(diagnostics.contains("O_NOFOLLOW"), diagnostics);
     }
 
+    /** What the exit watcher writes and reads, byte for byte, in each architecture's layout. */
+    @Test
+    void anEpollEventPutsTheFdWhereEachArchitectureReadsIt() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            LinuxArch.EpollEvent aarch64 = LinuxArch.epollEventOf(LinuxArch.Variant.AARCH64);
+            java.lang.foreign.MemorySegment event = aarch64.event(1, 42, arena);
+            assertEquals(16, event.byteSize());
+            assertEquals(1, event.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), "events at 0");
+            assertEquals(42, event.get(java.lang.foreign.ValueLayout.JAVA_INT, 8), "data.fd at 8, after the padding");
+            assertEquals(42, aarch64.fd(event));
+
+            LinuxArch.EpollEvent x86 = LinuxArch.epollEventOf(LinuxArch.Variant.X86_64);
+            java.lang.foreign.MemorySegment packed = x86.event(1, 42, arena);
+            assertEquals(12, packed.byteSize());
+            assertEquals(42, packed.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 4), "packed: data.fd at 4");
+
+            java.lang.foreign.MemorySegment array = arena.allocate(aarch64.layout(), 3);
+            array.set(java.lang.foreign.ValueLayout.JAVA_INT, 2 * 16 + 8, 7);
+            assertEquals(7, aarch64.fd(aarch64.at(array, 2)), "the third event of an epoll_wait array");
+        }
+    }
+
     @Test
     void linuxArchNamesBothArchitectures() {
         assertEquals(LinuxArch.Variant.AARCH64, LinuxArch.find("aarch64"));
