@@ -140,12 +140,14 @@ final class PortableProcess implements ChildProcess {
         return processes.size();
     }
 
-    /** Asks every process of the tree to end ({@code destroy}: SIGTERM on POSIX). */
+    /** Asks every process of the tree to end ({@code destroy}: SIGTERM on POSIX; no SIGCONT). */
+    @Override
     public int requestStop() {
         return signalTree(Signal.TERM);
     }
 
     /** Ends every process of the tree ({@code destroyForcibly}: SIGKILL on POSIX). */
+    @Override
     public int kill() {
         return signalTree(Signal.KILL);
     }

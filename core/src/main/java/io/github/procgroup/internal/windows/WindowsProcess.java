@@ -158,21 +158,6 @@ final class WindowsProcess implements ChildProcess {
     }
 
     /**
-     * Asks the tree to end: CTRL_BREAK to the child's console group, or, with no console shared,
-     * TerminateJobObject (there is no polite request then).
-     *
-     * @return how many processes the job had
-     */
-    public int requestStop() {
-        return signalTree(Signal.TERM);
-    }
-
-    /** Ends every process of the job at once (TerminateJobObject). @return how many it had */
-    public int kill() {
-        return signalTree(Signal.KILL);
-    }
-
-    /**
      * @return false: {@code destroy()} is a CTRL_BREAK only for a console program sharing the
      *         JVM's console; any other child is terminated (the JDK's Windows Process says false too)
      */
@@ -233,6 +218,17 @@ final class WindowsProcess implements ChildProcess {
     @Override
     public List<ProcessInfo> tree() {
         return members();
+    }
+
+    /** The job's console break (or the job terminated where there is no shared console); no SIGCONT needed. */
+    @Override
+    public int requestStop() {
+        return signalTree(Signal.TERM);
+    }
+
+    @Override
+    public int kill() {
+        return signalTree(Signal.KILL);
     }
 
     @Override
