@@ -5,5 +5,6 @@
  */
 module io.github.procgroup.bindings {
     exports io.github.procgroup.bindings.linux;
+    exports io.github.procgroup.bindings.linux.aarch64;
     exports io.github.procgroup.bindings.windows;
 }

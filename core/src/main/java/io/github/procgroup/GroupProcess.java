@@ -79,6 +79,9 @@ public final class GroupProcess extends Process implements AutoCloseable {
      * @param signal the signal
      * @return false if no member was left to receive it
      * @throws java.io.UncheckedIOException wrapping an {@link ErrnoException} (EPERM, say)
+     * @throws UnsupportedOperationException if the platform cannot send this signal: the portable
+     *                                       fallback ({@link Containment#DESCENDANTS}) sends
+     *                                       only {@link Signal#TERM} and {@link Signal#KILL}
      */
     public boolean signal(Signal signal) {
         return child.signalGroup(signal);
@@ -127,10 +130,14 @@ public final class GroupProcess extends Process implements AutoCloseable {
         return this;
     }
 
-    /** @return true: {@link #destroy()} sends SIGTERM, which the child may handle */
+    /**
+     * @return true on POSIX: {@link #destroy()} sends SIGTERM, which the child may handle; false on
+     *         Windows, where it is a CTRL_BREAK only for a console program sharing the JVM's
+     *         console and a forcible end otherwise (as the JDK's Windows {@code Process} answers)
+     */
     @Override
     public boolean supportsNormalTermination() {
-        return true;
+        return child.supportsNormalTermination();
     }
 
     /**
@@ -248,6 +255,15 @@ public final class GroupProcess extends Process implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * @return how this child's tree is held together: {@link Containment#GROUP} on Linux,
+     *         {@link Containment#JOB_OBJECT} on Windows, {@link Containment#DESCENDANTS} with the
+     *         portable fallback (see {@code docs/platforms.md})
+     */
+    public Containment containment() {
+        return child.containment();
     }
 
     /**

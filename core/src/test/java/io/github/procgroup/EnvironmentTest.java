@@ -1,5 +1,8 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.Children;
 import io.github.procgroup.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The child's environment, and the PATH it is looked up in. */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class EnvironmentTest {
     @TempDir

@@ -1,5 +1,8 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.Children;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
@@ -18,6 +21,7 @@ import static io.github.procgroup.EnvironmentTest.executable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** One exec per spawn, of the program itself; scripts without a shebang run by /bin/sh. */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class ExecTest {
     @TempDir

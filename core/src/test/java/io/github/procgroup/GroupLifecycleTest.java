@@ -1,5 +1,8 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.Test;
@@ -13,11 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class GroupLifecycleTest {
 
     @Test
     void childLeadsANewProcessGroup() throws Exception {
+        Backends.assumeNative("a process group of its own");
         try (GroupProcess p = new GroupProcessBuilder("sleep", "60").start()) {
             ProcFs.Proc child = ProcFs.proc(p.pid()).orElseThrow();
             ProcFs.Proc jvm = ProcFs.proc(ProcFs.self()).orElseThrow();
@@ -31,6 +36,7 @@ class GroupLifecycleTest {
 
     @Test
     void newSessionMakesTheChildASessionLeader() throws Exception {
+        Backends.assumeNative("newSession");
         try (GroupProcess p = new GroupProcessBuilder("sleep", "60").newSession(true).start()) {
             ProcFs.Proc child = ProcFs.proc(p.pid()).orElseThrow();
             assertEquals(p.pid(), child.sid());
@@ -40,6 +46,7 @@ class GroupLifecycleTest {
 
     @Test
     void groupKillEndsEveryMemberAndReapsTheLeader() throws Exception {
+        Backends.assumeNative("a process group (the tree is counted by pgid; PortableBackendTest counts descendants)");
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 60 & sleep 60 & wait").start();
         List<ProcFs.Proc> members = ProcFs.awaitLiveMembers(p.pid(), 3, Duration.ofSeconds(10));
         assertEquals(3, members.size(), "sh and two sleeps: " + members);

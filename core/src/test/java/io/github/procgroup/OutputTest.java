@@ -1,5 +1,7 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,6 +15,7 @@ import java.util.zip.CRC32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Output is neither lost nor deadlocked. */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class OutputTest {
     private static final int CHUNK = 1 << 20;

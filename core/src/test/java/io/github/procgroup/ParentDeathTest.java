@@ -1,5 +1,7 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.scenarios.Scenarios;
 import io.github.procgroup.testing.ChildJvm;
 import io.github.procgroup.testing.NoLeftovers;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGKILLed), the shutdown hook (the JVM exits), and ParentDeath.signalMe for a JVM that is a
  * child. Each JVM that dies is a scenario JVM, never the test's.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class ParentDeathTest {
     private static final Duration DEADLINE = Duration.ofSeconds(2);

@@ -1,5 +1,7 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.bindings.linux.sigset_t;
 import io.github.procgroup.testing.NoLeftovers;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A child starts with default signal dispositions and an empty mask, whatever the JVM thread has. */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class SignalHygieneTest {
     private static final String NONE = "0000000000000000";

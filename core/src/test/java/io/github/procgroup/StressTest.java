@@ -1,5 +1,7 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * threads are back where they were. Cycles: {@code -Dprocgroup.stress.cycles}, which the build
  * sets to 200 for {@code mvn verify} and to 2,000 with {@code -Pstress} ({@code .ci/run} runs both).
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class StressTest {
     private static final int CYCLES = Integer.getInteger("procgroup.stress.cycles", 200);

@@ -1,5 +1,7 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.scenarios.Scenarios;
 import io.github.procgroup.scenarios.ShortEscapeesScenario;
 import io.github.procgroup.testing.ChildJvm;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * setsid'd child and a double-forked daemon are traced, killed by close() and reaped. The
  * control without a subreaper is in TreeGuaranteesTest.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class SubreaperTest {
 

@@ -1,5 +1,8 @@
 package io.github.procgroup;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * After close() or terminate() returns, nothing of the tree runs: checked in /proc for every
  * member, and (NoLeftovers) no child of this JVM is left, running or zombie.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class TreeGuaranteesTest {
     private static final Duration START = Duration.ofSeconds(20);
@@ -41,6 +45,7 @@ class TreeGuaranteesTest {
 
     @Test
     void tenBackgroundSleepsKilled() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest has the same tree)");
         GroupProcess p = new GroupProcessBuilder("sh", "-c",
                 "for i in 1 2 3 4 5 6 7 8 9 10; do sleep 600 & done; wait").start();
         ProcFs.awaitLiveMembers(p.processGroupId(), 11, START);
@@ -50,6 +55,7 @@ class TreeGuaranteesTest {
 
     @Test
     void destroyForciblyReturnsOnceTheGroupIsGone() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest covers destroyForcibly)");
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "for i in 1 2 3 4 5; do sleep 600 & done; wait").start()) {
             ProcFs.awaitLiveMembers(p.processGroupId(), 6, START);
             assertTrue(p.destroyForcibly() == p);
@@ -60,6 +66,7 @@ class TreeGuaranteesTest {
 
     @Test
     void threeLevelTreeOfFiftyProcesses() throws Exception {
+        Backends.assumeNative("a process group (counted by pgid; PortableBackendTest has the same tree)");
         // 1 shell, 7 shells under it, 6 sleeps under each: 50 processes on 3 levels.
         GroupProcess p = new GroupProcessBuilder("sh", "-c",
                 "for i in 1 2 3 4 5 6 7; do sh -c 'for j in 1 2 3 4 5 6; do sleep 600 & done; wait' & done; wait")
@@ -75,6 +82,7 @@ class TreeGuaranteesTest {
 
     @Test
     void withoutSubreaperASetsidChildIsTracedWhileItsParentLivesButADaemonEscapes() throws Exception {
+        Backends.assumeNative("tracing escapees through /proc");
         GroupProcess p = new GroupProcessBuilder("sh", "-c",
                 "setsid sleep 600 & echo $!; (setsid sleep 601 & echo $!); exec sleep 602").start();
         BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
@@ -99,6 +107,8 @@ class TreeGuaranteesTest {
 
     @Test
     void terminateEscalatesToSigkillAfterTheGrace() throws Exception {
+        Backends.assumeNative("ending within a second of the grace: each poll of the fallback is a "
+                + "ProcessHandle.descendants() scan of every process");
         GroupProcess p = new GroupProcessBuilder("sh", "-c",
                 "trap '' TERM; echo ready; while :; do sleep 0.05; done").start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
@@ -125,6 +135,7 @@ class TreeGuaranteesTest {
 
     @Test
     void theParentDeathSentinelIsHiddenOutlivesSigtermAndEndsWithTheTree() throws Exception {
+        Backends.assumeNative("killOnParentDeath");
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
                 .killOnParentDeath(true).start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
@@ -145,6 +156,7 @@ class TreeGuaranteesTest {
 
     @Test
     void theSentinelReadsAPipeOnlyTheJvmHoldsAndSurvivesStopAndCont() throws Exception {
+        Backends.assumeNative("killOnParentDeath");
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait")
                 .killOnParentDeath(true).start();
         assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
@@ -170,6 +182,7 @@ class TreeGuaranteesTest {
 
     @Test
     void theSentinelGoesWhenTheLeaderExitsAlone() throws Exception {
+        Backends.assumeNative("killOnParentDeath");
         new GroupProcessBuilder("true").start().close(); // the exit watcher's own fds exist from here on
         int fds = ProcFs.openFdCount();
         GroupProcess p = new GroupProcessBuilder("true").killOnParentDeath(true).start();
@@ -182,6 +195,7 @@ class TreeGuaranteesTest {
 
     @Test
     void killOnParentDeathNeedsTheJvmsSession() {
+        Backends.assumeNative("killOnParentDeath");
         GroupProcessBuilder b = new GroupProcessBuilder("sleep", "60").killOnParentDeath(true).newSession(true);
         IllegalStateException e = assertThrows(IllegalStateException.class, b::start);
         assertTrue(e.getMessage().contains("newSession"), e.getMessage());

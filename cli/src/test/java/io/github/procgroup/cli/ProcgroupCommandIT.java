@@ -1,5 +1,7 @@
 package io.github.procgroup.cli;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.Signal;
 import io.github.procgroup.testing.NoLeftovers;
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * assertions look at its exit status, its stderr and /proc. Every group a test creates is
  * recorded; after each test none of them may have a live member left.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 class ProcgroupCommandIT {
     @TempDir

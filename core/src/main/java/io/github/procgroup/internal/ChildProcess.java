@@ -1,5 +1,6 @@
 package io.github.procgroup.internal;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
@@ -104,4 +105,17 @@ public interface ChildProcess {
      * @return false if the leader has already been reaped
      */
     boolean signalLeader(Signal signal);
+
+    /**
+     * @return whether the backend's polite request ({@code destroy()}) is one the child can handle;
+     *         false where it may be a forcible end (Windows: no console shared with the child)
+     */
+    default boolean supportsNormalTermination() {
+        return true;
+    }
+
+    /** @return the containment this child actually got */
+    default Containment containment() {
+        return Containment.GROUP;
+    }
 }

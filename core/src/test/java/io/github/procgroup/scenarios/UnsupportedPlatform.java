@@ -7,8 +7,8 @@ import io.github.procgroup.Subreaper;
 
 /**
  * Run in a JVM whose {@code os.name} or {@code os.arch} names a platform procgroup has no
- * bindings for: prints what each entry point does, one {@code key=value} line each, so the test
- * sees every outcome even where one would be an {@code Error}.
+ * native bindings for: prints what each entry point does, one {@code key=value} line each, so the
+ * test sees every outcome even where one would be an {@code Error}.
  */
 public final class UnsupportedPlatform {
     private UnsupportedPlatform() {
@@ -16,14 +16,20 @@ public final class UnsupportedPlatform {
 
     public static void main(String[] args) {
         report("signal", () -> Signal.valueOf("TERM") + "/" + Signal.TERM.number());
-        report("start1", () -> new GroupProcessBuilder("true").start());
-        report("start2", () -> new GroupProcessBuilder("true").start());
+        report("start1", UnsupportedPlatform::runTrue);
+        report("start2", UnsupportedPlatform::runTrue);
         report("signalMe", () -> {
             ParentDeath.signalMe(Signal.TERM);
             return "set";
         });
         report("subreaperEnabled", Subreaper::isEnabled);
         System.out.println("done=1");
+    }
+
+    private static String runTrue() throws Exception {
+        try (var p = new GroupProcessBuilder("true").start()) {
+            return p.containment() + " exit " + p.waitFor();
+        }
     }
 
     private interface Call {

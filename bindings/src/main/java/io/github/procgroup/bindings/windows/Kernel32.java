@@ -1251,6 +1251,65 @@ public class Kernel32 {
         }
     }
 
+    private static class TerminateProcess {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Kernel32.C_INT,
+            Kernel32.C_POINTER,
+            Kernel32.C_INT
+        );
+
+        public static final MemorySegment ADDR = Kernel32.findOrThrow("TerminateProcess");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * WINBOOL TerminateProcess(HANDLE hProcess, UINT uExitCode)
+     * }
+     */
+    public static FunctionDescriptor TerminateProcess$descriptor() {
+        return TerminateProcess.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * WINBOOL TerminateProcess(HANDLE hProcess, UINT uExitCode)
+     * }
+     */
+    public static MethodHandle TerminateProcess$handle() {
+        return TerminateProcess.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * WINBOOL TerminateProcess(HANDLE hProcess, UINT uExitCode)
+     * }
+     */
+    public static MemorySegment TerminateProcess$address() {
+        return TerminateProcess.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * WINBOOL TerminateProcess(HANDLE hProcess, UINT uExitCode)
+     * }
+     */
+    public static int TerminateProcess(MemorySegment hProcess, int uExitCode) {
+        var mh$ = TerminateProcess.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("TerminateProcess", hProcess, uExitCode);
+            }
+            return (int)mh$.invokeExact(hProcess, uExitCode);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class InitializeProcThreadAttributeList {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Kernel32.C_INT,
@@ -2201,6 +2260,15 @@ public class Kernel32 {
      */
     public static int ERROR_BROKEN_PIPE() {
         return ERROR_BROKEN_PIPE;
+    }
+    private static final int ERROR_MORE_DATA = (int)234L;
+    /**
+     * {@snippet lang=c :
+     * #define ERROR_MORE_DATA 234
+     * }
+     */
+    public static int ERROR_MORE_DATA() {
+        return ERROR_MORE_DATA;
     }
     private static final int WAIT_TIMEOUT = (int)258L;
     /**

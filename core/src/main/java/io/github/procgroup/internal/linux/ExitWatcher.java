@@ -1,8 +1,6 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.epoll_data;
-import io.github.procgroup.bindings.linux.epoll_event;
 import io.github.procgroup.bindings.linux.siginfo_t;
 
 import java.io.UncheckedIOException;
@@ -87,9 +85,7 @@ final class ExitWatcher {
         if (pidfd >= 0 && epollFd >= 0 && !broken) {
             byPidfd.put(pidfd, process); // before epoll_ctl, so the event cannot arrive first
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment event = epoll_event.allocate(arena);
-                epoll_event.events(event, LibC.EPOLLIN());
-                epoll_data.fd(epoll_event.data(event), pidfd);
+                MemorySegment event = LinuxArch.epollEvent(LibC.EPOLLIN(), pidfd, arena);
                 if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), pidfd, event) == 0) {
                     return;
                 }
@@ -107,7 +103,7 @@ final class ExitWatcher {
      */
     private void loop() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment events = epoll_event.allocateArray(MAX_EVENTS, arena);
+            MemorySegment events = LinuxArch.allocateEpollEvents(MAX_EVENTS, arena);
             while (true) {
                 int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, -1);
                 if (ready == -LibC.EINTR()) {
@@ -118,7 +114,7 @@ final class ExitWatcher {
                     return;
                 }
                 for (int i = 0; i < ready; i++) {
-                    handle(epoll_data.fd(epoll_event.data(epoll_event.asSlice(events, i))));
+                    handle(LinuxArch.epollEventFd(LinuxArch.epollEventAt(events, i)));
                 }
             }
         } catch (RuntimeException | Error e) {

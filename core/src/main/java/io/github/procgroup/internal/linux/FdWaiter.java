@@ -1,8 +1,6 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.epoll_data;
-import io.github.procgroup.bindings.linux.epoll_event;
 import io.github.procgroup.bindings.linux.pollfd;
 
 import java.io.IOException;
@@ -89,10 +87,10 @@ final class FdWaiter {
             Thread self = Thread.currentThread();
             waiters.put(fd, self);
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment event = epoll_event.allocate(arena);
                 // One-shot: the registration fires once, so the poller does not spin until the waiter removes it.
-                epoll_event.events(event, (forWrite ? LibC.EPOLLOUT() : LibC.EPOLLIN()) | LibC.EPOLLONESHOT());
-                epoll_data.fd(epoll_event.data(event), fd);
+                // The layout is this architecture's (packed on x86_64, padded on aarch64): see LinuxArch.
+                MemorySegment event = LinuxArch.epollEvent(
+                        (forWrite ? LibC.EPOLLOUT() : LibC.EPOLLIN()) | LibC.EPOLLONESHOT(), fd, arena);
                 int r = Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), fd, event);
                 if (r < 0) {
                     throw Errno.exception("cannot register pipe fd " + fd + " with epoll", -r);
@@ -110,11 +108,11 @@ final class FdWaiter {
 
         private void loop() {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment events = epoll_event.allocateArray(MAX_EVENTS, arena);
+                MemorySegment events = LinuxArch.allocateEpollEvents(MAX_EVENTS, arena);
                 while (true) {
                     int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, -1);
                     for (int i = 0; i < ready; i++) { // ready < 0: EINTR, a signal for the JVM landed here
-                        int fd = epoll_data.fd(epoll_event.data(epoll_event.asSlice(events, i)));
+                        int fd = LinuxArch.epollEventFd(LinuxArch.epollEventAt(events, i));
                         wake(waiters.get(fd));
                     }
                 }

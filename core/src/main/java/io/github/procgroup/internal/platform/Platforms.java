@@ -2,6 +2,7 @@ package io.github.procgroup.internal.platform;
 
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.linux.LinuxBackend;
+import io.github.procgroup.internal.portable.PortableBackend;
 import io.github.procgroup.internal.windows.WindowsBackend;
 
 import java.util.Arrays;
@@ -13,19 +14,23 @@ import java.util.stream.Collectors;
 /**
  * Chooses the backend from {@code os.name} and {@code os.arch}, before any native code runs.
  *
- * <p>{@link Supported} is the one list of platforms procgroup has bindings for: a new
- * architecture (the Linux aarch64 bindings, say) is one more constant there. Anything else gets
- * the same {@link UnsupportedOperationException} from every {@link #backend()} call, naming the
- * OS and the architecture; nothing native is loaded on the way, so no
- * {@code ExceptionInInitializerError} or {@code NoClassDefFoundError} can come later. The
+ * <p>{@link Supported} is the one list of platforms procgroup has native bindings for (the
+ * supported-platforms table of {@code docs/platforms.md}). Anything else gets the portable
+ * fallback ({@link PortableBackend}: {@link ProcessBuilder} and {@link ProcessHandle}), so that
+ * {@code start()} never fails merely because the platform has no native backend;
+ * {@code -Dprocgroup.backend=portable} forces it anywhere. Nothing native is loaded on the way,
+ * so no {@code ExceptionInInitializerError} or {@code NoClassDefFoundError} can come later. The
  * architecture matters: the generated bindings hard-code struct layouts (the packed
- * {@code epoll_event} of x86_64, for one) that another architecture would misread silently.
+ * {@code epoll_event} of x86_64, for one) that another architecture would misread silently; the
+ * aarch64 differences come from their own generated package ({@code internal.linux.LinuxArch}).
  */
 public final class Platforms {
 
     /** The (OS, architecture) pairs with generated bindings, and the backend each one runs. */
     enum Supported {
         LINUX_X86_64("Linux", "x86_64", LinuxBackend::new),
+        /** Compiled and layout-tested on x86_64 (Aarch64LayoutTest), not run on aarch64 yet. */
+        LINUX_AARCH64("Linux", "aarch64", LinuxBackend::new),
         WINDOWS_X86_64("Windows", "x86_64", WindowsBackend::new);
 
         /** How {@code os.name} starts ("Windows 11", "Windows Server 2022"). */
@@ -48,19 +53,30 @@ public final class Platforms {
 
     /** The JDK's names for one architecture ({@code os.arch} is "amd64" on x86_64 Linux and Windows). */
     private static final Set<String> X86_64_NAMES = Set.of("amd64", "x86_64", "x64");
+    /** {@code os.arch} is "aarch64" on 64-bit ARM Linux; "arm64" is the name other tools use. */
+    private static final Set<String> AARCH64_NAMES = Set.of("aarch64", "arm64");
+    /** The system property that forces a backend; its one value is {@link #PORTABLE}. */
+    public static final String BACKEND_PROPERTY = "procgroup.backend";
+    /** The value of {@link #BACKEND_PROPERTY} that forces the portable fallback. */
+    public static final String PORTABLE = "portable";
 
     private Platforms() {
     }
 
     /**
-     * @return the backend for this JVM's platform, created on first use
-     * @throws UnsupportedOperationException naming the OS and architecture if procgroup has no
-     *                                       bindings for them (or the backend could not be
-     *                                       created); the same on every call
+     * @return the backend for this JVM's platform, created on first use: the native one where
+     *         procgroup has bindings, else (or when forced) the portable fallback
+     * @throws UnsupportedOperationException naming the OS and architecture if the native backend
+     *                                       could not be created; the same on every call
+     * @throws IllegalArgumentException      if {@code procgroup.backend} has a value other than
+     *                                       {@code portable}; the same on every call
      */
     public static Backend backend() {
         BackendHolder.Selection selection = BackendHolder.SELECTION;
         if (selection.backend() == null) {
+            if (selection.cause() instanceof IllegalArgumentException badValue) {
+                throw new IllegalArgumentException(badValue.getMessage());
+            }
             throw new UnsupportedOperationException(selection.problem(), selection.cause());
         }
         return selection.backend();
@@ -68,7 +84,7 @@ public final class Platforms {
 
     /** @return whether this JVM runs on a supported Linux (where the Linux-only API works) */
     public static boolean isLinux() {
-        return PlatformHolder.PLATFORM == Supported.LINUX_X86_64;
+        return PlatformHolder.PLATFORM == Supported.LINUX_X86_64 || PlatformHolder.PLATFORM == Supported.LINUX_AARCH64;
     }
 
     /**
@@ -78,7 +94,8 @@ public final class Platforms {
      */
     public static void requireLinux(String feature) {
         if (!isLinux()) {
-            throw new UnsupportedOperationException(feature + " needs " + Supported.LINUX_X86_64 + ", not "
+            throw new UnsupportedOperationException(feature + " needs " + Supported.LINUX_X86_64 + " or "
+                    + Supported.LINUX_AARCH64 + ", not "
                     + describe(System.getProperty("os.name", ""), System.getProperty("os.arch", "")));
         }
     }
@@ -98,11 +115,18 @@ public final class Platforms {
         private static Selection select() {
             String osName = System.getProperty("os.name", "");
             String osArch = System.getProperty("os.arch", "");
+            String forced = System.getProperty(BACKEND_PROPERTY, "");
+            if (forced.equals(PORTABLE)) {
+                return new Selection(new PortableBackend(), null, null);
+            }
+            if (!forced.isEmpty()) {
+                String problem = "-D" + BACKEND_PROPERTY + "=" + forced + ": the only value is " + PORTABLE;
+                return new Selection(null, problem, new IllegalArgumentException(problem));
+            }
             Supported platform = PlatformHolder.PLATFORM;
             if (platform == null) {
-                return new Selection(null, "procgroup does not support " + describe(osName, osArch)
-                        + ": it has bindings for " + Arrays.stream(Supported.values()).map(Supported::toString)
-                        .collect(Collectors.joining(", ")) + " only", null);
+                // No native bindings (native ones exist for the Supported platforms only): the fallback.
+                return new Selection(new PortableBackend(), null, null);
             }
             try {
                 return new Selection(platform.backend.get(), null, null);
@@ -126,7 +150,12 @@ public final class Platforms {
 
     private static String canonicalArch(String osArch) {
         String arch = osArch.toLowerCase(Locale.ROOT);
-        return X86_64_NAMES.contains(arch) ? "x86_64" : arch;
+        return X86_64_NAMES.contains(arch) ? "x86_64" : AARCH64_NAMES.contains(arch) ? "aarch64" : arch;
+    }
+
+    /** @return the names of the platforms with a native backend, for messages */
+    static String nativePlatforms() {
+        return Arrays.stream(Supported.values()).map(Supported::toString).collect(Collectors.joining(", "));
     }
 
     private static String describe(String osName, String osArch) {

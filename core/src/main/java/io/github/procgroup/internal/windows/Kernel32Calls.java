@@ -17,7 +17,7 @@ import java.lang.invoke.MethodHandle;
  * afterwards could see an error the JVM itself left. Only usable on Windows (the Linux linker
  * has no GetLastError to capture); the backend loads kernel32 before the first call.
  */
-final class Kernel32Calls implements Win32 {
+final class Kernel32Calls implements Win32, Win32Job, Win32Handles {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final long LAST_ERROR = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("GetLastError"));
@@ -43,6 +43,14 @@ final class Kernel32Calls implements Win32 {
     private static final MethodHandle CTRL_EVENT = capturing(Kernel32.GenerateConsoleCtrlEvent$address(), Kernel32.GenerateConsoleCtrlEvent$descriptor());
     private static final MethodHandle READ = capturing(Kernel32.ReadFile$address(), Kernel32.ReadFile$descriptor());
     private static final MethodHandle WRITE = capturing(Kernel32.WriteFile$address(), Kernel32.WriteFile$descriptor());
+    private static final MethodHandle CREATE_PORT = capturing(Kernel32.CreateIoCompletionPort$address(), Kernel32.CreateIoCompletionPort$descriptor());
+    private static final MethodHandle QUEUED_STATUS = capturing(Kernel32.GetQueuedCompletionStatus$address(), Kernel32.GetQueuedCompletionStatus$descriptor());
+    private static final MethodHandle TERMINATE_PROCESS = capturing(Kernel32.TerminateProcess$address(), Kernel32.TerminateProcess$descriptor());
+    private static final MethodHandle CREATE_FILE = capturing(Kernel32.CreateFileW$address(), Kernel32.CreateFileW$descriptor());
+    private static final MethodHandle STD_HANDLE = capturing(Kernel32.GetStdHandle$address(), Kernel32.GetStdHandle$descriptor());
+    private static final MethodHandle DUPLICATE = capturing(Kernel32.DuplicateHandle$address(), Kernel32.DuplicateHandle$descriptor());
+    private static final MethodHandle CURRENT_PROCESS = LINKER.downcallHandle(Kernel32.GetCurrentProcess$address(),
+            Kernel32.GetCurrentProcess$descriptor());
     private static final MethodHandle CLOSE = capturing(Kernel32.CloseHandle$address(), Kernel32.CloseHandle$descriptor());
 
     private static MethodHandle capturing(MemorySegment address, FunctionDescriptor descriptor) {
@@ -139,6 +147,45 @@ final class Kernel32Calls implements Win32 {
     @Override
     public boolean getExitCodeProcess(MemorySegment process, MemorySegment code) {
         return ok(s -> (int) EXIT_CODE.invokeExact(s, process, code));
+    }
+
+    @Override
+    public MemorySegment createFile(MemorySegment path, int access, int share, MemorySegment security, int disposition) {
+        return (MemorySegment) call(s -> (MemorySegment) CREATE_FILE.invokeExact(s, path, access, share, security,
+                disposition, Kernel32.FILE_ATTRIBUTE_NORMAL(), MemorySegment.NULL));
+    }
+
+    @Override
+    public MemorySegment getStdHandle(int which) {
+        return (MemorySegment) call(s -> (MemorySegment) STD_HANDLE.invokeExact(s, which));
+    }
+
+    @Override
+    public boolean duplicateInheritable(MemorySegment handle, MemorySegment duplicate) {
+        try {
+            MemorySegment self = (MemorySegment) CURRENT_PROCESS.invokeExact(); // a pseudo-handle: nothing to close
+            return ok(s -> (int) DUPLICATE.invokeExact(s, self, handle, self, duplicate, 0, 1,
+                    Kernel32.DUPLICATE_SAME_ACCESS()));
+        } catch (Throwable t) {
+            throw new AssertionError("GetCurrentProcess failed", t);
+        }
+    }
+
+    @Override
+    public MemorySegment createIoCompletionPort() {
+        return (MemorySegment) call(s -> (MemorySegment) CREATE_PORT.invokeExact(s, Kernel32.INVALID_HANDLE_VALUE(),
+                MemorySegment.NULL, 0L, 1));
+    }
+
+    @Override
+    public boolean getQueuedCompletionStatus(MemorySegment port, MemorySegment message, MemorySegment key,
+                                             MemorySegment overlapped, int millis) {
+        return ok(s -> (int) QUEUED_STATUS.invokeExact(s, port, message, key, overlapped, millis));
+    }
+
+    @Override
+    public boolean terminateProcess(MemorySegment process, int exitCode) {
+        return ok(s -> (int) TERMINATE_PROCESS.invokeExact(s, process, exitCode));
     }
 
     @Override

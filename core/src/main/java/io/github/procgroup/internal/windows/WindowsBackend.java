@@ -16,10 +16,16 @@ import java.io.IOException;
  * POSIX notion and changes nothing: the child always gets a console process group of its own.
  */
 public final class WindowsBackend implements Backend {
-    private final Win32 win32 = new Kernel32Calls();
+    private final Kernel32Calls win32 = new Kernel32Calls();
+    /** One completion port and thread for every job of this JVM, made with the backend. */
+    private final JobPort port = new JobPort(win32, win32).start();
+
+    /** Creates the backend: loads kernel32 and starts the job completion port's thread. */
+    public WindowsBackend() {
+    }
 
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
-        return new WindowsProcess(win32, new WindowsSpawner(win32).spawn(request));
+        return new WindowsProcess(win32, win32, port, new WindowsSpawner(win32).spawn(request));
     }
 }

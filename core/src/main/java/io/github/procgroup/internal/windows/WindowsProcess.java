@@ -25,25 +25,36 @@ import java.util.concurrent.CompletableFuture;
  * CTRL_BREAK_EVENT to the child's console process group (its pid), the closest Windows has to a
  * polite request, and TerminateJobObject where no console is shared. SIGCONT (resume) does
  * nothing: procgroup never stops a Windows tree, so there is nothing to resume, and
- * {@code terminate()}'s TERM, CONT, KILL sequence works unchanged. The leader's exit is
+ * {@code terminate()}'s TERM, CONT, KILL sequence works unchanged; every other signal is
+ * refused by name. The leader's exit is
  * noticed by a thread per child blocked in WaitForSingleObject (Windows has no pidfd; a
- * thread-pool wait would save the thread).
+ * thread-pool wait would save the thread). The tree's end is told by the job's completion port
+ * ({@link JobPort}) and, since its messages are not guaranteed, checked against the job's
+ * accounting (ActiveProcesses). {@link #members()} and {@link #tree()} are the job's process id
+ * list (JobObjectBasicProcessIdList).
  */
 final class WindowsProcess implements ChildProcess {
     /** The exit code TerminateJobObject gives every process of a killed tree. */
     static final int TERMINATED_EXIT_CODE = 1;
 
     private final Win32 win32;
+    private final Win32Job jobs;
     private final WindowsSpawner.Started started;
+    private final JobProcessList processList;
+    /** Completed by the job's ACTIVE_PROCESS_ZERO message (or failed: then accounting alone decides). */
+    private final CompletableFuture<Void> emptied;
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final Optional<ProcessHandle> handle;
 
-    WindowsProcess(Win32 win32, WindowsSpawner.Started started) {
+    WindowsProcess(Win32 win32, Win32Job jobs, JobPort port, WindowsSpawner.Started started) {
         this.win32 = win32;
+        this.jobs = jobs;
         this.started = started;
+        this.processList = new JobProcessList(win32, started.job());
+        this.emptied = port.watch(started.job());
         this.stdin = isNull(started.stdin()) ? NullStreams.OUTPUT : HandleStreams.output(win32, started.stdin());
         this.stdout = isNull(started.stdout()) ? NullStreams.INPUT : HandleStreams.input(win32, started.stdout());
         this.stderr = isNull(started.stderr()) ? NullStreams.INPUT : HandleStreams.input(win32, started.stderr());
@@ -68,11 +79,18 @@ final class WindowsProcess implements ChildProcess {
             } else {
                 exit.completeExceptionally(WindowsErrors.exception("GetExitCodeProcess", win32.lastError()));
             }
-            win32.closeHandle(started.process());
+            synchronized (this) { // against signalLeader's TerminateProcess on the same handle
+                win32.closeHandle(started.process());
+            }
         } catch (RuntimeException | Error e) {
             exit.completeExceptionally(e);
             throw e;
         }
+    }
+
+    @Override
+    public io.github.procgroup.Containment containment() {
+        return io.github.procgroup.Containment.JOB_OBJECT;
     }
 
     @Override
@@ -134,8 +152,26 @@ final class WindowsProcess implements ChildProcess {
                     terminateJob(); // no console shared with the child: there is no polite way
                 }
             }
-            default -> throw new UnsupportedOperationException(signal.signalName() + " has no Windows equivalent");
+            default -> throw new UnsupportedOperationException(signal.signalName() + " has no Windows equivalent "
+                    + "(procgroup sends TERM, INT and KILL on Windows)");
         }
+    }
+
+    /**
+     * @return false: {@code destroy()} is a CTRL_BREAK only for a console program sharing the
+     *         JVM's console; any other child is terminated (the JDK's Windows Process says false too)
+     */
+    @Override
+    public boolean supportsNormalTermination() {
+        return false;
+    }
+
+    /**
+     * @return completed when the job's completion port reports no active process; the job's
+     *         accounting is the check ({@link #treeRuns()}), as the message is not guaranteed
+     */
+    public java.util.Optional<CompletableFuture<Void>> emptied() {
+        return emptied.isCompletedExceptionally() ? Optional.empty() : Optional.of(emptied);
     }
 
     private void terminateJob() {
@@ -151,7 +187,15 @@ final class WindowsProcess implements ChildProcess {
 
     @Override
     public boolean treeRuns() {
-        return !exit.isDone() || activeProcesses() > 0;
+        return !exit.isDone() || !treeEmpty();
+    }
+
+    /** The completion port's message if it came, else the job's own count of active processes. */
+    private boolean treeEmpty() {
+        if (emptied.isDone() && !emptied.isCompletedExceptionally()) {
+            return true;
+        }
+        return activeProcesses() == 0;
     }
 
     private int activeProcesses() {
@@ -164,14 +208,16 @@ final class WindowsProcess implements ChildProcess {
         }
     }
 
+    /** @return the job's processes (the job is the group), from JobObjectBasicProcessIdList */
     @Override
     public List<ProcessInfo> members() {
-        throw new UnsupportedOperationException("members() is not implemented on Windows yet");
+        return processList.list(started.pid());
     }
 
+    /** @return the job's processes: no process can leave a job procgroup made (no breakaway) */
     @Override
     public List<ProcessInfo> tree() {
-        throw new UnsupportedOperationException("tree() is not implemented on Windows yet");
+        return members();
     }
 
     /** The job's console break (or the job terminated where there is no shared console); no SIGCONT needed. */
@@ -187,15 +233,33 @@ final class WindowsProcess implements ChildProcess {
 
     @Override
     public int signalTree(Signal signal) {
-        int running = activeProcesses();
+        int running = treeEmpty() ? 0 : activeProcesses();
         if (running > 0) {
             send(signal);
         }
         return running;
     }
 
+    /**
+     * The leader alone: KILL is TerminateProcess on the leader's handle (held until its exit is
+     * read, so it cannot name another process). Windows has no polite request for one process
+     * (CTRL_BREAK reaches the whole console group), so TERM and INT are refused here, as are the
+     * signals with no Windows equivalent.
+     */
     @Override
     public boolean signalLeader(Signal signal) {
-        return !exit.isDone() && signalGroup(signal);
+        if (signal != Signal.KILL) {
+            throw new UnsupportedOperationException("signalLeader(" + signal + "): on Windows only KILL can reach the "
+                    + "leader alone (CTRL_BREAK, the polite request, reaches its whole console group)");
+        }
+        synchronized (this) { // against awaitExit closing the process handle
+            if (exit.isDone()) {
+                return false;
+            }
+            if (!jobs.terminateProcess(started.process(), TERMINATED_EXIT_CODE)) {
+                throw new UncheckedIOException(WindowsErrors.exception("TerminateProcess", win32.lastError()));
+            }
+            return true;
+        }
     }
 }

@@ -54,10 +54,17 @@ final class WindowsSpawner {
     }
 
     private final Win32 win32;
+    /** Null where only pipes can be made (a recording Win32 without the file calls). */
+    private final RedirectHandles redirects;
     private final List<MemorySegment> toClose = new ArrayList<>(); // handles to close whatever happens
 
     WindowsSpawner(Win32 win32) {
+        this(win32, win32 instanceof Win32Handles handles ? handles : null);
+    }
+
+    WindowsSpawner(Win32 win32, Win32Handles handles) {
         this.win32 = win32;
+        this.redirects = handles == null ? null : new RedirectHandles(win32, handles);
     }
 
     /** Starts {@code request}'s command. Handles for the caller are in the result; the rest is closed. */
@@ -77,6 +84,13 @@ final class WindowsSpawner {
                 if (fd == 2 && request.redirectErrorStream()) {
                     childEnds[2] = childEnds[1];
                     parentEnds[2] = MemorySegment.NULL;
+                    continue;
+                }
+                Redirect redirect = fd == 0 ? request.stdin() : fd == 1 ? request.stdout() : request.stderr();
+                if (redirect.type() != Redirect.Type.PIPE) {
+                    childEnds[fd] = redirects.open(arena, fd, redirect); // inherited, then closed here
+                    parentEnds[fd] = MemorySegment.NULL;
+                    toClose.add(childEnds[fd]);
                     continue;
                 }
                 MemorySegment[] pipe = pipe(arena);
@@ -181,11 +195,11 @@ final class WindowsSpawner {
         }
     }
 
-    /** Pipes are what the Windows backend supports so far; other redirects are refused, not ignored. */
-    private static void checkRedirects(SpawnRequest request) {
+    /** Without the file calls ({@link Win32Handles}) only pipes can be made: other redirects are refused, not ignored. */
+    private void checkRedirects(SpawnRequest request) {
         for (Redirect r : Arrays.asList(request.stdin(), request.stdout(), request.stderr())) {
-            if (r != null && r.type() != Redirect.Type.PIPE) { // null: stderr merged into stdout
-                throw new UnsupportedOperationException("the Windows backend supports only Redirect.PIPE yet, not " + r);
+            if (r != null && r.type() != Redirect.Type.PIPE && redirects == null) { // null: stderr merged into stdout
+                throw new UnsupportedOperationException("this Win32 makes pipes only, not " + r);
             }
         }
     }

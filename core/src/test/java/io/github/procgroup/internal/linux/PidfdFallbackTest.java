@@ -1,5 +1,7 @@
 package io.github.procgroup.internal.linux;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * child without a pidfd is waited for by a thread of its own, reaped exactly once, its status is
  * still right, and its signals go by pid while it is unreaped.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs POSIX programs and checks them in /proc (Linux)")
 @ExtendWith(NoLeftovers.class)
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PidfdFallbackTest {

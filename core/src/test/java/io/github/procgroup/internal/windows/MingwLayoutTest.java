@@ -91,6 +91,7 @@ class MingwLayoutTest {
         dword(constants, "HANDLE_FLAG_INHERIT", Kernel32.HANDLE_FLAG_INHERIT());
         dword(constants, "DUPLICATE_SAME_ACCESS", Kernel32.DUPLICATE_SAME_ACCESS());
         dword(constants, "INFINITE", Kernel32.INFINITE());
+        dword(constants, "ERROR_MORE_DATA", Kernel32.ERROR_MORE_DATA());
         dword(constants, "ERROR_ABANDONED_WAIT_0", Kernel32.ERROR_ABANDONED_WAIT_0());
         constants.put("sizeof(long)", Kernel32.C_LONG.byteSize());
         constants.put("sizeof(DWORD)", Kernel32.DWORD.byteSize());

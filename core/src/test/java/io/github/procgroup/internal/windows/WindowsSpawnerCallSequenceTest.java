@@ -96,7 +96,7 @@ class WindowsSpawnerCallSequenceTest {
     void terminateAsksPolitelyThenEndsTheJobAndNeverRefusesSigcont() throws Exception {
         Recorder w = new Recorder();
         w.ignoresCtrlBreak = true;
-        GroupProcess p = TestAccess.groupProcess(new WindowsProcess(w, new WindowsSpawner(w).spawn(request(null))));
+        GroupProcess p = TestAccess.groupProcess(new WindowsProcess(w, w, new JobPort(w, w), new WindowsSpawner(w).spawn(request(null))));
         assertTrue(p.isAlive());
 
         ExitStatus status = p.terminate(Duration.ofMillis(200));
@@ -112,7 +112,7 @@ class WindowsSpawnerCallSequenceTest {
     @Test
     void terminateReturnsTheLeadersOwnStatusWhenItObeysCtrlBreak() throws Exception {
         Recorder w = new Recorder();
-        GroupProcess p = TestAccess.groupProcess(new WindowsProcess(w, new WindowsSpawner(w).spawn(request(null))));
+        GroupProcess p = TestAccess.groupProcess(new WindowsProcess(w, w, new JobPort(w, w), new WindowsSpawner(w).spawn(request(null))));
 
         ExitStatus status = p.terminate(Duration.ofSeconds(30));
 
@@ -131,7 +131,7 @@ class WindowsSpawnerCallSequenceTest {
      * {@link #ignoresCtrlBreak}, until a CTRL_BREAK_EVENT, which the leader obeys); the leader's
      * wait returns once they are gone. Thread-safe: the wait runs on the backend's own thread.
      */
-    private static final class Recorder implements Win32 {
+    private static final class Recorder implements Win32, Win32Job {
         /** STATUS_CONTROL_C_EXIT, as a console program ended by CTRL_BREAK exits. */
         static final int CTRL_BREAK_EXIT_CODE = 0xC000013A;
         final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -169,6 +169,24 @@ class WindowsSpawnerCallSequenceTest {
             Set<MemorySegment> handles = new HashSet<>();
             open.forEach(h -> handles.add(MemorySegment.ofAddress(h)));
             return handles;
+        }
+
+        // The job-watching calls: no completion port (the accounting alone tells the end), no leader kill.
+        @Override
+        public MemorySegment createIoCompletionPort() {
+            calls.add("createIoCompletionPort");
+            return MemorySegment.NULL;
+        }
+
+        @Override
+        public boolean getQueuedCompletionStatus(MemorySegment port, MemorySegment message, MemorySegment key,
+                                                 MemorySegment overlapped, int millis) {
+            throw new AssertionError("no port was made");
+        }
+
+        @Override
+        public boolean terminateProcess(MemorySegment process, int exitCode) {
+            throw new AssertionError("not expected");
         }
 
         @Override
