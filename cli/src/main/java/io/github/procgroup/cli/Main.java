@@ -16,6 +16,8 @@ import java.io.PrintStream;
  * itself failed; 126 if the command cannot be executed; 127 if it was not found.
  */
 public final class Main {
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
     private Main() {
     }
 
@@ -25,6 +27,11 @@ public final class Main {
      * @param args the options, the command and its arguments
      */
     public static void main(String[] args) {
+        // The library's warnings (a command stopped by SIGTTIN, say) on the default System.Logger
+        // (java.util.logging): one line like procgroup's own, instead of a dated two-line record.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "procgroup: %5$s%6$s%n");
+        }
         int status = run(args, System.out, System.err);
         // 125: procgroup failed, maybe with the tree still running; the JVM's exit hook then kills it.
         FastExit.exit(status, status != Run.FAILED);
@@ -53,7 +60,7 @@ public final class Main {
             return 0;
         }
         try {
-            return options.foreground() ? new ForegroundRun(options, err).execute() : new Run(options, err).execute();
+            return new Run(options, err).execute();
         } catch (InterruptedException e) {
             err.println("procgroup: interrupted");
             return Run.FAILED;

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param grace          how long the tree has between the first signal and SIGKILL ({@code -k})
  * @param signal         the first signal sent to end the tree ({@code -s}; default SIGTERM)
  * @param preserveStatus on timeout, exit with the command's status instead of 124
- * @param foreground     leave the command in procgroup's own process group (GNU {@code --foreground})
+ * @param foreground     hand the terminal to the command's group while it runs ({@code tcsetpgrp})
  * @param subreaper      adopt and reap orphaned descendants ({@code PR_SET_CHILD_SUBREAPER})
  * @param newSession     start the command in a new session rather than only a new group
  * @param verbose        report the group, what was ended and the resource usage on stderr
@@ -86,9 +86,9 @@ record Options(Optional<Duration> timeout, Duration grace, Signal signal, boolea
             if (next == args.length) {
                 throw new UsageException(timeoutGiven ? "no command given" : "missing operand: DURATION COMMAND, or -- COMMAND");
             }
-            if (foreground && subreaper) {
-                throw new UsageException("--foreground and --subreaper do not go together: a subreaper must "
-                        + "reap every orphan, and the foreground command is not procgroup's to reap");
+            if (foreground && newSession) {
+                throw new UsageException("--foreground and --new-session do not go together: a new session "
+                        + "has no controlling terminal to hand to the command");
             }
             List<String> command = List.of(args).subList(next, args.length);
             return new Options(timeout, grace, signal, preserveStatus, foreground, subreaper, newSession, verbose,

@@ -27,8 +27,8 @@ final class Report {
             return;
         }
         out.println("procgroup: started pid " + pid
-                + (options.foreground() ? " in procgroup's own process group " + pgid + " (--foreground)"
-                        : " in process group " + pgid + (options.newSession() ? " (new session)" : ""))
+                + " in process group " + pgid + (options.newSession() ? " (new session)" : "")
+                + (options.foreground() ? " (--foreground)" : "")
                 + options.timeout().map(t -> ", timeout " + Durations.format(t)).orElse("")
                 + ", " + options.signal().signalName() + " then SIGKILL after " + Durations.format(options.grace())
                 + (options.subreaper() ? ", subreaper" : ""));
@@ -37,9 +37,7 @@ final class Report {
     void timedOut(Options options) {
         if (verbose) {
             out.println("procgroup: timed out after " + Durations.format(options.timeout().orElseThrow())
-                    + ": sending " + options.signal().signalName() + " to the "
-                    + (options.foreground() ? "command" : "tree")
-                    + ", SIGKILL after " + Durations.format(options.grace()));
+                    + ": sending " + options.signal().signalName() + " to the tree, SIGKILL after " + Durations.format(options.grace()));
         }
     }
 

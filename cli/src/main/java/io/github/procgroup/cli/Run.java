@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One run of the command: start it as a tree of its own, forward signals, wait for it (at most
- * the timeout), end what is left of its tree with the library's {@link GroupProcess#terminate},
- * under {@code --subreaper} end and reap every adopted orphan too, and compute the exit status.
+ * One run of the command: start it as a tree of its own (under {@code --foreground} with the
+ * terminal handed to its group, {@link GroupProcessBuilder#foreground(boolean)}), forward signals,
+ * wait for it (at most the timeout), end what is left of its tree with the library's
+ * {@link GroupProcess#terminate}, under {@code --subreaper} end and reap every adopted orphan too,
+ * and compute the exit status.
  */
 final class Run {
     /** GNU timeout's status for "the command timed out". */
@@ -56,7 +58,8 @@ final class Run {
         forwarder.install();
         GroupProcess process;
         try {
-            process = new GroupProcessBuilder(options.command()).inheritIO().newSession(options.newSession()).start();
+            process = new GroupProcessBuilder(options.command()).inheritIO().newSession(options.newSession())
+                    .foreground(options.foreground()).start();
         } catch (IOException e) {
             return StartFailure.report(options.command().getFirst(), e, err);
         }

@@ -18,10 +18,10 @@ final class Usage {
               -s SIG, --signal=SIG       first signal to end the tree with (default TERM); a name
                                          (TERM, SIGINT, hup) or a number (15)
               --preserve-status          after a timeout, exit with COMMAND's status, not 124
-              --foreground               leave COMMAND in procgroup's own process group, so it can
-                                         use the terminal; then only COMMAND itself is signalled
-                                         on timeout and its children are not ended (as in GNU
-                                         timeout); not with --subreaper
+              --foreground               make COMMAND's group the terminal's foreground group while
+                                         it runs, so it can read the terminal and gets Ctrl-C; its
+                                         tree is still ended as always (GNU timeout's --foreground
+                                         leaves COMMAND's children running); not with --new-session
               --subreaper                adopt, end and reap orphaned descendants too (like tini -s)
               --new-session              start COMMAND in a new session (setsid), not only a group
               -v, --verbose              report the group, what was ended and the resource usage

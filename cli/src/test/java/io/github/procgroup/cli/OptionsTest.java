@@ -106,10 +106,12 @@ class OptionsTest {
     }
 
     @Test
-    void foregroundAndSubreaperAreRefusedTogether() {
+    void foregroundGoesWithSubreaperButNotWithANewSession() throws Exception {
+        Options o = Options.parse("--foreground", "--subreaper", "1", "true");
+        assertTrue(o.foreground() && o.subreaper());
         Options.UsageException e = assertThrows(Options.UsageException.class,
-                () -> Options.parse("--foreground", "--subreaper", "1", "true"));
-        assertTrue(e.getMessage().contains("--foreground and --subreaper"), e.getMessage());
+                () -> Options.parse("--foreground", "--new-session", "1", "true"));
+        assertTrue(e.getMessage().contains("--foreground and --new-session"), e.getMessage());
     }
 
     @Test

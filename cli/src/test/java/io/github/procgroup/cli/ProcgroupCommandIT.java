@@ -7,19 +7,26 @@ import io.github.procgroup.Signal;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -287,22 +294,99 @@ class ProcgroupCommandIT {
     }
 
     /**
-     * GNU timeout's --foreground: the command stays in procgroup's own group (so it can use the
-     * terminal), and only the command is signalled on timeout: its child keeps running.
+     * Unlike GNU timeout's --foreground, procgroup's gives the command a group of its own (whose
+     * group gets the terminal, where there is one) and ends its whole tree on timeout.
      */
     @Test
-    void foregroundLeavesTheCommandInProcgroupsGroupAndItsChildrenRunning() throws Exception {
+    void foregroundGivesTheCommandItsOwnGroupAndEndsItsChildrenOnTimeout() throws Exception {
         GroupProcess jar = command.start("--foreground", "-v", "1s", "sh", "-c",
-                "D=$0; cut -d' ' -f5 /proc/$$/stat > $D/pgid; sleep 1000 & echo $! > $D/child; wait", dir.toString());
+                "D=$0; cut -d' ' -f5 /proc/$$/stat > $D/pgid; echo $$ > $D/shell; sleep 1000 & echo $! > $D/child; wait",
+                dir.toString());
         long group = command.awaitNumber("pgid");
+        command.track(group);
+        long shell = command.awaitNumber("shell");
         long child = command.awaitNumber("child");
-        try {
-            assertEquals(124, jar.awaitExit(Duration.ofSeconds(30)).orElseThrow().shellCode(), command.stderr());
-            assertEquals(jar.pid(), group, "the command's group is procgroup's own");
-            assertTrue(ProcFs.running(child), "GNU --foreground: the command's child is not timed out");
+
+        assertEquals(124, jar.awaitExit(Duration.ofSeconds(30)).orElseThrow().shellCode(), command.stderr());
+        assertEquals(shell, group, "the command leads a group of its own");
+        assertTrue(group != jar.pid(), "not procgroup's group");
+        assertFalse(ProcFs.running(child), "the command's child after the timeout: " + ProcFs.proc(child));
+        assertTrue(command.stderr().contains("ended 2 processes"), command.stderr());
+    }
+
+    /** Allowed together now: the command is a GroupProcess the library reaps, beside the orphans it adopts. */
+    @Test
+    void foregroundWithSubreaperEndsAndReapsADoubleForkedDaemon() throws Exception {
+        int status = command.run("--foreground", "--subreaper", "--verbose", "--", "sh", "-c", DAEMONIZE, dir.toString());
+        long daemon = command.awaitNumber("daemon");
+        command.track(daemon);
+
+        assertEquals(0, status, command.stderr());
+        assertEquals(java.util.Optional.empty(), ProcFs.proc(daemon), "the daemon after procgroup exited");
+    }
+
+    /**
+     * Under a pseudo-terminal (script, util-linux), where procgroup's group is the terminal's
+     * foreground group: with --foreground the command reads a byte typed to the terminal.
+     */
+    @Test
+    @Timeout(90)
+    void underATerminalForegroundLetsTheCommandReadIt() throws Exception {
+        List<String> lines = underTerminal("--foreground", "-v", "--timeout", "30s");
+        assertTrue(lines.contains("read=x"), "the command read the typed byte: " + lines);
+        assertTrue(lines.contains("procgroup-exit=0"), lines.toString());
+    }
+
+    /** The control: without --foreground the command's group is a background group, and reading stops it. */
+    @Test
+    @Timeout(90)
+    void underATerminalWithoutForegroundTheCommandIsStoppedAndTheStopReported() throws Exception {
+        List<String> lines = underTerminal("-v", "--timeout", "4s");
+        String all = String.join("\n", lines);
+        assertFalse(lines.contains("read=x"), all);
+        assertTrue(all.contains("is stopped by SIGTTIN") && all.contains("--foreground"), "the stop is reported: " + all);
+        assertTrue(lines.contains("procgroup-exit=124"), "timed out while stopped: " + all);
+    }
+
+    /**
+     * Runs {@code procgroup OPTIONS -- sh -c 'echo read=$(head -c1)'} on a pseudo-terminal, types
+     * {@code x} once procgroup reports the start, and returns what appeared on the terminal (the
+     * echo of the typed line included; the command's own output is the {@code read=} line).
+     */
+    private List<String> underTerminal(String... options) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) from util-linux");
+        List<String> jar = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", Command.JAR.toString()));
+        jar.addAll(List.of(options));
+        jar.addAll(List.of("--", "sh", "-c", "echo $$ > " + dir.resolve("pgid") + "; echo read=$(head -c1)"));
+        String line = jar.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "))
+                + "; echo procgroup-exit=$?";
+        // script runs the line in a new session on the pseudo-terminal: sh, then procgroup, in its foreground group.
+        GroupProcess script = new io.github.procgroup.GroupProcessBuilder("script", "-qc", line, "/dev/null")
+                .redirectErrorStream(true).start();
+        // A hung terminal must not hang the test: killing script closes the pipe the loop below reads.
+        java.util.concurrent.CompletableFuture.delayedExecutor(60, java.util.concurrent.TimeUnit.SECONDS)
+                .execute(() -> script.signal(Signal.KILL));
+        List<String> lines = new java.util.ArrayList<>();
+        try (OutputStream typed = script.getOutputStream();
+             BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = out.readLine()) != null) {
+                l = l.replace("\r", "").strip();
+                lines.add(l);
+                if (l.startsWith("procgroup: started pid")) {
+                    command.track(command.awaitNumber("pgid"));
+                    typed.write("x\n".getBytes(StandardCharsets.UTF_8));
+                    typed.flush();
+                }
+                if (l.startsWith("procgroup-exit=")) {
+                    break;
+                }
+            }
+            assertTrue(script.awaitExit(Duration.ofSeconds(30)).isPresent(), "script did not exit: " + lines);
+            return lines;
         } finally {
-            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
-            ProcFs.await(() -> !ProcFs.running(child), Duration.ofSeconds(10), () -> "child " + child + " survived SIGKILL");
+            script.close(); // ends script's tree: the session on the terminal too, were it still there
         }
     }
 
