@@ -1,6 +1,7 @@
 package io.github.procgroup;
 
 import io.github.procgroup.internal.Backend;
+import io.github.procgroup.internal.ContainmentRequest;
 import io.github.procgroup.internal.SpawnRequest;
 
 import java.io.File;
@@ -43,7 +44,9 @@ public final class GroupProcessBuilder {
     private boolean newSession;
     private boolean killOnParentDeath;
     private boolean killOnJvmExit = true;
-    private JobLimits jobLimits = JobLimits.NONE;
+    private Containment containment = Containment.GROUP;
+    private Path cgroupParent;
+    private Limits limits = Limits.NONE;
 
     /** @param command the program and its arguments */
     public GroupProcessBuilder(List<String> command) {
@@ -275,21 +278,69 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return the Windows Job Object limits for the tree */
-    public JobLimits jobLimits() {
-        return jobLimits;
+    /** @return the containment asked for */
+    public Containment containment() {
+        return containment;
     }
 
     /**
-     * Limits for the whole tree, enforced by its Windows Job Object: active process count, the
-     * tree's committed memory, CPU time per process. Windows only: on Linux {@link #start()}
-     * throws {@link UnsupportedOperationException} if any limit is set.
+     * How the tree is held together. {@link Containment#GROUP} (the default) is a process group;
+     * {@link Containment#CGROUP} also puts the child, before it runs a single instruction of the
+     * program, into a fresh cgroup v2 of its own (Linux), which no process of the tree can leave:
+     * {@link GroupProcess#close()} then ends double-forked daemons and {@code setsid} escapees
+     * without a {@link Subreaper}, and the kernel says when the tree is empty.
+     * {@link Containment#AUTO} takes a cgroup where a writable one is found and falls back to the
+     * group otherwise (logged once). {@link GroupProcess#containment()} says what the child got.
      *
-     * @param jobLimits the limits ({@link JobLimits#NONE} for none)
+     * @param containment the level ({@link Containment#JOB_OBJECT} is only ever reported)
      * @return this builder
      */
-    public GroupProcessBuilder jobLimits(JobLimits jobLimits) {
-        this.jobLimits = Objects.requireNonNull(jobLimits, "jobLimits");
+    public GroupProcessBuilder containment(Containment containment) {
+        Objects.requireNonNull(containment, "containment");
+        if (containment == Containment.JOB_OBJECT) {
+            throw new IllegalArgumentException("JOB_OBJECT is reported, never asked for: use CGROUP or AUTO");
+        }
+        this.containment = containment;
+        return this;
+    }
+
+    /** @return the cgroup v2 directory leaf cgroups are created under, or null for the default */
+    public Path cgroupParent() {
+        return cgroupParent;
+    }
+
+    /**
+     * Where the child's leaf cgroup is created (Linux, {@link Containment#CGROUP} or
+     * {@link Containment#AUTO}): a cgroup v2 directory this JVM may create cgroups in and move
+     * processes into, such as one systemd delegated ({@code Delegate=yes}, a
+     * {@code user@UID.service} subtree). Null (the default) means the system property
+     * {@code procgroup.cgroup.parent} if set, else the cgroup this JVM runs in.
+     *
+     * @param cgroupParent the parent cgroup directory, or null
+     * @return this builder
+     */
+    public GroupProcessBuilder cgroupParent(Path cgroupParent) {
+        this.cgroupParent = cgroupParent;
+        return this;
+    }
+
+    /** @return the limits for the tree */
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
+     * Limits for the whole tree: on Linux through the child's cgroup (so they need
+     * {@link Containment#CGROUP} or {@link Containment#AUTO}, and the controllers enabled in the
+     * parent cgroup), on Windows through its Job Object. {@link Limits} says which knob each
+     * platform honours; one the host cannot enforce fails {@link #start()} unless
+     * {@link Limits#bestEffort()}.
+     *
+     * @param limits the limits ({@link Limits#NONE} for none)
+     * @return this builder
+     */
+    public GroupProcessBuilder limits(Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         return this;
     }
 
@@ -306,7 +357,10 @@ public final class GroupProcessBuilder {
      *                        directory (ENOTDIR), or a redirect file cannot be opened; the message
      *                        names the offending value and nothing is left behind
      * @throws IOException    if the pipes cannot be set up
-     * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} is combined with {@link #newSession(boolean)}
+     * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} is combined with {@link #newSession(boolean)},
+     *                               or {@link Containment#CGROUP} (or a limit) is asked for and the
+     *                               host cannot give it: the message says why (no cgroup v2, a parent
+     *                               that is not writable, a controller not enabled)
      * @return the running child
      */
     public GroupProcess start() throws IOException {
@@ -335,7 +389,8 @@ public final class GroupProcessBuilder {
         }
         return new SpawnRequest(frozenCommand, directory, frozenEnvironment,
                 redirects[0], redirects[1], redirects[2], redirectErrorStream, newSession,
-                killOnParentDeath, killOnJvmExit, jobLimits);
+                killOnParentDeath, killOnJvmExit,
+                new ContainmentRequest(containment, cgroupParent, limits));
     }
 
     private static void rejectNul(String value, String what) throws ErrnoException {

@@ -1,7 +1,5 @@
 package io.github.procgroup.internal;
 
-import io.github.procgroup.JobLimits;
-
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.List;
@@ -20,7 +18,7 @@ import java.util.Map;
  * @param newSession          whether the child starts a new session (and so a new group) with setsid
  * @param killOnParentDeath   whether the tree dies with the JVM, even when the JVM is SIGKILLed
  * @param killOnJvmExit       whether the JVM's shutdown hook kills what is left of the tree
- * @param jobLimits           limits for the tree's Windows Job Object
+ * @param containment         process group or cgroup, and the limits for the tree
  */
 public record SpawnRequest(
         List<String> command,
@@ -33,7 +31,7 @@ public record SpawnRequest(
         boolean newSession,
         boolean killOnParentDeath,
         boolean killOnJvmExit,
-        JobLimits jobLimits) {
+        ContainmentRequest containment) {
 
     /** @return the program, as the user named it */
     public String program() {

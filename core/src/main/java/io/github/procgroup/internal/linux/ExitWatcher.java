@@ -26,6 +26,8 @@ final class ExitWatcher {
 
     private final int epollFd;
     private final Map<Integer, Watched> byPidfd = new ConcurrentHashMap<>();
+    // Other fds on the same epoll (a cgroup's cgroup.events, see CgroupTree): run on each event.
+    private final Map<Integer, Runnable> otherFds = new ConcurrentHashMap<>();
 
     /** A child of the JVM that procgroup reaps. */
     interface Watched {
@@ -89,6 +91,37 @@ final class ExitWatcher {
         waitOnOwnThread(process);
     }
 
+    /**
+     * Watches one more fd with the same epoll; {@code onReady} runs on the watcher thread at each
+     * event (it must be quick and must not throw). Unregister with {@link #unwatchFd} before closing the fd.
+     *
+     * @param events the epoll events (EPOLLPRI | EPOLLET for a cgroup file)
+     * @return false if the watcher has no epoll or epoll refused the fd: watch it some other way
+     */
+    boolean watchFd(int fd, int events, Runnable onReady) {
+        if (epollFd < 0) {
+            return false;
+        }
+        otherFds.put(fd, onReady); // before epoll_ctl, so the event cannot arrive first
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment event = epoll_event.allocate(arena);
+            epoll_event.events(event, events);
+            epoll_data.fd(epoll_event.data(event), fd);
+            if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), fd, event) == 0) {
+                return true;
+            }
+        }
+        otherFds.remove(fd);
+        return false;
+    }
+
+    /** Stops watching an fd given to {@link #watchFd}; call before closing it, so a reused number cannot alias it. */
+    void unwatchFd(int fd) {
+        if (otherFds.remove(fd) != null) {
+            Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), fd, MemorySegment.NULL);
+        }
+    }
+
     private void loop() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = epoll_event.allocateArray(MAX_EVENTS, arena);
@@ -101,6 +134,10 @@ final class ExitWatcher {
                     int pidfd = epoll_data.fd(epoll_event.data(epoll_event.asSlice(events, i)));
                     Watched process = byPidfd.remove(pidfd);
                     if (process == null) {
+                        Runnable other = otherFds.get(pidfd);
+                        if (other != null) {
+                            other.run();
+                        }
                         continue;
                     }
                     // Deregister before tryReap closes the pidfd, so a reused fd number cannot alias it.

@@ -1,10 +1,10 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
-import io.github.procgroup.JobLimits;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.internal.ContainmentRequest;
 import io.github.procgroup.internal.SpawnRequest;
 
 import java.io.File;
@@ -40,10 +40,6 @@ public final class LinuxBackend implements Backend {
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
         checkDirectory(request.directory());
-        if (request.jobLimits().any()) {
-            throw new UnsupportedOperationException("job limits are a Windows Job Object feature; procgroup does not "
-                    + "manage cgroups on Linux: " + request.jobLimits());
-        }
         if (request.killOnParentDeath() && request.newSession()) {
             // The sentinel (see ParentDeathSentinel) joins the child's group, which setpgid allows only
             // within the JVM's own session.
@@ -51,6 +47,18 @@ public final class LinuxBackend implements Backend {
                     + "it cannot be combined with newSession");
         }
         String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
+        CgroupSpawn cgroupSpawn = CgroupSpawn.prepare(request.containment()); // null: a process group only
+        try {
+            return spawn(request, path, cgroupSpawn);
+        } catch (IOException | RuntimeException e) {
+            if (cgroupSpawn != null) {
+                cgroupSpawn.abandon(); // the child, if it was started, is dead and reaped by now
+            }
+            throw e;
+        }
+    }
+
+    private ChildProcess spawn(SpawnRequest request, String path, CgroupSpawn cgroupSpawn) throws IOException {
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
@@ -60,14 +68,27 @@ public final class LinuxBackend implements Backend {
             if (treeToken != null) {
                 envp = CStrings.withEntry(arena, envp, AdoptedOrphans.TREE_VARIABLE + "=" + treeToken);
             }
-            int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
-                    request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP);
+            int pgroup = request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP;
+            int pid = cgroupSpawn == null
+                    ? PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(), pgroup)
+                    : cgroupSpawn.spawn(arena, path, request.command(), envp, stdio, request.directory(), pgroup);
             ChildStdio.Streams streams;
             ParentDeathSentinel sentinel;
+            CgroupTree cgroup = null;
             try {
                 streams = stdio.streams();
-                sentinel = request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
+                if (cgroupSpawn != null && cgroupSpawn.leaf() != null) {
+                    cgroup = CgroupTree.watch(cgroupSpawn.leaf(), request.killOnJvmExit());
+                }
+                sentinel = request.killOnParentDeath()
+                        ? ParentDeathSentinel.start(pid, cgroup == null ? null : cgroup.leaf().dir()) : null;
             } catch (IOException | RuntimeException e) {
+                if (cgroup != null) {
+                    cgroup.discard();
+                }
+                if (cgroupSpawn != null && cgroupSpawn.leaf() != null) {
+                    cgroupSpawn.leaf().signalEach(LibC.SIGKILL()); // anything the child forked meanwhile
+                }
                 killAndReap(pid);
                 throw e;
             }
@@ -75,7 +96,7 @@ public final class LinuxBackend implements Backend {
             // then falls back to a waiting thread for this child.
             int pidfd = Posix.pidfdOpen(pid, 0);
             LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
-                    request.killOnJvmExit(), treeToken);
+                    request.killOnJvmExit(), treeToken, cgroup);
             LiveTrees.add(process); // before the watcher can reap it: the orphan tracker must know the pid
             ExitWatcher.instance().watch(process);
             return process;
@@ -96,7 +117,7 @@ public final class LinuxBackend implements Backend {
      */
     static Helper spawnHelper(List<String> argv, int pgroup) throws ErrnoException {
         SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.PIPE, Redirect.DISCARD,
-                Redirect.DISCARD, false, false, false, false, JobLimits.NONE);
+                Redirect.DISCARD, false, false, false, false, ContainmentRequest.GROUP);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
                     new File("/"), pgroup);

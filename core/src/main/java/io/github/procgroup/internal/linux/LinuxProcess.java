@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
@@ -41,6 +42,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
     private final String treeToken; // PROCGROUP_TREE in the child's environment, or null
+    private final CgroupTree cgroup; // the child's leaf cgroup (Containment.CGROUP), or null
     // Processes seen in this tree (by the subreaper's tracker): an escapee stays known after its parent died.
     private final Set<ProcTable.ProcessKey> remembered = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -49,13 +51,14 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private volatile ResourceUsage usage;
 
     LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
-                 String treeToken) {
+                 String treeToken, CgroupTree cgroup) {
         this.pid = pid;
         this.pidfd = pidfd;
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
         this.treeToken = treeToken;
+        this.cgroup = cgroup;
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
         this.handle = ProcessHandle.of(pid);
@@ -121,6 +124,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      * not be traced any more anyway.
      */
     private boolean goneWithoutTrace() {
+        if (cgroup != null) {
+            return endIfOverCgroup();
+        }
         return isReaped() && sentinel == null && remembered.isEmpty() && !AdoptedOrphans.running()
                 && Posix.killpg(pid, 0) == -LibC.ESRCH();
     }
@@ -170,12 +176,24 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      *         the sentinel, if any, is then ended too
      */
     boolean isOver(List<ProcTable.Stat> snapshot) {
+        if (cgroup != null) {
+            return endIfOverCgroup();
+        }
         return endIfOver(tree(snapshot));
     }
 
     /** As {@link #isOver}, given this tree's processes. */
     private boolean endIfOver(List<ProcTable.Stat> tree) {
         if (!isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF)) {
+            return false;
+        }
+        endSentinel();
+        return true;
+    }
+
+    /** In a cgroup: over once the leader is reaped and the cgroup empty (the leaf is removed then). */
+    private boolean endIfOverCgroup() {
+        if (!cgroup.isOver(isReaped())) {
             return false;
         }
         endSentinel();
@@ -249,6 +267,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean signalGroup(Signal signal) {
+        if (cgroup != null) {
+            return cgroup.signal(signal.number()) > 0; // the cgroup's members are the group's here
+        }
         if (!holdsGroupId(null)) {
             return false; // the group is gone: its id may name someone else's group by now
         }
@@ -262,6 +283,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean groupHasMembers() {
+        if (cgroup != null) {
+            return cgroup.populated();
+        }
         // Signal 0 is the cheap check, but it also finds zombies: members that died after being
         // re-parented wait for init (or a subreaper) to reap them. Those are dead, so /proc decides.
         // The sentinel is procgroup's, not a member the user started.
@@ -274,22 +298,38 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean treeRuns() {
+        if (cgroup != null) {
+            return !isReaped() || cgroup.populated();
+        }
         return !isReaped() || !ProcessTree.live(tree(ProcTable.all())).isEmpty();
     }
 
     @Override
     public List<ProcessInfo> members() {
+        if (cgroup != null) {
+            return cgroup.members();
+        }
         return ProcessTree.live(tree(ProcTable.all())).stream()
                 .filter(s -> s.pgid() == pid).map(ProcTable.Stat::info).toList();
     }
 
     @Override
     public List<ProcessInfo> tree() {
+        if (cgroup != null) {
+            return cgroup.members(); // nothing of the tree can be outside its cgroup
+        }
         return ProcessTree.live(tree(ProcTable.all())).stream().map(ProcTable.Stat::info).toList();
     }
 
     @Override
     public int signalTree(Signal signal) {
+        if (cgroup != null) {
+            int listed = cgroup.signal(signal.number());
+            if (listed == 0 && endIfOverCgroup()) {
+                LiveTrees.remove(this);
+            }
+            return listed;
+        }
         if (goneWithoutTrace()) {
             LiveTrees.remove(this);
             return 0;
@@ -367,5 +407,15 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             ErrnoException e = Errno.exception("cannot send " + what, -result);
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Containment containment() {
+        return cgroup != null ? Containment.CGROUP : Containment.GROUP;
+    }
+
+    @Override
+    public Optional<CompletableFuture<Void>> emptied() {
+        return cgroup != null ? cgroup.emptied() : Optional.empty();
     }
 }

@@ -50,11 +50,11 @@ class PidfdFallbackTest {
         List<String> argv = List.of("sh", "-c", script);
         SpawnRequest request = new SpawnRequest(argv, null, null,
                 Redirect.PIPE, Redirect.DISCARD, Redirect.INHERIT, false, false, false, false,
-                io.github.procgroup.JobLimits.NONE);
+                io.github.procgroup.internal.ContainmentRequest.GROUP);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, "/bin/sh", argv, CStrings.environment(arena, Map.of()), stdio,
                     null, PosixSpawner.NEW_GROUP);
-            LinuxProcess process = new LinuxProcess(pid, -1, stdio.streams(), null, false, null); // as if pidfd_open failed
+            LinuxProcess process = new LinuxProcess(pid, -1, stdio.streams(), null, false, null, null); // as if pidfd_open failed
             ExitWatcher.instance().watch(process);
             return process;
         }

@@ -1,7 +1,6 @@
 package io.github.procgroup.internal.windows;
 
 import io.github.procgroup.ErrnoException;
-import io.github.procgroup.JobLimits;
 import io.github.procgroup.bindings.windows.PROCESS_INFORMATION;
 import io.github.procgroup.bindings.windows.STARTUPINFOEXW;
 import io.github.procgroup.bindings.windows.STARTUPINFOW;
@@ -83,7 +82,7 @@ class WindowsSpawnerCallSequenceTest {
 
     private static SpawnRequest request(Map<String, String> env) {
         return new SpawnRequest(List.of("prog", "a b"), null, env, Redirect.PIPE, Redirect.PIPE, Redirect.PIPE,
-                false, false, false, true, JobLimits.NONE);
+                false, false, false, true, io.github.procgroup.internal.ContainmentRequest.GROUP);
     }
 
     /** Answers like kernel32 with fresh fake handles, and records each call. */
