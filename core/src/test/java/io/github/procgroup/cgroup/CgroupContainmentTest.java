@@ -203,6 +203,29 @@ class CgroupContainmentTest {
         assertEquals("a b||'\"$x|*|v a l", out);
     }
 
+    @Test
+    void aConfiguredParentGetsTheLeafAndOneThatIsNoCgroupIsRefused() throws Exception {
+        Path parent = CgroupTesting.jvmCgroup().resolve("procgroup-test-parent-" + SELF);
+        Files.createDirectory(parent);
+        try {
+            try (GroupProcess p = cgroup("exec sleep 60").cgroupParent(parent).start()) {
+                String relative = CgroupTesting.cgroupOf(p.pid()).orElseThrow();
+                assertTrue(relative.contains("/procgroup-test-parent-" + SELF + "/procgroup-" + SELF + "-"), relative);
+            }
+            assertEquals(List.of(), CgroupTesting.leavesOf(parent, SELF), "the leaf under the configured parent is gone");
+        } finally {
+            Files.delete(parent);
+        }
+        Path notACgroup = Files.createTempDirectory("procgroup-not-a-cgroup");
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> cgroup("true").cgroupParent(notACgroup).start());
+            assertTrue(e.getMessage().contains("is not a cgroup v2 directory"), e.getMessage());
+        } finally {
+            Files.delete(notACgroup);
+        }
+    }
+
     private static Path leafOf(long pid) {
         String relative = CgroupTesting.cgroupOf(pid).orElseThrow();
         Path leaf = CgroupTesting.jvmCgroup().resolve(Path.of(relative).getFileName().toString());

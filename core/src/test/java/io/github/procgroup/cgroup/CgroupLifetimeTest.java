@@ -8,14 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,27 +71,32 @@ class CgroupLifetimeTest {
         // A private mount namespace in which the JVM's cgroup is bind-mounted read-only onto itself:
         // Docker's read-only /sys/fs/cgroup, for this JVM alone, gone when it exits.
         Path own = CgroupTesting.jvmCgroup();
-        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), CgroupScenarios.class.getName(), "auto"));
         String script = "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" || exit 99; shift; exec \"$@\"";
-        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "sh", "-c", script, "sh", own.toString()));
-        command.addAll(java);
-        Path err = Files.createTempFile("procgroup-auto", ".err");
+        CgroupScenarios.Run run = CgroupScenarios.run(
+                List.of("unshare", "--mount", "sh", "-c", script, "sh", own.toString()), "auto");
+        assumeTrue(run.exit() != 99, () -> "skipped: cannot make a read-only bind mount here: " + run.err());
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("containment=GROUP,GROUP"), run.out());
+        assertTrue(run.out().contains("cgroup=ErrnoException") && run.out().contains("EROFS"), run.out());
+        assertEquals(1, fallbackLines(run.err()), "logged once: " + run.err());
+        assertTrue(run.err().contains("EROFS"), run.err());
+    }
+
+    @Test
+    void autoFallsBackFromAConfiguredParentThatIsNoCgroup() throws Exception {
+        Path notACgroup = Files.createTempDirectory("procgroup-not-a-cgroup");
         try {
-            Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            String log = Files.readString(err);
-            assumeTrue(p.exitValue() != 99, () -> "skipped: cannot make a read-only bind mount here: " + log);
-            assertEquals(0, p.exitValue(), out + log);
-            assertTrue(out.contains("containment=GROUP,GROUP"), out);
-            assertTrue(out.contains("cgroup=ErrnoException") && out.contains("EROFS"), out);
-            long said = log.lines().filter(l -> l.contains("Containment.AUTO falls back to GROUP")).count();
-            assertEquals(1, said, "logged once: " + log);
-            assertTrue(log.contains("EROFS"), log);
+            CgroupScenarios.Run run = CgroupScenarios.run(List.of(), "auto-parent", notACgroup.toString());
+            assertEquals(0, run.exit(), run.toString());
+            assertEquals(2, run.out().lines().filter(l -> l.equals("containment=GROUP")).count(), run.out());
+            assertEquals(1, fallbackLines(run.err()), "logged once: " + run.err());
+            assertTrue(run.err().contains(notACgroup + " is not a cgroup v2 directory"), run.err());
         } finally {
-            Files.deleteIfExists(err);
+            Files.delete(notACgroup);
         }
+    }
+
+    private static long fallbackLines(String log) {
+        return log.lines().filter(l -> l.contains("Containment.AUTO falls back to GROUP")).count();
     }
 }

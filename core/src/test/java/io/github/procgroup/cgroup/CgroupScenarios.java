@@ -4,9 +4,18 @@ import io.github.procgroup.Containment;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
 
+import io.github.procgroup.Limits;
+
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Programs {@link CgroupLifetimeTest} runs in a JVM of its own, for what the test JVM must not
@@ -44,7 +53,51 @@ public final class CgroupScenarios {
                 }
                 System.out.flush();
             }
+            case "auto-parent" -> {
+                // A configured parent that is no cgroup: AUTO falls back, twice, and says so once.
+                for (int i = 0; i < 2; i++) {
+                    try (GroupProcess p = new GroupProcessBuilder("sleep", "60").containment(Containment.AUTO)
+                            .cgroupParent(Path.of(args[1])).start()) {
+                        System.out.println("containment=" + p.containment());
+                    }
+                }
+            }
+            case "best-effort" -> {
+                GroupProcess p = new GroupProcessBuilder("true").containment(Containment.CGROUP)
+                        .limits(Limits.NONE.withMaxMemory(64L << 20).withProcessCpuTime(Duration.ofSeconds(5))
+                                .withBestEffort(true)).start();
+                p.waitFor();
+                System.out.println("ran=" + p.containment());
+            }
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** What a scenario JVM printed and how it ended. */
+    record Run(int exit, String out, String err) {
+    }
+
+    /**
+     * Runs a scenario in a JVM of its own, behind {@code wrapper} (a command the java command line
+     * is appended to, or none), and collects its output; stderr carries the System.Logger lines.
+     */
+    static Run run(List<String> wrapper, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), CgroupScenarios.class.getName()));
+        command.addAll(List.of(args));
+        Path err = Files.createTempFile("procgroup-scenario", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("the scenario JVM did not end: " + out);
+            }
+            return new Run(p.exitValue(), out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
         }
     }
 
