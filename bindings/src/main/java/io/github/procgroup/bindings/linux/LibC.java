@@ -257,6 +257,15 @@ public class LibC {
     public static int EMFILE() {
         return EMFILE;
     }
+    private static final int ENOTTY = (int)25L;
+    /**
+     * {@snippet lang=c :
+     * #define ENOTTY 25
+     * }
+     */
+    public static int ENOTTY() {
+        return ENOTTY;
+    }
     private static final int ETXTBSY = (int)26L;
     /**
      * {@snippet lang=c :
@@ -301,6 +310,15 @@ public class LibC {
      */
     public static int ENOSYS() {
         return ENOSYS;
+    }
+    private static final int ENOTEMPTY = (int)39L;
+    /**
+     * {@snippet lang=c :
+     * #define ENOTEMPTY 39
+     * }
+     */
+    public static int ENOTEMPTY() {
+        return ENOTEMPTY;
     }
     private static final int ELOOP = (int)40L;
     /**
@@ -418,6 +436,33 @@ public class LibC {
      */
     public static int FD_CLOEXEC() {
         return FD_CLOEXEC;
+    }
+    private static final int SEEK_SET = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_SET 0
+     * }
+     */
+    public static int SEEK_SET() {
+        return SEEK_SET;
+    }
+    private static final int SEEK_CUR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_CUR 1
+     * }
+     */
+    public static int SEEK_CUR() {
+        return SEEK_CUR;
+    }
+    private static final int SEEK_END = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_END 2
+     * }
+     */
+    public static int SEEK_END() {
+        return SEEK_END;
     }
     private static final int POLLIN = (int)1L;
     /**
@@ -896,6 +941,15 @@ public class LibC {
     public static int EPOLL_CTL_MOD() {
         return EPOLL_CTL_MOD;
     }
+    private static final int IN_MODIFY = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define IN_MODIFY 2
+     * }
+     */
+    public static int IN_MODIFY() {
+        return IN_MODIFY;
+    }
     private static final int PR_SET_PDEATHSIG = (int)1L;
     /**
      * {@snippet lang=c :
@@ -985,6 +1039,75 @@ public class LibC {
      */
     public static int WNOWAIT() {
         return WNOWAIT;
+    }
+    private static final int POSIX_SPAWN_SETCGROUP = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define POSIX_SPAWN_SETCGROUP 256
+     * }
+     */
+    public static int POSIX_SPAWN_SETCGROUP() {
+        return POSIX_SPAWN_SETCGROUP;
+    }
+
+    private static class getdents64 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_LONG
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("getdents64");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __ssize_t getdents64(int __fd, void *__buffer, size_t __length)
+     * }
+     */
+    public static FunctionDescriptor getdents64$descriptor() {
+        return getdents64.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __ssize_t getdents64(int __fd, void *__buffer, size_t __length)
+     * }
+     */
+    public static MethodHandle getdents64$handle() {
+        return getdents64.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __ssize_t getdents64(int __fd, void *__buffer, size_t __length)
+     * }
+     */
+    public static MemorySegment getdents64$address() {
+        return getdents64.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __ssize_t getdents64(int __fd, void *__buffer, size_t __length)
+     * }
+     */
+    public static long getdents64(int __fd, MemorySegment __buffer, long __length) {
+        var mh$ = getdents64.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("getdents64", __fd, __buffer, __length);
+            }
+            return (long)mh$.invokeExact(__fd, __buffer, __length);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
     }
     /**
      * {@snippet lang=c :
@@ -1131,6 +1254,80 @@ public class LibC {
                     traceDowncall("open", __file, __oflag, x2);
                 }
                 return (int) spreader.invokeExact(__file, __oflag, x2);
+            } catch(IllegalArgumentException | ClassCastException ex$)  {
+                throw ex$; // rethrow IAE from passing wrong number/type of args
+            } catch (Throwable ex$) {
+               throw new AssertionError("should not reach here", ex$);
+            }
+        }
+    }
+
+    /**
+     * Variadic invoker class for:
+     * {@snippet lang=c :
+     * extern int openat(int __fd, const char *__file, int __oflag, ...)
+     * }
+     */
+    public static class openat {
+        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
+                LibC.C_INT,
+                LibC.C_INT,
+                LibC.C_POINTER,
+                LibC.C_INT
+            );
+        private static final MemorySegment ADDR = LibC.findOrThrow("openat");
+
+        private final MethodHandle handle;
+        private final FunctionDescriptor descriptor;
+        private final MethodHandle spreader;
+
+        private openat(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
+            this.handle = handle;
+            this.descriptor = descriptor;
+            this.spreader = spreader;
+        }
+
+        /**
+         * Variadic invoker factory for:
+         * {@snippet lang=c :
+         * extern int openat(int __fd, const char *__file, int __oflag, ...)
+         * }
+         */
+        public static openat makeInvoker(MemoryLayout... layouts) {
+            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
+            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
+            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
+            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
+            return new openat(mh$, desc$, spreader$);
+        }
+
+        /**
+         * {@return the address}
+         */
+        public static MemorySegment address() {
+            return ADDR;
+        }
+
+        /**
+         * {@return the specialized method handle}
+         */
+        public MethodHandle handle() {
+            return handle;
+        }
+
+        /**
+         * {@return the specialized descriptor}
+         */
+        public FunctionDescriptor descriptor() {
+            return descriptor;
+        }
+
+        public int apply(int __fd, MemorySegment __file, int __oflag, Object... x3) {
+            try {
+                if (TRACE_DOWNCALLS) {
+                    traceDowncall("openat", __fd, __file, __oflag, x3);
+                }
+                return (int) spreader.invokeExact(__fd, __file, __oflag, x3);
             } catch(IllegalArgumentException | ClassCastException ex$)  {
                 throw ex$; // rethrow IAE from passing wrong number/type of args
             } catch (Throwable ex$) {
@@ -1719,6 +1916,66 @@ public class LibC {
                 traceDowncall("sigprocmask", __how, __set, __oset);
             }
             return (int)mh$.invokeExact(__how, __set, __oset);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lseek {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT,
+            LibC.C_LONG,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("lseek");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static FunctionDescriptor lseek$descriptor() {
+        return lseek.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static MethodHandle lseek$handle() {
+        return lseek.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static MemorySegment lseek$address() {
+        return lseek.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static long lseek(int __fd, long __offset, int __whence) {
+        var mh$ = lseek.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lseek", __fd, __offset, __whence);
+            }
+            return (long)mh$.invokeExact(__fd, __offset, __whence);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2532,6 +2789,181 @@ public class LibC {
                 traceDowncall("getsid", __pid);
             }
             return (int)mh$.invokeExact(__pid);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class isatty {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("isatty");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static FunctionDescriptor isatty$descriptor() {
+        return isatty.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static MethodHandle isatty$handle() {
+        return isatty.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static MemorySegment isatty$address() {
+        return isatty.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int isatty(int __fd)
+     * }
+     */
+    public static int isatty(int __fd) {
+        var mh$ = isatty.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("isatty", __fd);
+            }
+            return (int)mh$.invokeExact(__fd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tcgetpgrp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("tcgetpgrp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static FunctionDescriptor tcgetpgrp$descriptor() {
+        return tcgetpgrp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static MethodHandle tcgetpgrp$handle() {
+        return tcgetpgrp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static MemorySegment tcgetpgrp$address() {
+        return tcgetpgrp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __pid_t tcgetpgrp(int __fd)
+     * }
+     */
+    public static int tcgetpgrp(int __fd) {
+        var mh$ = tcgetpgrp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("tcgetpgrp", __fd);
+            }
+            return (int)mh$.invokeExact(__fd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tcsetpgrp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("tcsetpgrp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static FunctionDescriptor tcsetpgrp$descriptor() {
+        return tcsetpgrp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static MethodHandle tcsetpgrp$handle() {
+        return tcsetpgrp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static MemorySegment tcsetpgrp$address() {
+        return tcsetpgrp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int tcsetpgrp(int __fd, __pid_t __pgrp_id)
+     * }
+     */
+    public static int tcsetpgrp(int __fd, int __pgrp_id) {
+        var mh$ = tcsetpgrp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("tcsetpgrp", __fd, __pgrp_id);
+            }
+            return (int)mh$.invokeExact(__fd, __pgrp_id);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -3799,6 +4231,15 @@ public class LibC {
     public static int EPOLLIN() {
         return EPOLLIN;
     }
+    private static final int EPOLLPRI = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLPRI = 2
+     * }
+     */
+    public static int EPOLLPRI() {
+        return EPOLLPRI;
+    }
     private static final int EPOLLOUT = (int)4L;
     /**
      * {@snippet lang=c :
@@ -3825,6 +4266,24 @@ public class LibC {
      */
     public static int EPOLLHUP() {
         return EPOLLHUP;
+    }
+    private static final int EPOLLRDHUP = (int)8192L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLRDHUP = 8192
+     * }
+     */
+    public static int EPOLLRDHUP() {
+        return EPOLLRDHUP;
+    }
+    private static final int EPOLLET = (int)-2147483648L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLET = -2147483648
+     * }
+     */
+    public static int EPOLLET() {
+        return EPOLLET;
     }
 
     private static class epoll_create1 {
@@ -4083,6 +4542,201 @@ public class LibC {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int IN_CLOEXEC = (int)524288L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IN_CLOEXEC = 524288
+     * }
+     */
+    public static int IN_CLOEXEC() {
+        return IN_CLOEXEC;
+    }
+    private static final int IN_NONBLOCK = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IN_NONBLOCK = 2048
+     * }
+     */
+    public static int IN_NONBLOCK() {
+        return IN_NONBLOCK;
+    }
+
+    private static class inotify_init1 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("inotify_init1");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int inotify_init1(int __flags)
+     * }
+     */
+    public static FunctionDescriptor inotify_init1$descriptor() {
+        return inotify_init1.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int inotify_init1(int __flags)
+     * }
+     */
+    public static MethodHandle inotify_init1$handle() {
+        return inotify_init1.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int inotify_init1(int __flags)
+     * }
+     */
+    public static MemorySegment inotify_init1$address() {
+        return inotify_init1.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int inotify_init1(int __flags)
+     * }
+     */
+    public static int inotify_init1(int __flags) {
+        var mh$ = inotify_init1.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("inotify_init1", __flags);
+            }
+            return (int)mh$.invokeExact(__flags);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class inotify_add_watch {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("inotify_add_watch");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int inotify_add_watch(int __fd, const char *__name, uint32_t __mask)
+     * }
+     */
+    public static FunctionDescriptor inotify_add_watch$descriptor() {
+        return inotify_add_watch.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int inotify_add_watch(int __fd, const char *__name, uint32_t __mask)
+     * }
+     */
+    public static MethodHandle inotify_add_watch$handle() {
+        return inotify_add_watch.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int inotify_add_watch(int __fd, const char *__name, uint32_t __mask)
+     * }
+     */
+    public static MemorySegment inotify_add_watch$address() {
+        return inotify_add_watch.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int inotify_add_watch(int __fd, const char *__name, uint32_t __mask)
+     * }
+     */
+    public static int inotify_add_watch(int __fd, MemorySegment __name, int __mask) {
+        var mh$ = inotify_add_watch.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("inotify_add_watch", __fd, __name, __mask);
+            }
+            return (int)mh$.invokeExact(__fd, __name, __mask);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class inotify_rm_watch {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("inotify_rm_watch");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int inotify_rm_watch(int __fd, int __wd)
+     * }
+     */
+    public static FunctionDescriptor inotify_rm_watch$descriptor() {
+        return inotify_rm_watch.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int inotify_rm_watch(int __fd, int __wd)
+     * }
+     */
+    public static MethodHandle inotify_rm_watch$handle() {
+        return inotify_rm_watch.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int inotify_rm_watch(int __fd, int __wd)
+     * }
+     */
+    public static MemorySegment inotify_rm_watch$address() {
+        return inotify_rm_watch.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int inotify_rm_watch(int __fd, int __wd)
+     * }
+     */
+    public static int inotify_rm_watch(int __fd, int __wd) {
+        var mh$ = inotify_rm_watch.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("inotify_rm_watch", __fd, __wd);
+            }
+            return (int)mh$.invokeExact(__fd, __wd);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 
     private static class pidfd_open {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
@@ -4275,6 +4929,21 @@ public class LibC {
             }
         }
     }
+    private static final int RLIMIT_NOFILE = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum __rlimit_resource.RLIMIT_NOFILE = 7
+     * }
+     */
+    public static int RLIMIT_NOFILE() {
+        return RLIMIT_NOFILE;
+    }
+    /**
+     * {@snippet lang=c :
+     * typedef __rlim_t rlim_t
+     * }
+     */
+    public static final OfLong rlim_t = LibC.C_LONG;
     private static final int RUSAGE_SELF = (int)0L;
     /**
      * {@snippet lang=c :
@@ -4292,6 +4961,124 @@ public class LibC {
      */
     public static int RUSAGE_CHILDREN() {
         return RUSAGE_CHILDREN;
+    }
+
+    private static class getrlimit {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("getrlimit");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
+     * }
+     */
+    public static FunctionDescriptor getrlimit$descriptor() {
+        return getrlimit.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
+     * }
+     */
+    public static MethodHandle getrlimit$handle() {
+        return getrlimit.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
+     * }
+     */
+    public static MemorySegment getrlimit$address() {
+        return getrlimit.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
+     * }
+     */
+    public static int getrlimit(int __resource, MemorySegment __rlimits) {
+        var mh$ = getrlimit.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("getrlimit", __resource, __rlimits);
+            }
+            return (int)mh$.invokeExact(__resource, __rlimits);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class setrlimit {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("setrlimit");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int setrlimit(__rlimit_resource_t __resource, const struct rlimit *__rlimits)
+     * }
+     */
+    public static FunctionDescriptor setrlimit$descriptor() {
+        return setrlimit.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int setrlimit(__rlimit_resource_t __resource, const struct rlimit *__rlimits)
+     * }
+     */
+    public static MethodHandle setrlimit$handle() {
+        return setrlimit.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int setrlimit(__rlimit_resource_t __resource, const struct rlimit *__rlimits)
+     * }
+     */
+    public static MemorySegment setrlimit$address() {
+        return setrlimit.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int setrlimit(__rlimit_resource_t __resource, const struct rlimit *__rlimits)
+     * }
+     */
+    public static int setrlimit(int __resource, MemorySegment __rlimits) {
+        var mh$ = setrlimit.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("setrlimit", __resource, __rlimits);
+            }
+            return (int)mh$.invokeExact(__resource, __rlimits);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
     }
 
     private static class getrusage {
@@ -4570,6 +5357,65 @@ public class LibC {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class posix_spawnattr_setcgroup_np {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("posix_spawnattr_setcgroup_np");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setcgroup_np(posix_spawnattr_t *__attr, int __cgroup)
+     * }
+     */
+    public static FunctionDescriptor posix_spawnattr_setcgroup_np$descriptor() {
+        return posix_spawnattr_setcgroup_np.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setcgroup_np(posix_spawnattr_t *__attr, int __cgroup)
+     * }
+     */
+    public static MethodHandle posix_spawnattr_setcgroup_np$handle() {
+        return posix_spawnattr_setcgroup_np.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setcgroup_np(posix_spawnattr_t *__attr, int __cgroup)
+     * }
+     */
+    public static MemorySegment posix_spawnattr_setcgroup_np$address() {
+        return posix_spawnattr_setcgroup_np.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setcgroup_np(posix_spawnattr_t *__attr, int __cgroup)
+     * }
+     */
+    public static int posix_spawnattr_setcgroup_np(MemorySegment __attr, int __cgroup) {
+        var mh$ = posix_spawnattr_setcgroup_np.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawnattr_setcgroup_np", __attr, __cgroup);
+            }
+            return (int)mh$.invokeExact(__attr, __cgroup);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
     private static final int O_DIRECTORY = (int)65536L;
     /**
      * {@snippet lang=c :
@@ -4579,6 +5425,15 @@ public class LibC {
     public static int O_DIRECTORY() {
         return O_DIRECTORY;
     }
+    private static final int O_NOFOLLOW = (int)131072L;
+    /**
+     * {@snippet lang=c :
+     * #define O_NOFOLLOW 131072
+     * }
+     */
+    public static int O_NOFOLLOW() {
+        return O_NOFOLLOW;
+    }
     private static final int O_CLOEXEC = (int)524288L;
     /**
      * {@snippet lang=c :
@@ -4587,6 +5442,15 @@ public class LibC {
      */
     public static int O_CLOEXEC() {
         return O_CLOEXEC;
+    }
+    private static final int AT_FDCWD = (int)-100L;
+    /**
+     * {@snippet lang=c :
+     * #define AT_FDCWD -100
+     * }
+     */
+    public static int AT_FDCWD() {
+        return AT_FDCWD;
     }
     private static final int SIGIO = (int)29L;
     /**
@@ -4605,6 +5469,33 @@ public class LibC {
      */
     public static int PIDFD_NONBLOCK() {
         return PIDFD_NONBLOCK;
+    }
+    private static final int RLIMIT_NPROC = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * #define RLIMIT_NPROC 6
+     * }
+     */
+    public static int RLIMIT_NPROC() {
+        return RLIMIT_NPROC;
+    }
+    private static final long RLIM_INFINITY = -1L;
+    /**
+     * {@snippet lang=c :
+     * #define RLIM_INFINITY -1
+     * }
+     */
+    public static long RLIM_INFINITY() {
+        return RLIM_INFINITY;
+    }
+    private static final long PIDFD_SIGNAL_PROCESS_GROUP = 4L;
+    /**
+     * {@snippet lang=c :
+     * #define PIDFD_SIGNAL_PROCESS_GROUP 4
+     * }
+     */
+    public static long PIDFD_SIGNAL_PROCESS_GROUP() {
+        return PIDFD_SIGNAL_PROCESS_GROUP;
     }
 }
 

@@ -87,6 +87,42 @@ public class Kernel32 {
     public static int TRUE() {
         return TRUE;
     }
+    private static final int JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO 4
+     * }
+     */
+    public static int JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO() {
+        return JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO;
+    }
+    private static final int JOB_OBJECT_MSG_NEW_PROCESS = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * #define JOB_OBJECT_MSG_NEW_PROCESS 6
+     * }
+     */
+    public static int JOB_OBJECT_MSG_NEW_PROCESS() {
+        return JOB_OBJECT_MSG_NEW_PROCESS;
+    }
+    private static final int JOB_OBJECT_MSG_EXIT_PROCESS = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * #define JOB_OBJECT_MSG_EXIT_PROCESS 7
+     * }
+     */
+    public static int JOB_OBJECT_MSG_EXIT_PROCESS() {
+        return JOB_OBJECT_MSG_EXIT_PROCESS;
+    }
+    private static final int JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS 8
+     * }
+     */
+    public static int JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS() {
+        return JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS;
+    }
     private static final int JOB_OBJECT_LIMIT_PROCESS_TIME = (int)2L;
     /**
      * {@snippet lang=c :
@@ -140,6 +176,78 @@ public class Kernel32 {
      */
     public static int JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE() {
         return JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    }
+    private static final int FILE_SHARE_READ = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FILE_SHARE_READ 1
+     * }
+     */
+    public static int FILE_SHARE_READ() {
+        return FILE_SHARE_READ;
+    }
+    private static final int FILE_SHARE_WRITE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define FILE_SHARE_WRITE 2
+     * }
+     */
+    public static int FILE_SHARE_WRITE() {
+        return FILE_SHARE_WRITE;
+    }
+    private static final int FILE_SHARE_DELETE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define FILE_SHARE_DELETE 4
+     * }
+     */
+    public static int FILE_SHARE_DELETE() {
+        return FILE_SHARE_DELETE;
+    }
+    private static final int FILE_ATTRIBUTE_NORMAL = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define FILE_ATTRIBUTE_NORMAL 128
+     * }
+     */
+    public static int FILE_ATTRIBUTE_NORMAL() {
+        return FILE_ATTRIBUTE_NORMAL;
+    }
+    private static final int DUPLICATE_SAME_ACCESS = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define DUPLICATE_SAME_ACCESS 2
+     * }
+     */
+    public static int DUPLICATE_SAME_ACCESS() {
+        return DUPLICATE_SAME_ACCESS;
+    }
+    private static final int CREATE_ALWAYS = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define CREATE_ALWAYS 2
+     * }
+     */
+    public static int CREATE_ALWAYS() {
+        return CREATE_ALWAYS;
+    }
+    private static final int OPEN_EXISTING = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define OPEN_EXISTING 3
+     * }
+     */
+    public static int OPEN_EXISTING() {
+        return OPEN_EXISTING;
+    }
+    private static final int OPEN_ALWAYS = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define OPEN_ALWAYS 4
+     * }
+     */
+    public static int OPEN_ALWAYS() {
+        return OPEN_ALWAYS;
     }
     private static final int CREATE_SUSPENDED = (int)4L;
     /**
@@ -267,6 +375,24 @@ public class Kernel32 {
     public static int JobObjectBasicLimitInformation() {
         return JobObjectBasicLimitInformation;
     }
+    private static final int JobObjectBasicProcessIdList = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum _JOBOBJECTINFOCLASS.JobObjectBasicProcessIdList = 3
+     * }
+     */
+    public static int JobObjectBasicProcessIdList() {
+        return JobObjectBasicProcessIdList;
+    }
+    private static final int JobObjectAssociateCompletionPortInformation = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum _JOBOBJECTINFOCLASS.JobObjectAssociateCompletionPortInformation = 7
+     * }
+     */
+    public static int JobObjectAssociateCompletionPortInformation() {
+        return JobObjectAssociateCompletionPortInformation;
+    }
     private static final int JobObjectExtendedLimitInformation = (int)9L;
     /**
      * {@snippet lang=c :
@@ -328,6 +454,70 @@ public class Kernel32 {
                 traceDowncall("GetLastError");
             }
             return (int)mh$.invokeExact();
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class CreateFileW {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_LONG,
+            Kernel32.C_LONG,
+            Kernel32.C_POINTER,
+            Kernel32.C_LONG,
+            Kernel32.C_LONG,
+            Kernel32.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Kernel32.findOrThrow("CreateFileW");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * HANDLE CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode, LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+     * }
+     */
+    public static FunctionDescriptor CreateFileW$descriptor() {
+        return CreateFileW.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * HANDLE CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode, LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+     * }
+     */
+    public static MethodHandle CreateFileW$handle() {
+        return CreateFileW.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * HANDLE CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode, LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+     * }
+     */
+    public static MemorySegment CreateFileW$address() {
+        return CreateFileW.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * HANDLE CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode, LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+     * }
+     */
+    public static MemorySegment CreateFileW(MemorySegment lpFileName, int dwDesiredAccess, int dwShareMode, MemorySegment lpSecurityAttributes, int dwCreationDisposition, int dwFlagsAndAttributes, MemorySegment hTemplateFile) {
+        var mh$ = CreateFileW.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("CreateFileW", lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile);
+            }
+            return (MemorySegment)mh$.invokeExact(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -515,6 +705,70 @@ public class Kernel32 {
         }
     }
 
+    private static class DuplicateHandle {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Kernel32.C_INT,
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_LONG,
+            Kernel32.C_INT,
+            Kernel32.C_LONG
+        );
+
+        public static final MemorySegment ADDR = Kernel32.findOrThrow("DuplicateHandle");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * WINBOOL DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle, HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess, WINBOOL bInheritHandle, DWORD dwOptions)
+     * }
+     */
+    public static FunctionDescriptor DuplicateHandle$descriptor() {
+        return DuplicateHandle.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * WINBOOL DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle, HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess, WINBOOL bInheritHandle, DWORD dwOptions)
+     * }
+     */
+    public static MethodHandle DuplicateHandle$handle() {
+        return DuplicateHandle.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * WINBOOL DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle, HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess, WINBOOL bInheritHandle, DWORD dwOptions)
+     * }
+     */
+    public static MemorySegment DuplicateHandle$address() {
+        return DuplicateHandle.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * WINBOOL DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle, HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess, WINBOOL bInheritHandle, DWORD dwOptions)
+     * }
+     */
+    public static int DuplicateHandle(MemorySegment hSourceProcessHandle, MemorySegment hSourceHandle, MemorySegment hTargetProcessHandle, MemorySegment lpTargetHandle, int dwDesiredAccess, int bInheritHandle, int dwOptions) {
+        var mh$ = DuplicateHandle.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("DuplicateHandle", hSourceProcessHandle, hSourceHandle, hTargetProcessHandle, lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions);
+            }
+            return (int)mh$.invokeExact(hSourceProcessHandle, hSourceHandle, hTargetProcessHandle, lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class SetHandleInformation {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Kernel32.C_INT,
@@ -570,6 +824,190 @@ public class Kernel32 {
                 traceDowncall("SetHandleInformation", hObject, dwMask, dwFlags);
             }
             return (int)mh$.invokeExact(hObject, dwMask, dwFlags);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class CreateIoCompletionPort {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_LONG_LONG,
+            Kernel32.C_LONG
+        );
+
+        public static final MemorySegment ADDR = Kernel32.findOrThrow("CreateIoCompletionPort");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads)
+     * }
+     */
+    public static FunctionDescriptor CreateIoCompletionPort$descriptor() {
+        return CreateIoCompletionPort.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads)
+     * }
+     */
+    public static MethodHandle CreateIoCompletionPort$handle() {
+        return CreateIoCompletionPort.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads)
+     * }
+     */
+    public static MemorySegment CreateIoCompletionPort$address() {
+        return CreateIoCompletionPort.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads)
+     * }
+     */
+    public static MemorySegment CreateIoCompletionPort(MemorySegment FileHandle, MemorySegment ExistingCompletionPort, long CompletionKey, int NumberOfConcurrentThreads) {
+        var mh$ = CreateIoCompletionPort.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("CreateIoCompletionPort", FileHandle, ExistingCompletionPort, CompletionKey, NumberOfConcurrentThreads);
+            }
+            return (MemorySegment)mh$.invokeExact(FileHandle, ExistingCompletionPort, CompletionKey, NumberOfConcurrentThreads);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class GetQueuedCompletionStatus {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Kernel32.C_INT,
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_POINTER,
+            Kernel32.C_LONG
+        );
+
+        public static final MemorySegment ADDR = Kernel32.findOrThrow("GetQueuedCompletionStatus");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * WINBOOL GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred, PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds)
+     * }
+     */
+    public static FunctionDescriptor GetQueuedCompletionStatus$descriptor() {
+        return GetQueuedCompletionStatus.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * WINBOOL GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred, PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds)
+     * }
+     */
+    public static MethodHandle GetQueuedCompletionStatus$handle() {
+        return GetQueuedCompletionStatus.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * WINBOOL GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred, PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds)
+     * }
+     */
+    public static MemorySegment GetQueuedCompletionStatus$address() {
+        return GetQueuedCompletionStatus.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * WINBOOL GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred, PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds)
+     * }
+     */
+    public static int GetQueuedCompletionStatus(MemorySegment CompletionPort, MemorySegment lpNumberOfBytesTransferred, MemorySegment lpCompletionKey, MemorySegment lpOverlapped, int dwMilliseconds) {
+        var mh$ = GetQueuedCompletionStatus.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("GetQueuedCompletionStatus", CompletionPort, lpNumberOfBytesTransferred, lpCompletionKey, lpOverlapped, dwMilliseconds);
+            }
+            return (int)mh$.invokeExact(CompletionPort, lpNumberOfBytesTransferred, lpCompletionKey, lpOverlapped, dwMilliseconds);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class PostQueuedCompletionStatus {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Kernel32.C_INT,
+            Kernel32.C_POINTER,
+            Kernel32.C_LONG,
+            Kernel32.C_LONG_LONG,
+            Kernel32.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = Kernel32.findOrThrow("PostQueuedCompletionStatus");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * WINBOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred, ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped)
+     * }
+     */
+    public static FunctionDescriptor PostQueuedCompletionStatus$descriptor() {
+        return PostQueuedCompletionStatus.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * WINBOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred, ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped)
+     * }
+     */
+    public static MethodHandle PostQueuedCompletionStatus$handle() {
+        return PostQueuedCompletionStatus.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * WINBOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred, ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped)
+     * }
+     */
+    public static MemorySegment PostQueuedCompletionStatus$address() {
+        return PostQueuedCompletionStatus.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * WINBOOL PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred, ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped)
+     * }
+     */
+    public static int PostQueuedCompletionStatus(MemorySegment CompletionPort, int dwNumberOfBytesTransferred, long dwCompletionKey, MemorySegment lpOverlapped) {
+        var mh$ = PostQueuedCompletionStatus.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("PostQueuedCompletionStatus", CompletionPort, dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped);
+            }
+            return (int)mh$.invokeExact(CompletionPort, dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -691,6 +1129,64 @@ public class Kernel32 {
                 traceDowncall("CreatePipe", hReadPipe, hWritePipe, lpPipeAttributes, nSize);
             }
             return (int)mh$.invokeExact(hReadPipe, hWritePipe, lpPipeAttributes, nSize);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class GetStdHandle {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Kernel32.C_POINTER,
+            Kernel32.C_LONG
+        );
+
+        public static final MemorySegment ADDR = Kernel32.findOrThrow("GetStdHandle");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * HANDLE GetStdHandle(DWORD nStdHandle)
+     * }
+     */
+    public static FunctionDescriptor GetStdHandle$descriptor() {
+        return GetStdHandle.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * HANDLE GetStdHandle(DWORD nStdHandle)
+     * }
+     */
+    public static MethodHandle GetStdHandle$handle() {
+        return GetStdHandle.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * HANDLE GetStdHandle(DWORD nStdHandle)
+     * }
+     */
+    public static MemorySegment GetStdHandle$address() {
+        return GetStdHandle.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * HANDLE GetStdHandle(DWORD nStdHandle)
+     * }
+     */
+    public static MemorySegment GetStdHandle(int nStdHandle) {
+        var mh$ = GetStdHandle.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("GetStdHandle", nStdHandle);
+            }
+            return (MemorySegment)mh$.invokeExact(nStdHandle);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -1535,6 +2031,33 @@ public class Kernel32 {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int GENERIC_READ = (int)2147483648L;
+    /**
+     * {@snippet lang=c :
+     * #define GENERIC_READ 2147483648
+     * }
+     */
+    public static int GENERIC_READ() {
+        return GENERIC_READ;
+    }
+    private static final int GENERIC_WRITE = (int)1073741824L;
+    /**
+     * {@snippet lang=c :
+     * #define GENERIC_WRITE 1073741824
+     * }
+     */
+    public static int GENERIC_WRITE() {
+        return GENERIC_WRITE;
+    }
+    private static final int FILE_APPEND_DATA = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define FILE_APPEND_DATA 4
+     * }
+     */
+    public static int FILE_APPEND_DATA() {
+        return FILE_APPEND_DATA;
+    }
     private static final int STILL_ACTIVE = (int)259L;
     /**
      * {@snippet lang=c :
@@ -1570,6 +2093,33 @@ public class Kernel32 {
      */
     public static int WAIT_OBJECT_0() {
         return WAIT_OBJECT_0;
+    }
+    private static final int STD_INPUT_HANDLE = (int)4294967286L;
+    /**
+     * {@snippet lang=c :
+     * #define STD_INPUT_HANDLE 4294967286
+     * }
+     */
+    public static int STD_INPUT_HANDLE() {
+        return STD_INPUT_HANDLE;
+    }
+    private static final int STD_OUTPUT_HANDLE = (int)4294967285L;
+    /**
+     * {@snippet lang=c :
+     * #define STD_OUTPUT_HANDLE 4294967285
+     * }
+     */
+    public static int STD_OUTPUT_HANDLE() {
+        return STD_OUTPUT_HANDLE;
+    }
+    private static final int STD_ERROR_HANDLE = (int)4294967284L;
+    /**
+     * {@snippet lang=c :
+     * #define STD_ERROR_HANDLE 4294967284
+     * }
+     */
+    public static int STD_ERROR_HANDLE() {
+        return STD_ERROR_HANDLE;
     }
     private static final int INFINITE = (int)4294967295L;
     /**
@@ -1660,6 +2210,15 @@ public class Kernel32 {
      */
     public static int WAIT_TIMEOUT() {
         return WAIT_TIMEOUT;
+    }
+    private static final int ERROR_ABANDONED_WAIT_0 = (int)735L;
+    /**
+     * {@snippet lang=c :
+     * #define ERROR_ABANDONED_WAIT_0 735
+     * }
+     */
+    public static int ERROR_ABANDONED_WAIT_0() {
+        return ERROR_ABANDONED_WAIT_0;
     }
 }
 

@@ -10,6 +10,7 @@ import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -60,15 +61,49 @@ class MingwLayoutTest {
         assertNotEquals("", compile(dir, wrong), "a false assertion must fail the compilation");
     }
 
+    /**
+     * Constants as the compiler sees them. The Java ints are read as unsigned 32-bit numbers, as the
+     * C macros are DWORDs (GENERIC_READ is 0x80000000, STD_INPUT_HANDLE is (DWORD)-10): comparing a
+     * negative number with them in C would be false.
+     */
     private static Map<String, Long> constants() {
-        return Map.of(
-                "JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE", (long) Kernel32.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE(),
-                "PROC_THREAD_ATTRIBUTE_JOB_LIST", (long) Kernel32.PROC_THREAD_ATTRIBUTE_JOB_LIST(),
-                "PROC_THREAD_ATTRIBUTE_HANDLE_LIST", (long) Kernel32.PROC_THREAD_ATTRIBUTE_HANDLE_LIST(),
-                "EXTENDED_STARTUPINFO_PRESENT", (long) Kernel32.EXTENDED_STARTUPINFO_PRESENT(),
-                "JobObjectExtendedLimitInformation", (long) Kernel32.JobObjectExtendedLimitInformation(),
-                "sizeof(long)", Kernel32.C_LONG.byteSize(),
-                "sizeof(DWORD)", Kernel32.DWORD.byteSize());
+        Map<String, Long> constants = new LinkedHashMap<>();
+        dword(constants, "JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE", Kernel32.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE());
+        dword(constants, "PROC_THREAD_ATTRIBUTE_JOB_LIST", Kernel32.PROC_THREAD_ATTRIBUTE_JOB_LIST());
+        dword(constants, "PROC_THREAD_ATTRIBUTE_HANDLE_LIST", Kernel32.PROC_THREAD_ATTRIBUTE_HANDLE_LIST());
+        dword(constants, "EXTENDED_STARTUPINFO_PRESENT", Kernel32.EXTENDED_STARTUPINFO_PRESENT());
+        dword(constants, "JobObjectExtendedLimitInformation", Kernel32.JobObjectExtendedLimitInformation());
+        dword(constants, "JobObjectBasicProcessIdList", Kernel32.JobObjectBasicProcessIdList());
+        dword(constants, "JobObjectAssociateCompletionPortInformation",
+                Kernel32.JobObjectAssociateCompletionPortInformation());
+        dword(constants, "JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO", Kernel32.JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO());
+        dword(constants, "JOB_OBJECT_MSG_NEW_PROCESS", Kernel32.JOB_OBJECT_MSG_NEW_PROCESS());
+        dword(constants, "JOB_OBJECT_MSG_EXIT_PROCESS", Kernel32.JOB_OBJECT_MSG_EXIT_PROCESS());
+        dword(constants, "JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS", Kernel32.JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS());
+        dword(constants, "STD_INPUT_HANDLE", Kernel32.STD_INPUT_HANDLE());
+        dword(constants, "STD_OUTPUT_HANDLE", Kernel32.STD_OUTPUT_HANDLE());
+        dword(constants, "STD_ERROR_HANDLE", Kernel32.STD_ERROR_HANDLE());
+        dword(constants, "GENERIC_READ", Kernel32.GENERIC_READ());
+        dword(constants, "GENERIC_WRITE", Kernel32.GENERIC_WRITE());
+        dword(constants, "FILE_APPEND_DATA", Kernel32.FILE_APPEND_DATA());
+        dword(constants, "FILE_SHARE_READ", Kernel32.FILE_SHARE_READ());
+        dword(constants, "FILE_SHARE_WRITE", Kernel32.FILE_SHARE_WRITE());
+        dword(constants, "FILE_SHARE_DELETE", Kernel32.FILE_SHARE_DELETE());
+        dword(constants, "CREATE_ALWAYS", Kernel32.CREATE_ALWAYS());
+        dword(constants, "OPEN_EXISTING", Kernel32.OPEN_EXISTING());
+        dword(constants, "OPEN_ALWAYS", Kernel32.OPEN_ALWAYS());
+        dword(constants, "FILE_ATTRIBUTE_NORMAL", Kernel32.FILE_ATTRIBUTE_NORMAL());
+        dword(constants, "HANDLE_FLAG_INHERIT", Kernel32.HANDLE_FLAG_INHERIT());
+        dword(constants, "DUPLICATE_SAME_ACCESS", Kernel32.DUPLICATE_SAME_ACCESS());
+        dword(constants, "INFINITE", Kernel32.INFINITE());
+        dword(constants, "ERROR_ABANDONED_WAIT_0", Kernel32.ERROR_ABANDONED_WAIT_0());
+        constants.put("sizeof(long)", Kernel32.C_LONG.byteSize());
+        constants.put("sizeof(DWORD)", Kernel32.DWORD.byteSize());
+        return constants;
+    }
+
+    private static void dword(Map<String, Long> constants, String name, int value) {
+        constants.put(name, Integer.toUnsignedLong(value));
     }
 
     private static String header() {

@@ -1,8 +1,10 @@
 package io.github.procgroup.internal.windows;
 
 import io.github.procgroup.bindings.windows.IO_COUNTERS;
+import io.github.procgroup.bindings.windows.JOBOBJECT_ASSOCIATE_COMPLETION_PORT;
 import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_ACCOUNTING_INFORMATION;
 import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_LIMIT_INFORMATION;
+import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_PROCESS_ID_LIST;
 import io.github.procgroup.bindings.windows.JOBOBJECT_EXTENDED_LIMIT_INFORMATION;
 import io.github.procgroup.bindings.windows.Kernel32;
 import io.github.procgroup.bindings.windows.LARGE_INTEGER;
@@ -39,6 +41,8 @@ class Win64LayoutTest {
         STRUCTS.put("SECURITY_ATTRIBUTES", SECURITY_ATTRIBUTES.layout());
         STRUCTS.put("LARGE_INTEGER", LARGE_INTEGER.layout());
         STRUCTS.put("JOBOBJECT_BASIC_ACCOUNTING_INFORMATION", JOBOBJECT_BASIC_ACCOUNTING_INFORMATION.layout());
+        STRUCTS.put("JOBOBJECT_BASIC_PROCESS_ID_LIST", JOBOBJECT_BASIC_PROCESS_ID_LIST.layout());
+        STRUCTS.put("JOBOBJECT_ASSOCIATE_COMPLETION_PORT", JOBOBJECT_ASSOCIATE_COMPLETION_PORT.layout());
     }
 
     @Test
@@ -106,6 +110,20 @@ class Win64LayoutTest {
     }
 
     @Test
+    void jobObjectBasicProcessIdList() {
+        // ProcessIdList is ULONG_PTR[1], 8-byte aligned after the two DWORD counts; callers size the
+        // buffer for more ids and read past the declared single element.
+        check(JOBOBJECT_BASIC_PROCESS_ID_LIST.layout(), 16, Map.of(
+                "NumberOfAssignedProcesses", 0L, "NumberOfProcessIdsInList", 4L, "ProcessIdList", 8L));
+        assertEquals(8, JOBOBJECT_BASIC_PROCESS_ID_LIST.ProcessIdList$layout().elementLayout().byteSize());
+    }
+
+    @Test
+    void jobObjectAssociateCompletionPort() {
+        check(JOBOBJECT_ASSOCIATE_COMPLETION_PORT.layout(), 16, Map.of("CompletionKey", 0L, "CompletionPort", 8L));
+    }
+
+    @Test
     void cLongIsThirtyTwoBits() {
         assertEquals(4, Kernel32.C_LONG.byteSize(), "DWORD and LONG are 32 bits on Windows");
     }
@@ -127,6 +145,34 @@ class Win64LayoutTest {
         assertEquals(0x100, Kernel32.STARTF_USESTDHANDLES());
         assertEquals(1, Kernel32.CTRL_BREAK_EVENT());
         assertEquals(259, Kernel32.STILL_ACTIVE());
+    }
+
+    @Test
+    void jobCompletionPortAndFileConstantsHaveTheirDocumentedValues() {
+        assertEquals(3, Kernel32.JobObjectBasicProcessIdList());
+        assertEquals(7, Kernel32.JobObjectAssociateCompletionPortInformation());
+        assertEquals(4, Kernel32.JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO());
+        assertEquals(6, Kernel32.JOB_OBJECT_MSG_NEW_PROCESS());
+        assertEquals(7, Kernel32.JOB_OBJECT_MSG_EXIT_PROCESS());
+        assertEquals(8, Kernel32.JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS());
+        // STD_*_HANDLE are ((DWORD)-10), -11, -12: as a Java int, the negative numbers themselves
+        assertEquals(-10, Kernel32.STD_INPUT_HANDLE());
+        assertEquals(-11, Kernel32.STD_OUTPUT_HANDLE());
+        assertEquals(-12, Kernel32.STD_ERROR_HANDLE());
+        assertEquals(0x80000000, Kernel32.GENERIC_READ());
+        assertEquals(0x40000000, Kernel32.GENERIC_WRITE());
+        assertEquals(0x4, Kernel32.FILE_APPEND_DATA());
+        assertEquals(0x1, Kernel32.FILE_SHARE_READ());
+        assertEquals(0x2, Kernel32.FILE_SHARE_WRITE());
+        assertEquals(0x4, Kernel32.FILE_SHARE_DELETE());
+        assertEquals(2, Kernel32.CREATE_ALWAYS());
+        assertEquals(3, Kernel32.OPEN_EXISTING());
+        assertEquals(4, Kernel32.OPEN_ALWAYS());
+        assertEquals(0x80, Kernel32.FILE_ATTRIBUTE_NORMAL());
+        assertEquals(0x1, Kernel32.HANDLE_FLAG_INHERIT());
+        assertEquals(0x2, Kernel32.DUPLICATE_SAME_ACCESS());
+        assertEquals(0xFFFFFFFF, Kernel32.INFINITE());
+        assertEquals(735, Kernel32.ERROR_ABANDONED_WAIT_0());
     }
 
     private static void check(GroupLayout layout, long size, Map<String, Long> offsets) {
