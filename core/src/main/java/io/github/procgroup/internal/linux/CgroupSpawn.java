@@ -10,11 +10,9 @@ import io.github.procgroup.internal.linux.cgroup.CgroupParent;
 
 import java.io.File;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +30,9 @@ import java.util.List;
  * before the release, the gate reads end of file and exits 125 without running the program.
  */
 final class CgroupSpawn {
-    /** glibc 2.39's spawn.h: POSIX_SPAWN_SETCGROUP. Not in the 2.36 headers the bindings are made from. */
-    private static final int POSIX_SPAWN_SETCGROUP = 0x100;
-    private static final MethodHandle SETCGROUP = Linker.nativeLinker().defaultLookup()
-            .find("posix_spawnattr_setcgroup_np")
-            .map(address -> Linker.nativeLinker().downcallHandle(address,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)))
-            .orElse(null);
+    /** glibc 2.39+: bound (declared with 2.39's ABI), but only callable where the C library has it. */
+    private static final boolean HAS_SETCGROUP =
+            Linker.nativeLinker().defaultLookup().find("posix_spawnattr_setcgroup_np").isPresent();
     /** System property: {@code gate} makes every cgroup spawn use the gate (to test it on glibc 2.39+). */
     static final String METHOD_PROPERTY = "procgroup.cgroup.spawn";
     private static final String GATE_SCRIPT = "IFS= read -r go <&3 || exit 125; exec 3<&-; exec \"$@\"";
@@ -114,7 +108,7 @@ final class CgroupSpawn {
     }
 
     static boolean hasSetCgroup() {
-        return SETCGROUP != null && !"gate".equals(System.getProperty(METHOD_PROPERTY));
+        return HAS_SETCGROUP && !"gate".equals(System.getProperty(METHOD_PROPERTY));
     }
 
     /**
@@ -150,16 +144,11 @@ final class CgroupSpawn {
 
                 @Override
                 public int addAttributes(Arena a, MemorySegment attr) throws ErrnoException {
-                    int error;
-                    try {
-                        error = (int) SETCGROUP.invokeExact(attr, dirFd);
-                    } catch (Throwable t) {
-                        throw new AssertionError("posix_spawnattr_setcgroup_np downcall failed", t);
-                    }
+                    int error = LibC.posix_spawnattr_setcgroup_np(attr, dirFd);
                     if (error != 0) {
                         throw Errno.exception("posix_spawnattr_setcgroup_np", error);
                     }
-                    return POSIX_SPAWN_SETCGROUP;
+                    return LibC.POSIX_SPAWN_SETCGROUP();
                 }
             });
         } finally {

@@ -22,11 +22,6 @@ import java.util.concurrent.CompletableFuture;
  * {@link #isOver}.
  */
 final class CgroupTree {
-    // Not in the bindings yet (listed in linux.jextract): the values of <sys/epoll.h> and <poll.h>.
-    private static final int EPOLLPRI = 0x002;
-    private static final int EPOLLET = 1 << 31;
-    private static final short POLLPRI = 0x002;
-
     private final CgroupLeaf leaf;
     private final boolean killOnJvmExit;
     private final CompletableFuture<Void> emptied = new CompletableFuture<>();
@@ -52,7 +47,7 @@ final class CgroupTree {
         }
         CgroupTree tree = new CgroupTree(leaf, fd, killOnJvmExit);
         CgroupExitCleanup.add(tree);
-        if (!ExitWatcher.instance().watchFd(fd, EPOLLPRI | EPOLLET, tree::onEvent)) {
+        if (!ExitWatcher.instance().watchFd(fd, LibC.EPOLLPRI() | LibC.EPOLLET(), tree::onEvent)) {
             tree.waitOnOwnThread(fd);
         }
         tree.onEvent(); // the tree may have emptied before the registration
@@ -65,7 +60,7 @@ final class CgroupTree {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment poll = pollfd.allocate(arena);
                 pollfd.fd(poll, fd);
-                pollfd.events(poll, POLLPRI);
+                pollfd.events(poll, (short) LibC.POLLPRI());
                 while (!emptied.isDone()) {
                     LibC.poll(poll, 1, -1); // EINTR or an event: look again
                     onEvent();

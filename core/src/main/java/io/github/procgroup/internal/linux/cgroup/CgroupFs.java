@@ -23,34 +23,21 @@ import java.nio.file.Path;
  * The few file operations on cgroupfs whose errno matters (it is what tells EBUSY from EACCES
  * from EROFS), each as a downcall that captures errno. Reads go through java.nio: a cgroup file
  * that cannot be read means the cgroup is gone, whatever the errno.
- *
- * <p>mkdir and rmdir are looked up by name: they are not in the generated bindings yet (they
- * are listed in headers/linux/linux.jextract for the next regeneration).
  */
 public final class CgroupFs {
-    /** Linux's asm-generic errno values (the same on x86_64 and aarch64), not in the bindings yet. */
-    static final int ENODEV = 19;
-    static final int EROFS = 30;
-    static final int ENOTEMPTY = 39;
-    static final int EOPNOTSUPP = 95;
     private static final int DIRECTORY_MODE = 0755;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final long ERRNO = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle MKDIR = capturing("mkdir",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle RMDIR = capturing("rmdir",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    private static final MethodHandle WRITE = LINKER.downcallHandle(LibC.write$address(), LibC.write$descriptor(),
-            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle MKDIR = capturing(LibC.mkdir$address(), LibC.mkdir$descriptor());
+    private static final MethodHandle RMDIR = capturing(LibC.rmdir$address(), LibC.rmdir$descriptor());
+    private static final MethodHandle WRITE = capturing(LibC.write$address(), LibC.write$descriptor());
 
     private CgroupFs() {
     }
 
-    private static MethodHandle capturing(String name, FunctionDescriptor descriptor) {
-        MemorySegment address = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("the C library has no " + name));
+    private static MethodHandle capturing(MemorySegment address, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
     }
 

@@ -96,7 +96,7 @@ public final class CgroupLeaf {
         Path killFile = dir.resolve("cgroup.kill");
         if (Files.exists(killFile)) {
             int r = CgroupFs.write(killFile, "1");
-            if (r == 0 || r == -LibC.ENOENT() || r == -CgroupFs.ENODEV) {
+            if (r == 0 || r == -LibC.ENOENT() || r == -LibC.ENODEV()) {
                 return; // ENOENT/ENODEV: removed meanwhile, nothing left to kill
             }
             throw Errno.exception("cannot write 1 to " + killFile, -r);
