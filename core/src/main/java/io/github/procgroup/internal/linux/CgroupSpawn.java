@@ -119,8 +119,22 @@ final class CgroupSpawn {
     int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
               File directory, int pgroup) throws ErrnoException {
         try {
-            return hasSetCgroup() ? spawnInto(arena, path, argv, envp, stdio, directory, pgroup)
-                    : spawnGated(arena, path, argv, envp, stdio, directory, pgroup);
+            if (!hasSetCgroup()) {
+                return spawnGated(arena, path, argv, envp, stdio, directory, pgroup);
+            }
+            try {
+                return spawnInto(arena, path, argv, envp, stdio, directory, pgroup);
+            } catch (ErrnoException intoCgroup) {
+                if (asked == Containment.CGROUP) {
+                    throw intoCgroup;
+                }
+                // AUTO: the cgroup or the program may be at fault. Without the cgroup, a program
+                // error fails again (and that error is the one to report); success means it was the cgroup.
+                int pid = PosixSpawner.spawn(arena, path, argv, envp, stdio, directory, pgroup);
+                abandon();
+                CgroupParent.logFallback(intoCgroup.getMessage());
+                return pid;
+            }
         } catch (ErrnoException | RuntimeException e) {
             abandon();
             throw e;
