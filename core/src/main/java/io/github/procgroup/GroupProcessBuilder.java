@@ -246,7 +246,9 @@ public final class GroupProcessBuilder {
      * ignores SIGTERM, SIGHUP and the like and waits on a pipe whose write end only the JVM holds:
      * when the JVM dies the kernel closes that end, and the helper SIGKILLs the whole group. The
      * helper is procgroup's own: it is not in {@link GroupProcess#members()}, and it ends with the
-     * tree. What still escapes: processes that left the group ({@code setsid}, {@code setpgid}).
+     * tree. What still escapes: processes that left the group ({@code setsid}, {@code setpgid}),
+     * unless the child has a cgroup of its own ({@link Containment#CGROUP}): the helper then
+     * kills every member of the cgroup ({@code cgroup.kill}) and removes it.
      * The helper can only join a group in the JVM's session, so this cannot be combined with
      * {@link #newSession(boolean)}. Off by default: it costs a second spawn.
      *
