@@ -204,16 +204,25 @@ class CgroupContainmentTest {
     }
 
     @Test
-    void aConfiguredParentGetsTheLeafAndOneThatIsNoCgroupIsRefused() throws Exception {
+    void aConfiguredParentGetsTheLeafLosesStaleLeavesAndOneThatIsNoCgroupIsRefused() throws Exception {
         Path parent = CgroupTesting.jvmCgroup().resolve("procgroup-test-parent-" + SELF);
         Files.createDirectory(parent);
+        // An empty leaf a dead JVM left (its pid no longer runs), and one of a JVM that runs (this one).
+        Path stale = Files.createDirectory(parent.resolve("procgroup-999999999-12345-1"));
+        long started = io.github.procgroup.internal.linux.ProcTable.stat(SELF).orElseThrow().startTime();
+        Path live = Files.createDirectory(parent.resolve("procgroup-" + SELF + "-" + started + "-999999"));
         try {
             try (GroupProcess p = cgroup("exec sleep 60").cgroupParent(parent).start()) {
+                assertFalse(Files.exists(stale), "the dead JVM's empty leaf is removed on first use of the parent");
+                assertTrue(Files.exists(live), "a leaf whose JVM may still run is left alone");
+                Files.delete(live);
                 String relative = CgroupTesting.cgroupOf(p.pid()).orElseThrow();
                 assertTrue(relative.contains("/procgroup-test-parent-" + SELF + "/procgroup-" + SELF + "-"), relative);
             }
             assertEquals(List.of(), CgroupTesting.leavesOf(parent, SELF), "the leaf under the configured parent is gone");
         } finally {
+            Files.deleteIfExists(stale);
+            Files.deleteIfExists(live);
             Files.delete(parent);
         }
         Path notACgroup = Files.createTempDirectory("procgroup-not-a-cgroup");
