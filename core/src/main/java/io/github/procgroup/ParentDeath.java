@@ -1,8 +1,7 @@
 package io.github.procgroup;
 
-import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.internal.linux.Errno;
-import io.github.procgroup.internal.linux.Posix;
+import io.github.procgroup.internal.linux.Prctl;
+import io.github.procgroup.internal.platform.Platforms;
 
 /**
  * For a Java program that runs as somebody's child: asks the kernel to signal this JVM when its
@@ -47,6 +46,7 @@ public final class ParentDeath {
      * @param signal the signal to receive, for example {@link Signal#TERM} (runs the JVM's
      *               shutdown hooks) or {@link Signal#KILL}
      * @throws ErrnoException if the kernel refuses (EINVAL)
+     * @throws UnsupportedOperationException if this JVM does not run on a supported Linux
      */
     public static void signalMe(Signal signal) throws ErrnoException {
         signalMe(signal, parentPid());
@@ -61,16 +61,15 @@ public final class ParentDeath {
      * @param signal         the signal to receive
      * @param expectedParent the pid of the process that started this JVM
      * @throws ErrnoException if the kernel refuses (EINVAL)
+     * @throws UnsupportedOperationException if this JVM does not run on a supported Linux
      */
     public static void signalMe(Signal signal, long expectedParent) throws ErrnoException {
-        int r = Posix.prctl(LibC.PR_SET_PDEATHSIG(), signal.number());
-        if (r < 0) {
-            throw Errno.exception("cannot set the parent-death signal to " + signal.signalName(), -r);
-        }
+        Platforms.requireLinux("ParentDeath.signalMe");
+        Prctl.setParentDeathSignal(signal);
         // Read after the setting: a parent that dies from now on sends the signal; one that died
         // before has already made init or a subreaper this process's parent.
         if (parentPid() != expectedParent) {
-            Posix.kill((int) ProcessHandle.current().pid(), signal.number());
+            Prctl.signalSelf(signal);
         }
     }
 

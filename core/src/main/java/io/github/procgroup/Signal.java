@@ -1,45 +1,46 @@
 package io.github.procgroup;
 
-import io.github.procgroup.bindings.linux.LibC;
-
 /**
  * The POSIX signals procgroup can send to a process group, with their Linux numbers.
  *
- * <p>Numbers come from the generated Linux bindings; they are the same on every Linux
- * architecture procgroup supports (x86_64, aarch64) for the signals listed here.
- * On Windows only {@link #KILL} and {@link #TERM} have a meaning (see the README).
+ * <p>The numbers are written here, not read from the bindings, so that this enum loads and
+ * {@link #valueOf(String)} works on every platform, supported or not. They are Linux's
+ * generic numbering, which x86_64 and aarch64 share for every signal listed (a test checks
+ * them against the generated x86_64 bindings). Other POSIX systems number some signals
+ * differently (USR1 is 30 on macOS); procgroup does not run there. On Windows only
+ * {@link #KILL}, {@link #TERM} and {@link #INT} have a meaning (see the README's Windows section).
  */
 public enum Signal {
-    /** Hangup. */ HUP(LibC.SIGHUP()),
-    /** Interrupt from the keyboard. */ INT(LibC.SIGINT()),
-    /** Quit from the keyboard. */ QUIT(LibC.SIGQUIT()),
-    /** Illegal instruction. */ ILL(LibC.SIGILL()),
-    /** Trace trap. */ TRAP(LibC.SIGTRAP()),
-    /** Abort. */ ABRT(LibC.SIGABRT()),
-    /** Bus error. */ BUS(LibC.SIGBUS()),
-    /** Floating-point exception. */ FPE(LibC.SIGFPE()),
-    /** Kill; cannot be caught or ignored. */ KILL(LibC.SIGKILL()),
-    /** User-defined signal 1. */ USR1(LibC.SIGUSR1()),
-    /** Segmentation fault. */ SEGV(LibC.SIGSEGV()),
-    /** User-defined signal 2. */ USR2(LibC.SIGUSR2()),
-    /** Broken pipe. */ PIPE(LibC.SIGPIPE()),
-    /** Alarm clock. */ ALRM(LibC.SIGALRM()),
-    /** Termination request. */ TERM(LibC.SIGTERM()),
-    /** Child stopped or terminated. */ CHLD(LibC.SIGCHLD()),
-    /** Continue if stopped. */ CONT(LibC.SIGCONT()),
-    /** Stop; cannot be caught or ignored. */ STOP(LibC.SIGSTOP()),
-    /** Stop from the terminal. */ TSTP(LibC.SIGTSTP()),
-    /** Background read from the terminal. */ TTIN(LibC.SIGTTIN()),
-    /** Background write to the terminal. */ TTOU(LibC.SIGTTOU()),
-    /** Urgent data on a socket. */ URG(LibC.SIGURG()),
-    /** CPU time limit exceeded. */ XCPU(LibC.SIGXCPU()),
-    /** File size limit exceeded. */ XFSZ(LibC.SIGXFSZ()),
-    /** Virtual alarm clock. */ VTALRM(LibC.SIGVTALRM()),
-    /** Profiling timer expired. */ PROF(LibC.SIGPROF()),
-    /** Window size change. */ WINCH(LibC.SIGWINCH()),
-    /** I/O now possible. */ IO(LibC.SIGIO()),
-    /** Power failure. */ PWR(LibC.SIGPWR()),
-    /** Bad system call. */ SYS(LibC.SIGSYS());
+    /** Hangup. */ HUP(1),
+    /** Interrupt from the keyboard. */ INT(2),
+    /** Quit from the keyboard. */ QUIT(3),
+    /** Illegal instruction. */ ILL(4),
+    /** Trace trap. */ TRAP(5),
+    /** Abort. */ ABRT(6),
+    /** Bus error. */ BUS(7),
+    /** Floating-point exception. */ FPE(8),
+    /** Kill; cannot be caught or ignored. */ KILL(9),
+    /** User-defined signal 1. */ USR1(10),
+    /** Segmentation fault. */ SEGV(11),
+    /** User-defined signal 2. */ USR2(12),
+    /** Broken pipe. */ PIPE(13),
+    /** Alarm clock. */ ALRM(14),
+    /** Termination request. */ TERM(15),
+    /** Child stopped or terminated. */ CHLD(17),
+    /** Continue if stopped. */ CONT(18),
+    /** Stop; cannot be caught or ignored. */ STOP(19),
+    /** Stop from the terminal. */ TSTP(20),
+    /** Background read from the terminal. */ TTIN(21),
+    /** Background write to the terminal. */ TTOU(22),
+    /** Urgent data on a socket. */ URG(23),
+    /** CPU time limit exceeded. */ XCPU(24),
+    /** File size limit exceeded. */ XFSZ(25),
+    /** Virtual alarm clock. */ VTALRM(26),
+    /** Profiling timer expired. */ PROF(27),
+    /** Window size change. */ WINCH(28),
+    /** I/O now possible. */ IO(29),
+    /** Power failure. */ PWR(30),
+    /** Bad system call. */ SYS(31);
 
     private final int number;
 
@@ -47,12 +48,20 @@ public enum Signal {
         this.number = number;
     }
 
-    /** @return the signal number on Linux, for example 9 for {@link #KILL} */
+    /**
+     * Returns the signal number on Linux, for example 9 for {@link #KILL}.
+     *
+     * @return the signal number on Linux, for example 9 for {@link #KILL}
+     */
     public int number() {
         return number;
     }
 
-    /** @return the conventional name with its {@code SIG} prefix, for example {@code SIGKILL} */
+    /**
+     * Returns the conventional name with its {@code SIG} prefix, for example {@code SIGKILL}.
+     *
+     * @return the conventional name with its {@code SIG} prefix, for example {@code SIGKILL}
+     */
     public String signalName() {
         return "SIG" + name();
     }

@@ -1,13 +1,7 @@
 package io.github.procgroup;
 
-import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.internal.linux.AdoptedOrphans;
-import io.github.procgroup.internal.linux.Errno;
-import io.github.procgroup.internal.linux.Posix;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.github.procgroup.internal.linux.Prctl;
+import io.github.procgroup.internal.platform.Platforms;
 
 /**
  * Makes this JVM a child subreaper ({@code prctl(PR_SET_CHILD_SUBREAPER)}, Linux 3.4+): a
@@ -36,21 +30,20 @@ public final class Subreaper {
      * Turns this JVM into a child subreaper and starts the orphan tracker; a second call does nothing.
      *
      * @throws ErrnoException if the kernel refuses ({@code EINVAL}: a kernel before 3.4)
+     * @throws UnsupportedOperationException if this JVM does not run on a supported Linux
      */
     public static synchronized void enable() throws ErrnoException {
-        int r = Posix.prctl(LibC.PR_SET_CHILD_SUBREAPER(), 1);
-        if (r < 0) {
-            throw Errno.exception("cannot become a child subreaper (prctl PR_SET_CHILD_SUBREAPER)", -r);
-        }
-        AdoptedOrphans.start();
+        Platforms.requireLinux("Subreaper.enable");
+        Prctl.becomeSubreaper();
     }
 
-    /** @return whether this JVM is a child subreaper (set by {@link #enable()} or inherited code) */
+    /**
+     * Tells whether this JVM is a child subreaper, set by {@link #enable()} or by other code.
+     *
+     * @return whether this JVM is a child subreaper; false on every platform but Linux, which
+     *         alone has subreapers
+     */
     public static boolean isEnabled() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment flag = arena.allocate(ValueLayout.JAVA_INT);
-            return Posix.prctl(LibC.PR_GET_CHILD_SUBREAPER(), flag.address()) == 0
-                    && flag.get(ValueLayout.JAVA_INT, 0) != 0;
-        }
+        return Platforms.isLinux() && Prctl.isSubreaper();
     }
 }

@@ -75,9 +75,10 @@ class ParentDeathTest {
             long pgid = treeOf(jvm);
             assertEquals("0", jvm.read("leader"));
             assertEquals(2, ProcFs.awaitLiveMembers(pgid, 2, Duration.ofSeconds(20)).size(), "the sleep and the sentinel");
-            Thread.sleep(500); // the leader's exit must not end the group while the JVM lives
+            // The leader's exit must not end the group while the JVM lives.
+            ProcFs.assertHolds(() -> ProcFs.liveMembers(pgid).size() == 2, Duration.ofMillis(500),
+                    () -> "the group ended early: " + ProcFs.group(pgid));
             List<ProcFs.Proc> members = ProcFs.liveMembers(pgid);
-            assertEquals(2, members.size(), "still running: " + ProcFs.group(pgid));
             assertTrue(members.stream().anyMatch(m -> m.comm().equals("sleep") && m.ppid() != jvm.pid()),
                     "the sleep, adopted by init: " + members);
             killAndAwaitTreeGone(pgid, "killOnParentDeath after the leader's exit", jvm::kill);
@@ -90,8 +91,9 @@ class ParentDeathTest {
             long pgid = treeOf(jvm);
             ProcFs.awaitLiveMembers(pgid, 4, Duration.ofSeconds(20));
             jvm.kill();
-            Thread.sleep(DEADLINE.toMillis()); // the time the other test allows
-            assertEquals(4, ProcFs.liveMembers(pgid).size(), "the orphans run on: " + ProcFs.group(pgid));
+            // For the time the other test allows, checked throughout.
+            ProcFs.assertHolds(() -> ProcFs.liveMembers(pgid).size() == 4, DEADLINE,
+                    () -> "the orphans should run on: " + ProcFs.group(pgid));
         }
     }
 
@@ -111,8 +113,8 @@ class ParentDeathTest {
             long pgid = treeOf(jvm);
             assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
             ProcFs.awaitLiveMembers(pgid, 4, Duration.ofSeconds(5));
-            Thread.sleep(500);
-            assertEquals(4, ProcFs.liveMembers(pgid).size(), "still running: " + ProcFs.group(pgid));
+            ProcFs.assertHolds(() -> ProcFs.liveMembers(pgid).size() == 4, Duration.ofMillis(500),
+                    () -> "the tree should outlive the JVM: " + ProcFs.group(pgid));
         }
     }
 

@@ -159,8 +159,9 @@ class TreeGuaranteesTest {
                 START, () -> "the sentinel does not ignore SIGHUP and SIGTERM: " + ProcFs.statusField(sentinel, "SigIgn"));
         assertTrue(p.signal(Signal.STOP), "the group stopped");
         assertTrue(p.signal(Signal.CONT), "and continued, while the JVM lives");
-        Thread.sleep(200); // a sentinel that took the stop for the end of its pipe would kill the group now
-        assertEquals(3, ProcFs.liveMembers(p.processGroupId()).size(), "nobody killed: " + ProcFs.group(p.processGroupId()));
+        // A sentinel that took the stop for the end of its pipe would kill the group now.
+        ProcFs.assertHolds(() -> ProcFs.liveMembers(p.processGroupId()).size() == 3, Duration.ofMillis(300),
+                () -> "somebody was killed: " + ProcFs.group(p.processGroupId()));
         p.close();
         assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
         ProcFs.await(() -> fdsOfThisJvmOn(lifeline) == 0, START,

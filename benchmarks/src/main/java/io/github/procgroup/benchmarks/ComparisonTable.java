@@ -50,7 +50,7 @@ final class ComparisonTable {
         return rows;
     }
 
-    /** @return one line per target of issue 5: met, missed, or not measured */
+    /** @return one line per benchmark target: met, missed, or not measured */
     List<String> targets() {
         return targets;
     }

@@ -2,39 +2,81 @@ package io.github.procgroup.internal;
 
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * Everything a backend needs to start one child, validated and frozen by the builder.
+ * Everything a backend needs to start one child, validated and frozen by the builder. Each part
+ * has a type of its own, so no two can be swapped by position.
  *
- * @param command             program and arguments, at least one element, no NUL bytes
- * @param directory           working directory of the child, or null for the JVM's
- * @param environment         the child's whole environment, or null for the JVM's unchanged
- * @param stdin               where the child's fd 0 comes from
- * @param stdout              where the child's fd 1 goes
- * @param stderr              where the child's fd 2 goes (ignored if {@code redirectErrorStream})
- * @param redirectErrorStream whether fd 2 is a copy of fd 1
- * @param newSession          whether the child starts a new session (and so a new group) with setsid
- * @param killOnParentDeath   whether the tree dies with the JVM, even when the JVM is SIGKILLed
- * @param killOnJvmExit       whether the JVM's shutdown hook kills what is left of the tree
- * @param containment         process group or cgroup, and the limits for the tree
+ * <p>Which backend honours what: the command, directory, environment, stdio and
+ * {@link KillTrigger}s every backend; the {@link GroupPlacement} the POSIX backend (a Windows
+ * child always gets a job and a console group of its own); the {@link ContainmentRequest}: its
+ * cgroup the Linux backend, its limits every backend, each refusing a knob it does not honour.
+ *
+ * @param command      program and arguments, at least one element, no NUL bytes
+ * @param directory    working directory of the child, or null for the JVM's
+ * @param environment  the child's whole environment, or null for the JVM's unchanged
+ * @param stdio        the child's fds 0-2
+ * @param placement    which process group the child goes into
+ * @param killTriggers when procgroup kills the tree besides the user's calls
+ * @param containment  process group or cgroup, and the limits for the tree
  */
 public record SpawnRequest(
         List<String> command,
         File directory,
         Map<String, String> environment,
-        Redirect stdin,
-        Redirect stdout,
-        Redirect stderr,
-        boolean redirectErrorStream,
-        boolean newSession,
-        boolean killOnParentDeath,
-        boolean killOnJvmExit,
+        Stdio stdio,
+        GroupPlacement placement,
+        Set<KillTrigger> killTriggers,
         ContainmentRequest containment) {
+
+    /** Freezes the collections and checks that nothing required is missing. */
+    public SpawnRequest {
+        command = List.copyOf(command);
+        environment = environment == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        Objects.requireNonNull(stdio, "stdio");
+        Objects.requireNonNull(placement, "placement");
+        killTriggers = Set.copyOf(killTriggers);
+        Objects.requireNonNull(containment, "containment");
+    }
 
     /** @return the program, as the user named it */
     public String program() {
         return command.get(0);
+    }
+
+    /** @return where fd 0 comes from */
+    public Redirect stdin() {
+        return stdio.stdin();
+    }
+
+    /** @return where fd 1 goes */
+    public Redirect stdout() {
+        return stdio.stdout();
+    }
+
+    /** @return where fd 2 goes; null if {@link #redirectErrorStream()} */
+    public Redirect stderr() {
+        return stdio.stderr();
+    }
+
+    /** @return whether fd 2 is a copy of fd 1 */
+    public boolean redirectErrorStream() {
+        return stdio.errorToOutput();
+    }
+
+    /** @return whether the tree dies with the JVM, even when the JVM is SIGKILLed */
+    public boolean killOnParentDeath() {
+        return killTriggers.contains(KillTrigger.PARENT_DEATH);
+    }
+
+    /** @return whether the JVM's shutdown hook kills what is left of the tree */
+    public boolean killOnJvmExit() {
+        return killTriggers.contains(KillTrigger.JVM_EXIT);
     }
 }

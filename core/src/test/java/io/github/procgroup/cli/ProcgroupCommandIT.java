@@ -67,13 +67,14 @@ class ProcgroupCommandIT {
     @Test
     void timeoutEndsTheWholeTreeAndExits124() throws Exception {
         long start = System.nanoTime();
-        int status = runTree("sleep 100 & sleep 100 & (sleep 100; :) & wait", "--timeout", "1s", "--grace", "5s");
+        int status = runTree("sleep 100 & sleep 100 & (sleep 100; :) & wait", "--timeout", "1s", "--grace", "60s");
 
         assertEquals(124, status, command.stderr());
         assertEquals(List.of(), ProcFs.liveMembers(pgid), "live members right after procgroup exited");
         ProcFs.awaitGroupGone(pgid, Duration.ofSeconds(10));
-        // All five ended members obeyed SIGTERM: nothing waited for the 5 s grace.
-        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos() + Duration.ofSeconds(1).toNanos(),
+        // All five ended members obeyed SIGTERM: nothing waited for the 60 s grace. (The bound
+        // is far from both ends, so a loaded machine's slow JVM start cannot fail it.)
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(),
                 "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
         String report = command.stderr();
         assertTrue(report.contains("ended 5 processes"), report);

@@ -21,6 +21,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class ProcFs {
     private static final long SELF = ProcessHandle.current().pid();
+    /** How often the waits look again: /proc is cheap to read, a loaded machine slow to act. */
+    private static final long POLL_MILLIS = 10;
 
     private ProcFs() {
     }
@@ -67,6 +69,20 @@ public final class ProcFs {
     /** @return the group's members that are still running (not zombies) */
     public static List<Proc> liveMembers(long pgid) {
         return group(pgid).stream().filter(p -> !p.zombie()).toList();
+    }
+
+    /**
+     * @return the process's initial environment, {@code NAME=value} entries; empty if it is gone,
+     *         a zombie, or not ours to read
+     */
+    public static List<String> environ(long pid) {
+        try {
+            String block = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+            return block.isEmpty() ? List.of() : List.of(block.split("\0"));
+        } catch (IOException | SecurityException unreadable) {
+            return List.of();
+        }
     }
 
     /** @return the processes whose parent is this JVM, zombies included */
@@ -147,6 +163,23 @@ public final class ProcFs {
         await(() -> group(pgid).isEmpty(), timeout, () -> "group " + pgid + " still has " + group(pgid));
     }
 
+    /**
+     * A negative check: {@code condition} holds all through {@code window}, checked every 10 ms,
+     * failing with {@code message} the moment it does not (never a single sample after a sleep).
+     */
+    public static void assertHolds(BooleanSupplier condition, Duration window, java.util.function.Supplier<String> message) {
+        long end = System.nanoTime() + window.toNanos();
+        do {
+            if (!condition.getAsBoolean()) {
+                throw new AssertionError(message.get());
+            }
+            pause();
+        } while (System.nanoTime() - end < 0);
+        if (!condition.getAsBoolean()) {
+            throw new AssertionError(message.get());
+        }
+    }
+
     /** Polls {@code condition} every 10 ms; throws AssertionError with {@code message} on timeout. */
     public static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> message) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -154,12 +187,16 @@ public final class ProcFs {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError(message.get());
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 }

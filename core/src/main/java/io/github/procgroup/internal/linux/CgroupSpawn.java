@@ -4,6 +4,7 @@ import io.github.procgroup.Containment;
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.ContainmentRequest;
+import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.linux.cgroup.CgroupLeaf;
 import io.github.procgroup.internal.linux.cgroup.CgroupLimits;
 import io.github.procgroup.internal.linux.cgroup.CgroupParent;
@@ -117,20 +118,20 @@ final class CgroupSpawn {
      * @return the child's pid; on failure nothing is left running and the leaf is removed
      */
     int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
-              File directory, int pgroup) throws ErrnoException {
+              File directory, GroupPlacement placement) throws ErrnoException {
         try {
             if (!hasSetCgroup()) {
-                return spawnGated(arena, path, argv, envp, stdio, directory, pgroup);
+                return spawnGated(arena, path, argv, envp, stdio, directory, placement);
             }
             try {
-                return spawnInto(arena, path, argv, envp, stdio, directory, pgroup);
+                return spawnInto(arena, path, argv, envp, stdio, directory, placement);
             } catch (ErrnoException intoCgroup) {
                 if (asked == Containment.CGROUP) {
                     throw intoCgroup;
                 }
                 // AUTO: the cgroup or the program may be at fault. Without the cgroup, a program
                 // error fails again (and that error is the one to report); success means it was the cgroup.
-                int pid = PosixSpawner.spawn(arena, path, argv, envp, stdio, directory, pgroup);
+                int pid = PosixSpawner.spawn(arena, path, argv, envp, stdio, directory, placement);
                 abandon();
                 CgroupParent.logFallback(intoCgroup.getMessage());
                 return pid;
@@ -143,14 +144,14 @@ final class CgroupSpawn {
 
     /** glibc 2.39+: clone3(CLONE_INTO_CGROUP) through posix_spawnattr_setcgroup_np. */
     private int spawnInto(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
-                          File directory, int pgroup) throws ErrnoException {
+                          File directory, GroupPlacement placement) throws ErrnoException {
         int dirFd = Posix.open(arena.allocateFrom(leaf.dir().toString()),
                 LibC.O_RDONLY() | LibC.O_DIRECTORY() | LibC.O_CLOEXEC(), 0);
         if (dirFd < 0) {
             throw Errno.exception("cannot open cgroup " + leaf, -dirFd);
         }
         try {
-            return PosixSpawner.spawn(arena, path, argv, envp, stdio, directory, pgroup, new PosixSpawner.Extras() {
+            return PosixSpawner.spawn(arena, path, argv, envp, stdio, directory, placement, new PosixSpawner.Extras() {
                 @Override
                 public int addFileActions(Arena a, MemorySegment actions) {
                     return 3;
@@ -172,7 +173,7 @@ final class CgroupSpawn {
 
     /** Before glibc 2.39: the /bin/sh gate (see the class comment). */
     private int spawnGated(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
-                           File directory, int pgroup) throws ErrnoException {
+                           File directory, GroupPlacement placement) throws ErrnoException {
         GatePrecheck.check(path, argv.get(0), directory);
         MemorySegment ends = arena.allocate(ValueLayout.JAVA_INT, 2);
         int r = Posix.pipe2(ends, LibC.O_CLOEXEC());
@@ -186,7 +187,7 @@ final class CgroupSpawn {
             List<String> gate = new ArrayList<>(argv.size() + 4);
             gate.addAll(List.of(SHELL, "-c", GATE_SCRIPT, argv.get(0), path));
             gate.addAll(argv.subList(1, argv.size()));
-            pid = PosixSpawner.spawn(arena, SHELL, gate, envp, stdio, directory, pgroup, new PosixSpawner.Extras() {
+            pid = PosixSpawner.spawn(arena, SHELL, gate, envp, stdio, directory, placement, new PosixSpawner.Extras() {
                 @Override
                 public int addFileActions(Arena a, MemorySegment actions) throws ErrnoException {
                     int error = LibC.posix_spawn_file_actions_adddup2(actions, gateRead, GATE_FD);

@@ -47,10 +47,30 @@ final class ChildStdio implements AutoCloseable {
      * @throws ErrnoException naming the file or the pipe that could not be opened; nothing stays open
      */
     static ChildStdio open(SpawnRequest request, Arena arena) throws ErrnoException {
+        return open(request, arena, INHERIT, INHERIT);
+    }
+
+    /**
+     * As {@link #open(SpawnRequest, Arena)}, but with fds the caller already has for the child's
+     * stdin and stdout (a pipeline's pipe ends): each one given ({@code >= 0}, O_CLOEXEC) is
+     * the child's fd in place of the request's redirect, and this object owns it from the call
+     * on, so {@link #close()} closes it, also when this method throws.
+     *
+     * @param givenStdin  the fd to become the child's fd 0, or {@link #INHERIT} for the request's redirect
+     * @param givenStdout the fd to become the child's fd 1, or {@link #INHERIT} for the request's redirect
+     * @throws ErrnoException naming the file or the pipe that could not be opened; nothing stays open
+     */
+    static ChildStdio open(SpawnRequest request, Arena arena, int givenStdin, int givenStdout) throws ErrnoException {
         ChildStdio stdio = new ChildStdio(request.redirectErrorStream());
+        stdio.childFds[0] = givenStdin;
+        stdio.childFds[1] = givenStdout;
         try {
-            stdio.prepare(0, request.stdin(), arena);
-            stdio.prepare(1, request.stdout(), arena);
+            if (givenStdin == INHERIT) {
+                stdio.prepare(0, request.stdin(), arena);
+            }
+            if (givenStdout == INHERIT) {
+                stdio.prepare(1, request.stdout(), arena);
+            }
             if (!request.redirectErrorStream()) {
                 stdio.prepare(2, request.stderr(), arena);
             }

@@ -5,7 +5,9 @@ import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
 import io.github.procgroup.internal.ContainmentRequest;
+import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.SpawnRequest;
+import io.github.procgroup.internal.Stdio;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,8 +19,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Spawns children with posix_spawn into new process groups and watches them with pidfds. */
+/**
+ * Spawns children with posix_spawn into new process groups and watches them with pidfds. Reads
+ * every part of a {@link SpawnRequest}.
+ */
 public final class LinuxBackend implements Backend {
 
     /**
@@ -39,17 +45,68 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public ChildProcess spawn(SpawnRequest request) throws IOException {
-        checkDirectory(request.directory());
-        if (request.killOnParentDeath() && request.newSession()) {
-            // The sentinel (see ParentDeathSentinel) joins the child's group, which setpgid allows only
-            // within the JVM's own session.
-            throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
-                    + "it cannot be combined with newSession");
+        if (request.placement() instanceof GroupPlacement.JoinGroup join) {
+            // A child that joins a group it does not lead is a pipeline stage: spawnPipeline keeps the
+            // group's leader unreaped until every stage has joined, and its handle delegates to the leader's.
+            throw new IllegalArgumentException("a child of the user cannot join group " + join.processGroupId()
+                    + " on its own: only spawnPipeline places children in another's group");
         }
-        String path = ProgramLocator.locate(request.program(), request.environment(), request.directory());
-        CgroupSpawn cgroupSpawn = CgroupSpawn.prepare(request.containment()); // null: a process group only
+        LinuxProcess process = spawnUnwatched(request, request.placement(), ChildStdio.INHERIT, ChildStdio.INHERIT,
+                AdoptedOrphans.running() ? AdoptedOrphans.newToken() : null);
+        watch(process);
+        return process;
+    }
+
+    @Override
+    public List<ChildProcess> spawnPipeline(List<SpawnRequest> stages) throws IOException {
+        for (SpawnRequest stage : stages) {
+            if (stage.containment().containment() != io.github.procgroup.Containment.GROUP
+                    || stage.containment().limits().any()) {
+                // Every stage would need the leader's cgroup; not supported yet, so say so rather than half-contain.
+                throw new UnsupportedOperationException("pipelines run in one process group: containment "
+                        + stage.containment().containment() + " and limits are not supported for pipeline stages yet");
+            }
+        }
+        return PipelineSpawner.spawn(stages);
+    }
+
+    /** Makes a spawned leader known to the shutdown hook and the orphan tracker, then to the exit watcher. */
+    static void watch(LinuxProcess leader) {
+        LiveTrees.add(leader); // before the watcher can reap it: the orphan tracker must know the pid
+        ExitWatcher.instance().watch(leader);
+    }
+
+    /**
+     * Starts one child that nothing reaps yet: the caller hands it to {@link #watch} or to
+     * {@link ExitWatcher#watch}, or kills and reaps it. A pipeline keeps its leader unreaped this
+     * way until every stage has joined the leader's group: a reaped leader's group may be gone.
+     *
+     * @param placement   the request's own, or the group to join (a pipeline stage's); a child that
+     *                    joins a group gets no parent-death sentinel of its own and no place in LiveTrees
+     * @param givenStdin  an fd for the child's stdin in place of the request's redirect, or
+     *                    {@link ChildStdio#INHERIT}; owned by this call from the start (always closed)
+     * @param givenStdout the same for stdout
+     * @param treeToken   the PROCGROUP_TREE mark for the child's environment, or null
+     */
+    static LinuxProcess spawnUnwatched(SpawnRequest request, GroupPlacement placement, int givenStdin, int givenStdout,
+                                       String treeToken) throws IOException {
+        String path;
         try {
-            return spawn(request, path, cgroupSpawn);
+            path = checkAndLocate(request);
+        } catch (IOException | RuntimeException e) {
+            closeGiven(givenStdin, givenStdout);
+            throw e;
+        }
+        boolean leader = !(placement instanceof GroupPlacement.JoinGroup);
+        CgroupSpawn cgroupSpawn; // null: a process group only
+        try {
+            cgroupSpawn = leader ? CgroupSpawn.prepare(request.containment()) : null;
+        } catch (IOException | RuntimeException e) {
+            closeGiven(givenStdin, givenStdout);
+            throw e;
+        }
+        try {
+            return spawnUnwatched(request, placement, givenStdin, givenStdout, treeToken, path, leader, cgroupSpawn);
         } catch (IOException | RuntimeException e) {
             if (cgroupSpawn != null) {
                 cgroupSpawn.abandon(); // the child, if it was started, is dead and reaped by now
@@ -58,20 +115,20 @@ public final class LinuxBackend implements Backend {
         }
     }
 
-    private ChildProcess spawn(SpawnRequest request, String path, CgroupSpawn cgroupSpawn) throws IOException {
-        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
+    private static LinuxProcess spawnUnwatched(SpawnRequest request, GroupPlacement placement, int givenStdin,
+                                               int givenStdout, String treeToken, String path, boolean leader,
+                                               CgroupSpawn cgroupSpawn) throws IOException {
+        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena, givenStdin, givenStdout)) {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
                     : CStrings.environment(arena, request.environment());
             // Under the subreaper's tracker, the environment marks the tree (see AdoptedOrphans).
-            String treeToken = AdoptedOrphans.running() ? AdoptedOrphans.newToken() : null;
             if (treeToken != null) {
                 envp = CStrings.withEntry(arena, envp, AdoptedOrphans.TREE_VARIABLE + "=" + treeToken);
             }
-            int pgroup = request.newSession() ? PosixSpawner.NEW_SESSION : PosixSpawner.NEW_GROUP;
             int pid = cgroupSpawn == null
-                    ? PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(), pgroup)
-                    : cgroupSpawn.spawn(arena, path, request.command(), envp, stdio, request.directory(), pgroup);
+                    ? PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(), placement)
+                    : cgroupSpawn.spawn(arena, path, request.command(), envp, stdio, request.directory(), placement);
             ChildStdio.Streams streams;
             ParentDeathSentinel sentinel;
             CgroupTree cgroup = null;
@@ -80,7 +137,7 @@ public final class LinuxBackend implements Backend {
                 if (cgroupSpawn != null && cgroupSpawn.leaf() != null) {
                     cgroup = CgroupTree.watch(cgroupSpawn.leaf(), request.killOnJvmExit());
                 }
-                sentinel = request.killOnParentDeath()
+                sentinel = leader && request.killOnParentDeath()
                         ? ParentDeathSentinel.start(pid, cgroup == null ? null : cgroup.leaf().dir()) : null;
             } catch (IOException | RuntimeException e) {
                 if (cgroup != null) {
@@ -89,17 +146,34 @@ public final class LinuxBackend implements Backend {
                 if (cgroupSpawn != null && cgroupSpawn.leaf() != null) {
                     cgroupSpawn.leaf().signalEach(LibC.SIGKILL()); // anything the child forked meanwhile
                 }
-                killAndReap(pid);
+                killAndReap(pid, leader);
                 throw e;
             }
             // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
             // then falls back to a waiting thread for this child.
             int pidfd = Posix.pidfdOpen(pid, 0);
-            LinuxProcess process = new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
-                    request.killOnJvmExit(), treeToken, cgroup);
-            LiveTrees.add(process); // before the watcher can reap it: the orphan tracker must know the pid
-            ExitWatcher.instance().watch(process);
-            return process;
+            return new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
+                    leader && request.killOnJvmExit(), treeToken, cgroup);
+        }
+    }
+
+    /** The checks before a spawn. @return the file to exec */
+    private static String checkAndLocate(SpawnRequest request) throws IOException {
+        checkDirectory(request.directory());
+        if (request.killOnParentDeath() && request.placement() instanceof GroupPlacement.NewSession) {
+            // The sentinel (see ParentDeathSentinel) joins the child's group, which setpgid allows only
+            // within the JVM's own session.
+            throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
+                    + "it cannot be combined with newSession");
+        }
+        return ProgramLocator.locate(request.program(), request.environment(), request.directory());
+    }
+
+    private static void closeGiven(int... fds) {
+        for (int fd : fds) {
+            if (fd != ChildStdio.INHERIT) {
+                Posix.close(fd);
+            }
         }
     }
 
@@ -111,16 +185,16 @@ public final class LinuxBackend implements Backend {
      * Starts one of procgroup's own helpers: stdin a pipe whose write end the caller gets (raw,
      * O_CLOEXEC), stdout and stderr discarded, an empty environment, in /.
      *
-     * @param argv   the program (an absolute path) and its arguments
-     * @param pgroup the group to join (see {@link PosixSpawner#spawn})
+     * @param argv      the program (an absolute path) and its arguments
+     * @param placement the group it goes into
      * @return its pid, which the caller reaps, and the write end, which the caller closes
      */
-    static Helper spawnHelper(List<String> argv, int pgroup) throws ErrnoException {
-        SpawnRequest request = new SpawnRequest(argv, null, Map.of(), Redirect.PIPE, Redirect.DISCARD,
-                Redirect.DISCARD, false, false, false, false, ContainmentRequest.GROUP);
+    static Helper spawnHelper(List<String> argv, GroupPlacement placement) throws ErrnoException {
+        SpawnRequest request = new SpawnRequest(argv, null, Map.of(),
+                new Stdio(Redirect.PIPE, Redirect.DISCARD, Redirect.DISCARD), placement, Set.of(), ContainmentRequest.GROUP);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
-                    new File("/"), pgroup);
+                    new File("/"), placement);
             return new Helper(pid, stdio.takeParentFd(0));
         }
     }
@@ -139,8 +213,12 @@ public final class LinuxBackend implements Backend {
     }
 
     /** Undoes a spawn whose streams could not be set up: nothing may be left behind. */
-    private static void killAndReap(int pid) {
-        Posix.killpg(pid, LibC.SIGKILL()); // the sentinel too, if it was started
+    private static void killAndReap(int pid, boolean leader) {
+        if (leader) {
+            Posix.killpg(pid, LibC.SIGKILL()); // the sentinel too, if it was started
+        } else {
+            Posix.kill(pid, LibC.SIGKILL()); // unreaped, the pid is still our child's
+        }
         Posix.wait4(pid, MemorySegment.NULL, 0, MemorySegment.NULL);
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LiveTrees {
     private static final Set<LinuxProcess> TREES = ConcurrentHashMap.newKeySet();
+    /** Pipeline stages that joined a leader's group: procgroup's own children too, reaped by the exit watcher. */
+    private static final Set<Long> JOINED_STAGES = ConcurrentHashMap.newKeySet();
     private static final int FIRST_PRUNE_AT = 256;
     private static volatile int pruneAt = FIRST_PRUNE_AT;
 
@@ -63,11 +65,24 @@ final class LiveTrees {
      *         by the exit watcher, which must get their status, never by the orphan tracker
      */
     static boolean spawnedByProcgroup(long pid) {
+        if (JOINED_STAGES.contains(pid)) {
+            return true;
+        }
         for (LinuxProcess tree : TREES) {
             if (tree.pid() == pid || tree.sentinelPid() == pid) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Marks a pipeline stage that joined a leader's group as procgroup's own, until {@link #removeJoinedStage}. */
+    static void addJoinedStage(long pid) {
+        JOINED_STAGES.add(pid);
+    }
+
+    /** Called once the stage is reaped. */
+    static void removeJoinedStage(long pid) {
+        JOINED_STAGES.remove(pid);
     }
 }

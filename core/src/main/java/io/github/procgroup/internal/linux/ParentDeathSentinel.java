@@ -2,6 +2,7 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.GroupPlacement;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
     static ParentDeathSentinel start(int pgid, Path cgroup) throws ErrnoException {
         List<String> argv = cgroup == null ? List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel")
                 : List.of("/bin/sh", "-c", CGROUP_SCRIPT, "procgroup-sentinel", cgroup.toString());
-        LinuxBackend.Helper helper = LinuxBackend.spawnHelper(argv, pgid);
+        LinuxBackend.Helper helper = LinuxBackend.spawnHelper(argv, new GroupPlacement.JoinGroup(pgid));
         int pidfd = Posix.pidfdOpen(helper.pid(), 0); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
         ParentDeathSentinel sentinel = new ParentDeathSentinel(helper.pid(), pidfd >= 0 ? pidfd : -1, helper.stdinPipe());
         ExitWatcher.instance().watch(sentinel);

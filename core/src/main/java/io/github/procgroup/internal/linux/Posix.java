@@ -34,7 +34,6 @@ public final class Posix {
             FunctionDescriptor.of(LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT));
     private static final MethodHandle WAIT4 = capturing(LibC.wait4$address(), LibC.wait4$descriptor());
     private static final MethodHandle WAITID = capturing(LibC.waitid$address(), LibC.waitid$descriptor());
-    private static final MethodHandle GETPGID = capturing(LibC.getpgid$address(), LibC.getpgid$descriptor());
     private static final MethodHandle EPOLL_CREATE1 =
             capturing(LibC.epoll_create1$address(), LibC.epoll_create1$descriptor());
     private static final MethodHandle EPOLL_CTL = capturing(LibC.epoll_ctl$address(), LibC.epoll_ctl$descriptor());
@@ -108,11 +107,6 @@ public final class Posix {
     /** waitid(2). @return 0, or -errno */
     public static int waitid(int idType, int id, MemorySegment siginfo, int options) {
         return withErrno(s -> (int) WAITID.invokeExact(s, idType, id, siginfo, options));
-    }
-
-    /** getpgid(2). @return the pgid, or -errno */
-    public static int getpgid(int pid) {
-        return withErrno(s -> (int) GETPGID.invokeExact(s, pid));
     }
 
     /** epoll_create1(2). @return the fd, or -errno */

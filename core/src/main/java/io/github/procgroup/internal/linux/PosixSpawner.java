@@ -5,6 +5,7 @@ import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.bindings.linux.posix_spawn_file_actions_t;
 import io.github.procgroup.bindings.linux.posix_spawnattr_t;
 import io.github.procgroup.bindings.linux.sigset_t;
+import io.github.procgroup.internal.GroupPlacement;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -27,13 +28,12 @@ import java.util.List;
  * and no Java code runs in the child, so it is safe from a multi-threaded JVM of any heap size.
  */
 final class PosixSpawner {
-    private static final Linker.Option[] NONE = {};
-    /** glibc 2.34+; without it the child would inherit every fd of the JVM that lacks O_CLOEXEC. */
-    /** {@code pgroup} of {@link #spawn}: the child leads a new group in the JVM's session. */
-    static final int NEW_GROUP = 0;
-    /** {@code pgroup} of {@link #spawn}: the child leads a new session (and so a new group). */
-    static final int NEW_SESSION = -1;
+    /** The fds every child gets from its {@link ChildStdio}: 0, 1 and 2; all above are closed. */
+    private static final int STDIO_FDS = 3;
+    /** For {@code posix_spawnattr_setpgroup}: the child's pgid becomes its own pid. */
+    private static final int OWN_PID = 0;
 
+    /** glibc 2.34+; without it the child would inherit every fd of the JVM that lacks O_CLOEXEC. */
     static final boolean HAS_CLOSEFROM = symbolExists("posix_spawn_file_actions_addclosefrom_np");
     /** glibc 2.29+. */
     static final boolean HAS_ADDCHDIR = symbolExists("posix_spawn_file_actions_addchdir_np");
@@ -55,13 +55,13 @@ final class PosixSpawner {
      * @param envp       a NULL-terminated {@code char*[]}
      * @param stdio      the child's fds 0-2
      * @param directory  the child's working directory, or null
-     * @param pgroup     {@link #NEW_GROUP}, {@link #NEW_SESSION}, or the id of an existing group to join
+     * @param placement  the group the child leads or joins
      * @return the child's pid
      * @throws ErrnoException naming the program, with posix_spawn's error
      */
     static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
-                     File directory, int pgroup) throws ErrnoException {
-        return spawn(arena, path, argv, envp, stdio, directory, pgroup, null);
+                     File directory, GroupPlacement placement) throws ErrnoException {
+        return spawn(arena, path, argv, envp, stdio, directory, placement, null);
     }
 
     /**
@@ -80,9 +80,9 @@ final class PosixSpawner {
         int addAttributes(Arena arena, MemorySegment attr) throws ErrnoException;
     }
 
-    /** As {@link #spawn(Arena, String, List, MemorySegment, ChildStdio, File, int)}, with {@code extras} (or null). */
+    /** As {@link #spawn(Arena, String, List, MemorySegment, ChildStdio, File, GroupPlacement)}, with {@code extras} (or null). */
     static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
-                     File directory, int pgroup, Extras extras) throws ErrnoException {
+                     File directory, GroupPlacement placement, Extras extras) throws ErrnoException {
         MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
         MemorySegment attr = posix_spawnattr_t.allocate(arena);
         check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
@@ -90,7 +90,7 @@ final class PosixSpawner {
             check(LibC.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try {
                 addFileActions(arena, actions, stdio, directory, extras);
-                setAttributes(arena, attr, pgroup, extras);
+                setAttributes(arena, attr, placement, extras);
                 MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
                 int error = LibC.posix_spawn(pid, arena.allocateFrom(path), actions, attr,
                         CStrings.array(arena, argv), envp);
@@ -139,7 +139,7 @@ final class PosixSpawner {
 
     private static void addFileActions(Arena arena, MemorySegment actions, ChildStdio stdio, File directory,
                                        Extras extras) throws ErrnoException {
-        for (int fd = 0; fd < 3; fd++) {
+        for (int fd = 0; fd < STDIO_FDS; fd++) {
             if (fd == 2 && stdio.errorToOutput()) {
                 // File actions run in order: fd 1 is already in place.
                 check(LibC.posix_spawn_file_actions_adddup2(actions, 1, 2), "posix_spawn_file_actions_adddup2");
@@ -148,11 +148,10 @@ final class PosixSpawner {
                         "posix_spawn_file_actions_adddup2");
             }
         }
-        int closeFrom = extras == null ? 3 : extras.addFileActions(arena, actions);
+        int closeFrom = extras == null ? STDIO_FDS : extras.addFileActions(arena, actions);
         if (HAS_CLOSEFROM) {
-            check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, closeFrom),
-                    "posix_spawn_file_actions_addclosefrom_np");
-        } else if (closeFrom != 3) {
+            check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, closeFrom), "posix_spawn_file_actions_addclosefrom_np");
+        } else if (closeFrom != STDIO_FDS) {
             throw new UnsupportedOperationException("keeping fds beyond stdio needs posix_spawn_file_actions_addclosefrom_np"
                     + " (glibc 2.34+)");
         } else {
@@ -168,7 +167,7 @@ final class PosixSpawner {
         }
     }
 
-    private static void setAttributes(Arena arena, MemorySegment attr, int pgroup, Extras extras)
+    private static void setAttributes(Arena arena, MemorySegment attr, GroupPlacement placement, Extras extras)
             throws ErrnoException {
         // SETSIGDEF with a full set: signals the JVM ignores (SIG_IGN survives exec) start at SIG_DFL.
         // Every bit is set by hand, not with sigfillset: that leaves out glibc's internal signals 32
@@ -184,11 +183,17 @@ final class PosixSpawner {
         LibC.sigemptyset(noSignals);
         check(LibC.posix_spawnattr_setsigmask(attr, noSignals), "posix_spawnattr_setsigmask");
         int flags = LibC.POSIX_SPAWN_SETSIGDEF() | LibC.POSIX_SPAWN_SETSIGMASK();
-        if (pgroup == NEW_SESSION) {
-            flags |= LibC.POSIX_SPAWN_SETSID(); // setsid also makes the child a group leader
-        } else {
-            flags |= LibC.POSIX_SPAWN_SETPGROUP();
-            check(LibC.posix_spawnattr_setpgroup(attr, pgroup), "posix_spawnattr_setpgroup"); // 0: pgid = child's pid
+        switch (placement) {
+            case GroupPlacement.NewSession s -> flags |= LibC.POSIX_SPAWN_SETSID(); // setsid also makes it a group leader
+            case GroupPlacement.NewGroup g -> {
+                flags |= LibC.POSIX_SPAWN_SETPGROUP();
+                check(LibC.posix_spawnattr_setpgroup(attr, OWN_PID), "posix_spawnattr_setpgroup");
+            }
+            case GroupPlacement.JoinGroup join -> {
+                flags |= LibC.POSIX_SPAWN_SETPGROUP();
+                check(LibC.posix_spawnattr_setpgroup(attr, Math.toIntExact(join.processGroupId())),
+                        "posix_spawnattr_setpgroup");
+            }
         }
         if (extras != null) {
             flags |= extras.addAttributes(arena, attr);

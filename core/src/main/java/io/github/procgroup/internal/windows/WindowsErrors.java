@@ -1,10 +1,10 @@
 package io.github.procgroup.internal.windows;
 
-import io.github.procgroup.ErrnoException;
+import io.github.procgroup.WindowsErrorException;
 
 import java.util.Map;
 
-/** Windows error codes as exceptions that name them, like {@code Errno} does for errno. */
+/** Windows error codes as exceptions that name them, as {@code Errno} does for errno. */
 final class WindowsErrors {
     private static final Map<Integer, String> NAMES = Map.of(
             2, "ERROR_FILE_NOT_FOUND",
@@ -26,7 +26,7 @@ final class WindowsErrors {
     }
 
     /** @return an exception for {@code what} that failed with {@code error} */
-    static ErrnoException exception(String what, int error) {
-        return new ErrnoException(what + ": " + name(error), error, name(error), "Windows error " + error);
+    static WindowsErrorException exception(String what, int error) {
+        return new WindowsErrorException(what, error, name(error));
     }
 }

@@ -24,12 +24,15 @@ import java.util.concurrent.CompletableFuture;
  * A child in a Job Object of its own. The job is the tree: {@link #signalTree} with SIGKILL is
  * TerminateJobObject, which ends every process in it, however deep; SIGTERM and SIGINT become
  * CTRL_BREAK_EVENT to the child's console process group (its pid), the closest Windows has to a
- * polite request, and TerminateJobObject where no console is shared. The leader's exit is
+ * polite request, and TerminateJobObject where no console is shared. SIGCONT (resume) does
+ * nothing: procgroup never stops a Windows tree, so there is nothing to resume, and
+ * {@code terminate()}'s TERM, CONT, KILL sequence works unchanged. The leader's exit is
  * noticed by a thread per child blocked in WaitForSingleObject (Windows has no pidfd; a
  * thread-pool wait would save the thread).
  */
 final class WindowsProcess implements ChildProcess {
-    private static final int TERMINATED_EXIT_CODE = 1;
+    /** The exit code TerminateJobObject gives every process of a killed tree. */
+    static final int TERMINATED_EXIT_CODE = 1;
 
     private final Win32 win32;
     private final WindowsSpawner.Started started;
@@ -53,17 +56,24 @@ final class WindowsProcess implements ChildProcess {
         return handle == null || handle.equals(MemorySegment.NULL);
     }
 
+    /** The waiting thread: completes {@link #exit} whatever happens, so no wait can hang on a dead thread. */
     private void awaitExit() {
-        win32.waitForSingleObject(started.process(), Kernel32.INFINITE());
         try (Arena arena = Arena.ofConfined()) {
+            if (win32.waitForSingleObject(started.process(), Kernel32.INFINITE()) == Kernel32.WAIT_FAILED()) {
+                exit.completeExceptionally(WindowsErrors.exception("WaitForSingleObject on pid " + pid(), win32.lastError()));
+                return; // the handle stays open: the process may still run, and close() may still end the job
+            }
             MemorySegment code = arena.allocate(ValueLayout.JAVA_INT);
             if (win32.getExitCodeProcess(started.process(), code)) {
                 exit.complete(ExitStatus.exited(code.get(ValueLayout.JAVA_INT, 0)));
             } else {
                 exit.completeExceptionally(WindowsErrors.exception("GetExitCodeProcess", win32.lastError()));
             }
+            win32.closeHandle(started.process());
+        } catch (RuntimeException | Error e) {
+            exit.completeExceptionally(e);
+            throw e;
         }
-        win32.closeHandle(started.process());
     }
 
     @Override
@@ -117,6 +127,9 @@ final class WindowsProcess implements ChildProcess {
     private void send(Signal signal) {
         switch (signal) {
             case KILL -> terminateJob();
+            case CONT -> {
+                // Resume: nothing of the tree was stopped by procgroup (Windows has no SIGSTOP to send).
+            }
             case TERM, INT -> {
                 if (!win32.generateConsoleCtrlEvent(Kernel32.CTRL_BREAK_EVENT(), started.pid())) {
                     terminateJob(); // no console shared with the child: there is no polite way

@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +34,10 @@ final class WindowsSpawner {
     static final int BASE_FLAGS = Kernel32.EXTENDED_STARTUPINFO_PRESENT() | Kernel32.CREATE_UNICODE_ENVIRONMENT()
             | Kernel32.CREATE_NEW_PROCESS_GROUP();
     private static final int ERROR_INSUFFICIENT_BUFFER = 122;
+    /** The exit code of a tree ended by TerminateJobObject, as {@link WindowsProcess} uses. */
+    private static final int TERMINATED_EXIT_CODE = WindowsProcess.TERMINATED_EXIT_CODE;
+    /** The attribute list holds two entries: the handle list and the job list. */
+    private static final int ATTRIBUTE_COUNT = 2;
 
     /**
      * A started child.
@@ -102,12 +107,12 @@ final class WindowsSpawner {
                            MemorySegment[] parentEnds) throws IOException {
         MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
         // The first call only reports the size the list needs (and fails with ERROR_INSUFFICIENT_BUFFER).
-        if (!win32.initializeProcThreadAttributeList(MemorySegment.NULL, 2, size)
+        if (!win32.initializeProcThreadAttributeList(MemorySegment.NULL, ATTRIBUTE_COUNT, size)
                 && win32.lastError() != ERROR_INSUFFICIENT_BUFFER) {
             throw WindowsErrors.exception("InitializeProcThreadAttributeList", win32.lastError());
         }
         MemorySegment attributes = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0), 8);
-        check(win32.initializeProcThreadAttributeList(attributes, 2, size), "InitializeProcThreadAttributeList");
+        check(win32.initializeProcThreadAttributeList(attributes, ATTRIBUTE_COUNT, size), "InitializeProcThreadAttributeList");
         try {
             Set<MemorySegment> inherited = new LinkedHashSet<>(List.of(childEnds)); // no duplicates allowed
             check(win32.updateProcThreadAttribute(attributes, Kernel32.PROC_THREAD_ATTRIBUTE_HANDLE_LIST(),
@@ -139,7 +144,7 @@ final class WindowsSpawner {
             if (!jobList) {
                 if (!win32.assignProcessToJobObject(job, processHandle)) {
                     int error = win32.lastError();
-                    win32.terminateJobObject(job, 1);
+                    win32.terminateJobObject(job, TERMINATED_EXIT_CODE);
                     toClose.add(processHandle);
                     throw WindowsErrors.exception("AssignProcessToJobObject", error);
                 }
@@ -178,8 +183,8 @@ final class WindowsSpawner {
 
     /** Pipes are what the Windows backend supports so far; other redirects are refused, not ignored. */
     private static void checkRedirects(SpawnRequest request) {
-        for (Redirect r : List.of(request.stdin(), request.stdout(), request.stderr())) {
-            if (r.type() != Redirect.Type.PIPE) {
+        for (Redirect r : Arrays.asList(request.stdin(), request.stdout(), request.stderr())) {
+            if (r != null && r.type() != Redirect.Type.PIPE) { // null: stderr merged into stdout
                 throw new UnsupportedOperationException("the Windows backend supports only Redirect.PIPE yet, not " + r);
             }
         }

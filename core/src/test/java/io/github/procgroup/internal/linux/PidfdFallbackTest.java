@@ -2,7 +2,9 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.Signal;
+import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.SpawnRequest;
+import io.github.procgroup.internal.Stdio;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import java.lang.foreign.Arena;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,11 +52,11 @@ class PidfdFallbackTest {
     private static LinuxProcess spawnWithoutPidfd(String script) throws Exception {
         List<String> argv = List.of("sh", "-c", script);
         SpawnRequest request = new SpawnRequest(argv, null, null,
-                Redirect.PIPE, Redirect.DISCARD, Redirect.INHERIT, false, false, false, false,
+                new Stdio(Redirect.PIPE, Redirect.DISCARD, Redirect.INHERIT), GroupPlacement.NEW_GROUP, Set.of(),
                 io.github.procgroup.internal.ContainmentRequest.GROUP);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, "/bin/sh", argv, CStrings.environment(arena, Map.of()), stdio,
-                    null, PosixSpawner.NEW_GROUP);
+                    null, GroupPlacement.NEW_GROUP);
             LinuxProcess process = new LinuxProcess(pid, -1, stdio.streams(), null, false, null, null); // as if pidfd_open failed
             ExitWatcher.instance().watch(process);
             return process;

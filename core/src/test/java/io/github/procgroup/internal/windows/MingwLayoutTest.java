@@ -31,27 +31,22 @@ class MingwLayoutTest {
     void everyGeneratedStructMatchesTheCompilersLayout(@TempDir Path dir) throws Exception {
         assumeTrue(onPath(COMPILER), COMPILER + " is not installed (apt-get install gcc-mingw-w64-x86-64)");
         StringBuilder c = new StringBuilder(header());
-        int asserts = 0;
         for (Map.Entry<String, GroupLayout> struct : Win64LayoutTest.STRUCTS.entrySet()) {
             String type = struct.getKey();
             GroupLayout layout = struct.getValue();
             c.append(assertion("sizeof(" + type + ")", layout.byteSize()));
-            asserts++;
             for (MemoryLayout field : layout.memberLayouts()) {
                 if (field.name().isPresent() && !(layout.name().orElse("").equals("_LARGE_INTEGER"))) {
                     String name = field.name().get();
                     c.append(assertion("offsetof(" + type + ", " + name + ")",
                             layout.byteOffset(MemoryLayout.PathElement.groupElement(name))));
-                    asserts++;
                 }
             }
         }
         for (Map.Entry<String, Long> constant : constants().entrySet()) {
             c.append(assertion(constant.getKey(), constant.getValue()));
-            asserts++;
         }
         assertEquals("", compile(dir, c.toString()), "the compiler disagrees with the generated bindings");
-        assertNotEquals(0, asserts);
     }
 
     @Test

@@ -1,16 +1,25 @@
 package io.github.procgroup.internal.windows;
 
-import io.github.procgroup.ErrnoException;
+import io.github.procgroup.ExitStatus;
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.TestAccess;
+import io.github.procgroup.WindowsErrorException;
+import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_ACCOUNTING_INFORMATION;
+import io.github.procgroup.bindings.windows.Kernel32;
 import io.github.procgroup.bindings.windows.PROCESS_INFORMATION;
 import io.github.procgroup.bindings.windows.STARTUPINFOEXW;
 import io.github.procgroup.bindings.windows.STARTUPINFOW;
+import io.github.procgroup.internal.GroupPlacement;
+import io.github.procgroup.internal.KillTrigger;
 import io.github.procgroup.internal.SpawnRequest;
+import io.github.procgroup.internal.Stdio;
 import org.junit.jupiter.api.Test;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,21 +84,61 @@ class WindowsSpawnerCallSequenceTest {
     void aFailedCreateProcessClosesEverythingAndNamesTheError() {
         Recorder w = new Recorder();
         w.createProcessError = 2; // ERROR_FILE_NOT_FOUND
-        ErrnoException e = assertThrows(ErrnoException.class, () -> new WindowsSpawner(w).spawn(request(null)));
-        assertEquals("ERROR_FILE_NOT_FOUND", e.errnoName());
+        WindowsErrorException e = assertThrows(WindowsErrorException.class, () -> new WindowsSpawner(w).spawn(request(null)));
+        assertEquals("ERROR_FILE_NOT_FOUND", e.errorName());
+        assertEquals(2, e.errorNumber());
         assertTrue(e.getMessage().contains("\"prog\""), e.getMessage());
         assertEquals(Set.of(), w.open(), "no handle left open");
     }
 
-    private static SpawnRequest request(Map<String, String> env) {
-        return new SpawnRequest(List.of("prog", "a b"), null, env, Redirect.PIPE, Redirect.PIPE, Redirect.PIPE,
-                false, false, false, true, io.github.procgroup.internal.ContainmentRequest.GROUP);
+    @Test
+    void terminateAsksPolitelyThenEndsTheJobAndNeverRefusesSigcont() throws Exception {
+        Recorder w = new Recorder();
+        w.ignoresCtrlBreak = true;
+        GroupProcess p = TestAccess.groupProcess(new WindowsProcess(w, new WindowsSpawner(w).spawn(request(null))));
+        assertTrue(p.isAlive());
+
+        ExitStatus status = p.terminate(Duration.ofMillis(200));
+
+        assertEquals(ExitStatus.exited(WindowsProcess.TERMINATED_EXIT_CODE), status, "ended by TerminateJobObject");
+        List<String> ending = w.callsAfter("createProcess").stream()
+                .filter(c -> c.equals("generateConsoleCtrlEvent") || c.equals("terminateJobObject")).toList();
+        assertEquals("generateConsoleCtrlEvent", ending.get(0), "CTRL_BREAK first: " + ending);
+        assertEquals("terminateJobObject", ending.get(1), "then the job, after the grace: " + ending);
+        assertFalse(p.isAlive());
     }
 
-    /** Answers like kernel32 with fresh fake handles, and records each call. */
+    @Test
+    void terminateReturnsTheLeadersOwnStatusWhenItObeysCtrlBreak() throws Exception {
+        Recorder w = new Recorder();
+        GroupProcess p = TestAccess.groupProcess(new WindowsProcess(w, new WindowsSpawner(w).spawn(request(null))));
+
+        ExitStatus status = p.terminate(Duration.ofSeconds(30));
+
+        assertEquals(ExitStatus.exited(Recorder.CTRL_BREAK_EXIT_CODE), status);
+        assertFalse(w.callsAfter("createProcess").contains("terminateJobObject"), "no job kill needed: " + w.calls);
+    }
+
+    private static SpawnRequest request(Map<String, String> env) {
+        return new SpawnRequest(List.of("prog", "a b"), null, env, new Stdio(Redirect.PIPE, Redirect.PIPE, Redirect.PIPE),
+                GroupPlacement.NEW_GROUP, Set.of(KillTrigger.JVM_EXIT), io.github.procgroup.internal.ContainmentRequest.GROUP);
+    }
+
+    /**
+     * Answers like kernel32 with fresh fake handles, and records each call. The job it plays
+     * holds two processes from CreateProcessW until TerminateJobObject (or, unless
+     * {@link #ignoresCtrlBreak}, until a CTRL_BREAK_EVENT, which the leader obeys); the leader's
+     * wait returns once they are gone. Thread-safe: the wait runs on the backend's own thread.
+     */
     private static final class Recorder implements Win32 {
-        final List<String> calls = new ArrayList<>();
-        final Set<Long> open = new HashSet<>();
+        /** STATUS_CONTROL_C_EXIT, as a console program ended by CTRL_BREAK exits. */
+        static final int CTRL_BREAK_EXIT_CODE = 0xC000013A;
+        final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Set<Long> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        private volatile int activeProcesses;
+        private volatile int exitCode;
+        volatile boolean ignoresCtrlBreak;
         boolean refuseJobList;
         int createProcessError;
         int createFlags;
@@ -100,6 +150,18 @@ class WindowsSpawnerCallSequenceTest {
         private MemorySegment newHandle() {
             open.add(nextHandle);
             return MemorySegment.ofAddress(nextHandle++);
+        }
+
+        List<String> callsAfter(String call) {
+            synchronized (calls) {
+                return List.copyOf(calls.subList(calls.indexOf(call) + 1, calls.size()));
+            }
+        }
+
+        private void end(int code) {
+            exitCode = code;
+            activeProcesses = 0;
+            ended.countDown();
         }
 
         Set<MemorySegment> open() {
@@ -123,6 +185,7 @@ class WindowsSpawnerCallSequenceTest {
         @Override
         public boolean queryInformationJobObject(MemorySegment job, int infoClass, MemorySegment info) {
             calls.add("queryInformationJobObject");
+            JOBOBJECT_BASIC_ACCOUNTING_INFORMATION.ActiveProcesses(info, activeProcesses);
             return true;
         }
 
@@ -182,6 +245,7 @@ class WindowsSpawnerCallSequenceTest {
             PROCESS_INFORMATION.hProcess(processInfo, newHandle());
             PROCESS_INFORMATION.hThread(processInfo, newHandle());
             PROCESS_INFORMATION.dwProcessId(processInfo, 4242);
+            activeProcesses = 2;
             return true;
         }
 
@@ -200,24 +264,35 @@ class WindowsSpawnerCallSequenceTest {
         @Override
         public int waitForSingleObject(MemorySegment handle, int millis) {
             calls.add("waitForSingleObject");
-            return 0;
+            try {
+                ended.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Kernel32.WAIT_FAILED();
+            }
+            return 0; // WAIT_OBJECT_0
         }
 
         @Override
         public boolean getExitCodeProcess(MemorySegment process, MemorySegment code) {
             calls.add("getExitCodeProcess");
+            code.set(ValueLayout.JAVA_INT, 0, exitCode);
             return true;
         }
 
         @Override
         public boolean terminateJobObject(MemorySegment job, int exitCode) {
             calls.add("terminateJobObject");
+            end(exitCode);
             return true;
         }
 
         @Override
         public boolean generateConsoleCtrlEvent(int event, int processGroupId) {
             calls.add("generateConsoleCtrlEvent");
+            if (!ignoresCtrlBreak) {
+                end(CTRL_BREAK_EXIT_CODE);
+            }
             return true;
         }
 
