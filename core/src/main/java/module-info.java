@@ -5,6 +5,5 @@
  */
 module io.github.procgroup {
     requires io.github.procgroup.bindings;
-    requires jdk.unsupported; // sun.misc.Signal, for the procgroup command's signal forwarding
     exports io.github.procgroup;
 }

@@ -133,7 +133,22 @@ public final class GroupProcess extends Process implements AutoCloseable {
      *                               process stuck in the kernel, state D); the message lists them
      */
     public ExitStatus terminate(Duration grace) throws InterruptedException {
-        child.signalTree(Signal.TERM);
+        return terminate(Signal.TERM, grace);
+    }
+
+    /**
+     * As {@link #terminate(Duration)}, with {@code signal} in place of SIGTERM as the polite request
+     * (what GNU {@code timeout -s} chooses): {@code signal} and SIGCONT to the whole tree, up to
+     * {@code grace} for it to exit, then SIGKILL to whatever is left.
+     *
+     * @param signal the first signal, for example {@link Signal#INT} or {@link Signal#HUP}
+     * @param grace  how long the tree has to exit after {@code signal}
+     * @return the leader's exit status
+     * @throws InterruptedException  if interrupted while waiting; the tree may still be running
+     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL
+     */
+    public ExitStatus terminate(Signal signal, Duration grace) throws InterruptedException {
+        child.signalTree(signal);
         child.signalTree(Signal.CONT);
         long deadline = System.nanoTime() + grace.toNanos();
         awaitExit(grace);

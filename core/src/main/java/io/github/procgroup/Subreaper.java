@@ -2,6 +2,10 @@ package io.github.procgroup;
 
 import io.github.procgroup.internal.linux.Prctl;
 import io.github.procgroup.internal.platform.Platforms;
+import io.github.procgroup.internal.linux.SupervisorReaping;
+
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Makes this JVM a child subreaper ({@code prctl(PR_SET_CHILD_SUBREAPER)}, Linux 3.4+): a
@@ -19,10 +23,26 @@ import io.github.procgroup.internal.platform.Platforms;
  * that procgroup did not start (for example the grandchildren of a {@code ProcessBuilder}
  * child) re-parent to the JVM too, and nobody reaps them: they stay zombies (holding a pid each)
  * until the JVM exits, because procgroup cannot tell them from the JDK's own children, which it
- * must never reap. So enable it in programs whose children are all started by procgroup (the
- * {@code procgroup} command does), or whose other children leave no orphans.
+ * must never reap. So enable it in programs whose children are all started by procgroup, or whose
+ * other children leave no orphans. A program that is a pure supervisor (every child it has is
+ * started by procgroup, as in the {@code procgroup} command or an init-like wrapper) enables
+ * {@link Reaping#ALL_ORPHANS} instead: then every orphan it adopts is reaped, whatever its origin,
+ * and {@link #endAdopted(Duration)} ends what is left before it exits.
  */
 public final class Subreaper {
+    /** Which of the zombies this JVM adopts the orphan tracker reaps. */
+    public enum Reaping {
+        /** Only orphans of trees procgroup started (the JDK's own children are never touched). */
+        PROCGROUP_TREES,
+        /**
+         * Every zombie child of this JVM that procgroup did not spawn itself (the leaders, whose
+         * status procgroup's exit watcher needs, are left to it). For a pure supervisor only: a child
+         * started with {@link ProcessBuilder} or {@link Runtime#exec} could be reaped before the JDK
+         * gets its exit status.
+         */
+        ALL_ORPHANS
+    }
+
     private Subreaper() {
     }
 
@@ -33,8 +53,43 @@ public final class Subreaper {
      * @throws UnsupportedOperationException if this JVM does not run on a supported Linux
      */
     public static synchronized void enable() throws ErrnoException {
+        enable(Reaping.PROCGROUP_TREES);
+    }
+
+    /**
+     * Turns this JVM into a child subreaper and starts the orphan tracker, which reaps the adopted
+     * zombies that {@code reaping} names. The tracker is the only reaper of adopted orphans in the
+     * JVM. A later call can widen {@link Reaping#PROCGROUP_TREES} to {@link Reaping#ALL_ORPHANS},
+     * never narrow it.
+     *
+     * @param reaping which adopted zombies to reap
+     * @throws ErrnoException if the kernel refuses ({@code EINVAL}: a kernel before 3.4)
+     * @throws UnsupportedOperationException if this JVM does not run on a supported Linux
+     */
+    public static synchronized void enable(Reaping reaping) throws ErrnoException {
         Platforms.requireLinux("Subreaper.enable");
+        if (reaping == Reaping.ALL_ORPHANS) {
+            SupervisorReaping.enable(); // before the tracker starts, so that its first round reaps in this mode
+        }
         Prctl.becomeSubreaper();
+    }
+
+    /**
+     * For a supervisor about to exit, after it has ended its trees: SIGKILLs every process this JVM
+     * adopted that still runs (an escapee that could not be traced to a tree, one forked at the last
+     * moment) and reaps every adopted zombie, until this JVM has no child left but the leaders
+     * procgroup still tracks. Only in {@link Reaping#ALL_ORPHANS} mode, where every such child is
+     * known to be an orphan.
+     *
+     * @param limit how long the killed processes may take to die and be reaped
+     * @return the processes that were still running and were killed, in the order first seen
+     * @throws IllegalStateException if the mode is not {@link Reaping#ALL_ORPHANS}, or if adopted
+     *                               processes are still left after {@code limit} (listed in the message)
+     * @throws InterruptedException  if interrupted while waiting
+     */
+    public static List<ProcessInfo> endAdopted(Duration limit) throws InterruptedException {
+        Platforms.requireLinux("Subreaper.endAdopted");
+        return SupervisorReaping.endAll(limit);
     }
 
     /**

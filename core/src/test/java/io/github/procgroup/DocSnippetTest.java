@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every {@code ```java} snippet of README.md and docs/*.md, read from the files at test time,
@@ -86,6 +87,22 @@ class DocSnippetTest {
                 }
             }
         }));
+    }
+
+    @org.junit.jupiter.api.Test
+    void markersExemptSnippetsAndABrokenSnippetFailsWithItsLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path doc = Files.writeString(dir.resolve("doc.md"), String.join("\n",
+                "text", "```java", "int a = 1;", "```",
+                "<!-- snippet: fragment (uses names it does not declare) -->", "", "```java", "undeclared();", "```",
+                "<!-- snippet: compile-only (slow) -->", "```java", "Thread.sleep(1);", "```",
+                "```console", "$ not java", "```",
+                "```java", "int b = 1;", "int c = \"not an int\";", "```", ""));
+        List<Snippet> found = snippets(doc);
+        assertEquals(List.of("doc.md:3 run", "doc.md:12 compile-only", "doc.md:18 run"),
+                found.stream().map(s -> s + (s.run() ? " run" : " compile-only")).toList());
+        Map<String, String> errors = compile(found, Files.createDirectories(dir.resolve("classes")));
+        assertEquals(List.of(found.get(2).className()), List.copyOf(errors.keySet()), errors.toString());
+        assertTrue(errors.get(found.get(2).className()).startsWith("snippet line 2: incompatible types"), errors.toString());
     }
 
     /** @return README.md and every docs/*.md, in a stable order */

@@ -36,4 +36,16 @@ class SubreaperTest {
             assertFalse(ProcFs.running(daemon));
         }
     }
+
+    @Test
+    void aSupervisorReapsEveryOrphanAndEndsWhatItAdopted() throws Exception {
+        try (ChildJvm jvm = ChildJvm.start(Scenarios.class, "subreaper-all-orphans")) {
+            assertEquals("true", jvm.read("refused"), "endAdopted outside ALL_ORPHANS would take the JDK's children");
+            assertEquals("true", jvm.read("orphanReaped"), "an orphan of a ProcessBuilder child is reaped too");
+            assertEquals("true", jvm.read("killed"), "endAdopted reports the untraceable daemon it killed");
+            assertEquals("true", jvm.read("daemonGone"), "killed and reaped: not even a zombie");
+            assertEquals("0", jvm.read("children"), "nothing left under the supervisor JVM");
+            assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
+        }
+    }
 }

@@ -11,23 +11,26 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Runs every procgroup benchmark and its ProcessBuilder twin in one JMH run, writes the JMH
- * JSON, and prints the comparison table. Run through {@code benchmarks/run.sh}.
+ * Runs the C floor, every benchmark with its peers (ProcessBuilder, NuProcess) in JMH, and the
+ * fresh-JVM measures, all in one run, then prints the comparison table and the goals. Run from
+ * the repository root through {@code benchmarks/run.sh}.
  *
  * <pre>
- * Compare [--long] [--result FILE] [--only REGEX]
- *   --long     the profile for publishing: 2 forks, 2 x 2 s warm-up, 5 x 2 s measurement
- *              (default: the short profile, 1 fork, 1 x 1 s warm-up, 4 x 1 s measurement)
- *   --result   where the JMH JSON goes (default benchmarks/target/results.json)
- *   --only     run only the benchmarks matching a regular expression, e.g. Spawn
+ * Compare [--quick | --long] [--result DIR] [--only REGEX]
+ *   --quick    a smoke run: everything once, in-process where it can be, tiny counts (figures mean little)
+ *   --long     the profile for publishing (2 forks, 2 x 2 s warm-up, 5 x 2 s measured, 10 fresh JVMs,
+ *              3 shots of 1,000 children)
+ *              (default: 1 fork, 1 x 1 s warm-up, 3 x 1 s measured, 3 fresh JVMs per library, one
+ *              shot of 1,000 children after one warm-up shot)
+ *   --result   where the JMH JSON files go (default benchmarks/target)
+ *   --only     run only the benchmark classes matching a regular expression, e.g. Spawn
  * </pre>
  */
 public final class Compare {
@@ -39,59 +42,155 @@ public final class Compare {
      * @throws RunnerException if JMH cannot run at all
      */
     public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
-        boolean longProfile = false;
-        Path result = Path.of("benchmarks", "target", "results.json");
-        String only = "Benchmark";
+        Profile profile = Profile.SHORT;
+        Path resultDir = Path.of("benchmarks", "target");
+        String only = ".*";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--long" -> longProfile = true;
-                case "--result" -> result = Path.of(value(args, ++i, "--result"));
+                case "--quick" -> profile = Profile.QUICK;
+                case "--long" -> profile = Profile.LONG;
+                case "--result" -> resultDir = Path.of(value(args, ++i, "--result"));
                 case "--only" -> only = value(args, ++i, "--only");
                 default -> usage("unknown argument " + args[i]);
             }
         }
-        Path parent = result.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(Pattern.quote(Compare.class.getPackageName()) + "\\..*" + only)
+        Files.createDirectories(resultDir);
+        Pattern selected = Pattern.compile(only);
+        long started = System.nanoTime();
+        List<Measurement> measurements = new ArrayList<>();
+
+        Optional<Floor> floor = Floor.compile(resultDir.resolve("floor"));
+        if (floor.isPresent()) {
+            for (String[] measure : profile.floorMeasures()) {
+                if (selected.matcher(measure[0]).find()) {
+                    measurements.add(floor.get().run(Arrays.copyOfRange(measure, 1, measure.length)));
+                }
+            }
+        }
+
+        VforkProbe.Verdict vfork = VforkProbe.run();
+        ChainedOptionsBuilder steady = base(".*(" + only + ").*", resultDir.resolve("results.json"))
+                .exclude("ColdStartBenchmark").exclude("CommandBenchmark").exclude("ConcurrencyBenchmark");
+        profile.steady(steady);
+        if (!vfork.accepted() || profile == Profile.QUICK) {
+            steady.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
+        }
+        measurements.addAll(run(steady));
+
+        // A shot of 1,000 children takes seconds (NuProcess: over a minute on 2 busy cores): few shots.
+        if (profile != Profile.QUICK && selected.matcher("ConcurrencyBenchmark").find()) {
+            measurements.addAll(run(base("ConcurrencyBenchmark\\..*", resultDir.resolve("results-concurrency.json"))
+                    .forks(1).warmupIterations(1).measurementIterations(profile == Profile.LONG ? 3 : 1)));
+        }
+
+        List<String> freshClasses = List.of("ColdStartBenchmark", "CommandBenchmark").stream()
+                .filter(c -> selected.matcher(c).find()).toList();
+        ChainedOptionsBuilder fresh = base("(" + String.join("|", freshClasses) + ")\\..*", resultDir.resolve("results-fresh-jvm.json"));
+        profile.fresh(fresh);
+        if (CommandBenchmark.jar().isEmpty()) {
+            System.out.println("command: no procgroup jar at " + CommandBenchmark.JARS + ", so not measured");
+            fresh.exclude("CommandBenchmark\\.procgroup$");
+        }
+        if (CommandBenchmark.launcher().isEmpty()) {
+            System.out.println("command: no launcher at " + CommandBenchmark.LAUNCHER + ", so not measured");
+            fresh.exclude("CommandBenchmark\\.procgroupLauncher$");
+        }
+        if (!freshClasses.isEmpty()) {
+            measurements.addAll(run(fresh));
+        }
+
+        ComparisonTable table = new ComparisonTable(measurements);
+        System.out.println();
+        System.out.printf("%s profile, JDK %s (%s), %d cores, %s %s %s, took %d s%n", profile.name().toLowerCase(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("os.version"), (System.nanoTime() - started) / 1_000_000_000L);
+        System.out.println("x C floor, x ProcessBuilder: this figure / the baseline's, same run "
+                + "(times: above 1 is slower; rates: above 1 is faster)");
+        System.out.println();
+        System.out.print(table.render());
+        System.out.println();
+        System.out.println("ProcessBuilder VFORK mode: " + (profile == Profile.QUICK ? "not run in the quick profile" : vfork.describe()));
+        if (floor.isEmpty()) {
+            System.out.println("C floor: not run (no working cc), so no ratios to it");
+        }
+        System.out.println();
+        Goals.check(table).forEach(System.out::println);
+        System.out.println();
+        System.out.println("JMH results (JSON): " + resultDir.toAbsolutePath().resolve("results*.json"));
+    }
+
+    /** JMH options for the benchmarks of this package whose class.method matches {@code include}. */
+    private static ChainedOptionsBuilder base(String include, Path result) {
+        return new OptionsBuilder()
+                .include(Pattern.quote(Compare.class.getPackageName()) + "\\." + include)
                 .shouldFailOnError(false) // a JDK that rejects VFORK fails that one benchmark, not the run
                 .result(result.toString())
                 .resultFormat(ResultFormatType.JSON);
-        if (longProfile) {
-            options.forks(2).warmupIterations(2).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
-        } else {
-            // One warm-up second is a thousand spawns: enough for C2. Four measured seconds per
-            // benchmark keep the whole run near 2.5 minutes on 2 busy cores.
-            options.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(4).measurementTime(TimeValue.seconds(1));
+    }
+
+    private static List<Measurement> run(ChainedOptionsBuilder options) throws RunnerException {
+        List<Measurement> found = new ArrayList<>();
+        try {
+            for (RunResult run : new Runner(options.build()).run()) {
+                found.add(Measurement.of(run));
+            }
+        } catch (RunnerException e) {
+            if (!String.valueOf(e.getMessage()).contains("No matching benchmarks")) {
+                throw e;
+            }
         }
-        VforkProbe.Verdict vfork = VforkProbe.run();
-        System.out.println("ProcessBuilder VFORK mode: " + vfork.describe());
-        if (!vfork.accepted()) {
-            options.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
+        return found;
+    }
+
+    /** How long to measure. */
+    enum Profile {
+        QUICK, SHORT, LONG;
+
+        /** The JMH settings of the in-JVM benchmarks. */
+        void steady(ChainedOptionsBuilder o) {
+            switch (this) {
+                // In-process: no JVM start per benchmark. ConcurrencyBenchmark (1,000 children per
+                // library) is left out: it would take most of the smoke run on its own.
+                case QUICK -> o.forks(0).warmupIterations(0).measurementIterations(1)
+                        .measurementTime(TimeValue.milliseconds(200)).param("n", "10").param("shell", "waits");
+                // One warm-up second is hundreds of spawns: enough for C2 on this path.
+                case SHORT -> o.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+                case LONG -> o.forks(2).warmupIterations(2).warmupTime(TimeValue.seconds(2))
+                        .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+            }
         }
-        Instant started = Instant.now();
-        Collection<RunResult> runs = new Runner(options.build()).run();
-        List<Measurement> measurements = new ArrayList<>();
-        for (RunResult run : runs) {
-            measurements.add(Measurement.of(run));
+
+        /** The settings of the fresh-JVM measures: forks of the cold start, shots of the command. */
+        void fresh(ChainedOptionsBuilder o) {
+            switch (this) {
+                case QUICK -> o.forks(1).warmupIterations(0).measurementIterations(1);
+                case SHORT -> o.forks(3);
+                case LONG -> o.forks(10);
+            }
         }
-        ComparisonTable table = new ComparisonTable(measurements);
-        System.out.println();
-        System.out.printf("procgroup vs ProcessBuilder, %s profile, %s, JDK %s (%s), %d cores, %s %s, took %d s%n",
-                longProfile ? "long" : "short", started.truncatedTo(ChronoUnit.SECONDS),
-                System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.version"), Instant.now().getEpochSecond() - started.getEpochSecond());
-        System.out.println("ratio = times better for procgroup (ProcessBuilder's time / procgroup's; throughput the other way)");
-        System.out.println();
-        System.out.print(table.render());
-        System.out.println("ProcessBuilder VFORK mode: " + vfork.describe());
-        System.out.println();
-        table.targets().forEach(System.out::println);
-        System.out.println();
-        System.out.println("JMH results (JSON): " + result.toAbsolutePath());
+
+        /** The floor's measures: the class they belong to, then floor's arguments. */
+        List<String[]> floorMeasures() {
+            int k = switch (this) {
+                case QUICK -> 1;
+                case SHORT -> 10;
+                case LONG -> 20;
+            };
+            List<String[]> measures = new ArrayList<>(List.of(
+                    new String[] {"Spawn", "spawn", Integer.toString(100 * k)},
+                    new String[] {"Kill", "kill", Integer.toString(30 * k)},
+                    new String[] {"TreeKill", "treekill", "10", Integer.toString(5 * k)},
+                    new String[] {"TreeList", "tree", "9", Integer.toString(20 * k)},
+                    new String[] {"Pipe", "pipe", Integer.toString(PipeBenchmark.MEBIBYTES), Integer.toString(Math.max(2, k))},
+                    new String[] {"Throughput", "threads", Integer.toString(ThroughputBenchmark.THREADS),
+                            Integer.toString(this == QUICK ? 300 : 3000)}));
+            if (this != QUICK) {
+                measures.add(new String[] {"TreeKill", "treekill", "100", Integer.toString(k)});
+            }
+            return measures;
+        }
     }
 
     private static String value(String[] args, int i, String option) {
@@ -103,7 +202,7 @@ public final class Compare {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: Compare [--long] [--result FILE] [--only REGEX]");
+        System.err.println("usage: Compare [--quick | --long] [--result DIR] [--only REGEX]");
         System.exit(2);
     }
 }

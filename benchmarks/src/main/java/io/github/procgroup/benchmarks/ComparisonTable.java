@@ -1,146 +1,204 @@
 package io.github.procgroup.benchmarks;
 
+import org.openjdk.jmh.annotations.Benchmark;
+
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Pairs each procgroup result with its ProcessBuilder twin from the same run and renders the
- * table: benchmark, procgroup, ProcessBuilder, ratio. The ratio is always "times better for
- * procgroup": ProcessBuilder's time over procgroup's, or procgroup's throughput over
- * ProcessBuilder's. Auxiliary counters (survivors, extra threads) get rows of their own.
+ * Puts every library's figure for one measure next to each other, with its ratio to the C floor
+ * and to ProcessBuilder's default from the same run: ratio = this figure / the baseline's figure,
+ * so for a time 1.50x means 50 % slower than the baseline, and for a rate (ops/s, MiB/s) 1.50x
+ * means 50 % more. A library expected for a measure but absent from the run shows as "not run".
+ * Auxiliary counters (survivors, extra threads, classes loaded) get rows of their own.
  */
 final class ComparisonTable {
     static final String PROCGROUP = "procgroup";
     static final String PROCESS_BUILDER = "processBuilder";
     static final String PROCESS_BUILDER_VFORK = "processBuilderVfork";
-    /** Counter name to the counter it is reported per: survivors per tree, extra threads per shot. */
-    private static final Map<String, String> DIVISORS = Map.of("survivors", "trees", "extraThreads", "shots");
+    /** Counter name to the counter it is reported per. */
+    private static final Map<String, String> DIVISORS = Map.of("survivors", "trees", "extraThreads", "shots",
+            "classesLoaded", "shots");
+    /** Measures that have a C floor (in floor.c, or CommandBenchmark's own cFloor method). */
+    static final Set<String> FLOORED = Set.of("SpawnBenchmark", "KillBenchmark", "TreeKillBenchmark",
+            "TreeListBenchmark", "PipeBenchmark", "ThroughputBenchmark", "CommandBenchmark");
+    /** The order of the measures in the table: per spawn, per kill, per tree, then the fresh JVMs. */
+    private static final List<String> CLASS_ORDER = List.of("SpawnBenchmark", "ThroughputBenchmark", "KillBenchmark",
+            "TreeKillBenchmark", "TreeListBenchmark", "PipeBenchmark", "ConcurrencyBenchmark", "ColdStartBenchmark",
+            "CommandBenchmark");
+    /** The order of the libraries within a measure. */
+    private static final List<String> ORDER = List.of(Floor.METHOD, PROCGROUP, "procgroupClose", "procgroupTerminate",
+            "procgroupLauncher", PROCESS_BUILDER, PROCESS_BUILDER_VFORK, "nuProcess");
 
     /**
      * One line of the table.
      *
-     * @param benchmark      what was measured
-     * @param procgroup      procgroup's figure, or NaN if it did not run
-     * @param processBuilder ProcessBuilder's figure, or NaN if it did not run
-     * @param unit           the figures' unit
-     * @param ratio          times better for procgroup, or NaN where a ratio means nothing
+     * @param measure          what was measured
+     * @param library          who did it
+     * @param figure           the figure, or NaN if it did not run
+     * @param unit             the figure's unit
+     * @param vsFloor          figure / the C floor's, NaN where there is none (or this is the floor)
+     * @param vsProcessBuilder figure / ProcessBuilder's default's, NaN likewise
      */
-    record Row(String benchmark, double procgroup, double processBuilder, String unit, double ratio) {
+    record Row(String measure, String library, double figure, String unit, double vsFloor, double vsProcessBuilder) {
     }
 
     private final List<Row> rows = new ArrayList<>();
-    private final List<String> targets = new ArrayList<>();
+    private final Map<String, Row> byKey = new LinkedHashMap<>();
+    private final Map<String, List<Map<String, String>>> paramsByClass = new LinkedHashMap<>();
 
+    /**
+     * @param measurements JMH results and C floor figures of one run; a floor figure joins every
+     *                     measure of its class whose parameters include the floor's
+     */
     ComparisonTable(List<Measurement> measurements) {
         Map<String, Map<String, Measurement>> groups = new LinkedHashMap<>();
+        List<Measurement> floors = new ArrayList<>();
         for (Measurement m : measurements) {
-            groups.computeIfAbsent(m.benchmarkClass() + " " + m.params(), k -> new LinkedHashMap<>()).put(m.method(), m);
+            if (m.method().equals(Floor.METHOD) && !m.benchmarkClass().equals("CommandBenchmark")) {
+                floors.add(m);
+            } else {
+                groups.computeIfAbsent(key(m.benchmarkClass(), m.params()), k -> new LinkedHashMap<>()).put(m.method(), m);
+            }
         }
-        for (Map<String, Measurement> group : groups.values()) {
-            addGroup(group);
+        for (Measurement floor : floors) {
+            boolean joined = false;
+            for (Map<String, Measurement> group : groups.values()) {
+                Measurement any = group.values().iterator().next();
+                if (any.benchmarkClass().equals(floor.benchmarkClass())
+                        && any.params().entrySet().containsAll(floor.params().entrySet())) {
+                    group.put(Floor.METHOD, floor);
+                    joined = true;
+                }
+            }
+            if (!joined) {
+                groups.put(key(floor.benchmarkClass(), floor.params()), new LinkedHashMap<>(Map.of(Floor.METHOD, floor)));
+            }
         }
+        List<Map<String, Measurement>> ordered = new ArrayList<>(groups.values());
+        ordered.sort(Comparator.comparingInt(g -> classRank(g.values().iterator().next().benchmarkClass())));
+        ordered.forEach(this::addGroup);
+    }
+
+    private static int classRank(String benchmarkClass) {
+        int rank = CLASS_ORDER.indexOf(benchmarkClass);
+        return rank < 0 ? CLASS_ORDER.size() : rank;
     }
 
     List<Row> rows() {
         return rows;
     }
 
-    /** @return one line per benchmark target: met, missed, or not measured */
-    List<String> targets() {
-        return targets;
+    /** @return the row of one library for one measure, if the table has it */
+    Optional<Row> find(String benchmarkClass, Map<String, String> params, String method) {
+        return Optional.ofNullable(byKey.get(key(benchmarkClass, params) + "#" + method));
+    }
+
+    /** @return the parameters of each measure of one benchmark class, in table order */
+    List<Map<String, String>> paramsOf(String benchmarkClass) {
+        return paramsByClass.getOrDefault(benchmarkClass, List.of());
+    }
+
+    private static String key(String benchmarkClass, Map<String, String> params) {
+        return benchmarkClass + " " + new TreeMap<>(params);
     }
 
     private void addGroup(Map<String, Measurement> group) {
-        Measurement pg = group.get(PROCGROUP);
         Measurement any = group.values().iterator().next();
-        String label = label(any);
-        for (String baseline : List.of(PROCESS_BUILDER, PROCESS_BUILDER_VFORK)) {
-            Measurement pb = group.get(baseline);
-            if (pb == null && !(baseline.equals(PROCESS_BUILDER_VFORK) && any.benchmarkClass().equals("SpawnBenchmark"))) {
+        String cls = any.benchmarkClass();
+        Set<String> methods = new LinkedHashSet<>(expectedMethods(cls));
+        methods.addAll(group.keySet());
+        List<String> ordered = new ArrayList<>(methods);
+        ordered.sort(Comparator.comparingInt(m -> ORDER.contains(m) ? ORDER.indexOf(m) : ORDER.size()));
+        double floor = figure(group.get(Floor.METHOD));
+        double pb = figure(group.get(PROCESS_BUILDER));
+        paramsByClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(new TreeMap<>(any.params()));
+        String label = Labels.measure(any);
+        String unit = Labels.unit(any);
+        for (String method : ordered) {
+            double value = figure(group.get(method));
+            Row row = new Row(label, Labels.library(cls, method), value, unit,
+                    method.equals(Floor.METHOD) ? Double.NaN : value / floor,
+                    method.equals(PROCESS_BUILDER) ? Double.NaN : value / pb);
+            rows.add(row);
+            byKey.put(key(cls, any.params()) + "#" + method, row);
+        }
+        for (String method : ordered) {
+            addCounters(label, cls, any.params(), method, group.get(method));
+        }
+    }
+
+    /** The libraries a measure should show: its class's benchmark methods, and the floor where it has one. */
+    private static List<String> expectedMethods(String benchmarkClass) {
+        List<String> methods = new ArrayList<>();
+        if (FLOORED.contains(benchmarkClass)) {
+            methods.add(Floor.METHOD);
+        }
+        try {
+            for (Method m : Class.forName(ComparisonTable.class.getPackageName() + "." + benchmarkClass).getMethods()) {
+                if (m.isAnnotationPresent(Benchmark.class)) {
+                    methods.add(m.getName());
+                }
+            }
+        } catch (ClassNotFoundException notOurs) {
+            // A result from another benchmark class: show what ran, nothing more.
+        }
+        return methods;
+    }
+
+    private void addCounters(String label, String cls, Map<String, String> params, String method, Measurement m) {
+        if (m == null) {
+            return;
+        }
+        for (String name : m.counters().keySet()) {
+            if (DIVISORS.containsValue(name)) {
                 continue;
             }
-            String rowLabel = baseline.equals(PROCESS_BUILDER_VFORK) ? label + " (PB VFORK)" : label;
-            double a = pg == null ? Double.NaN : pg.score();
-            double b = pb == null ? Double.NaN : pb.score();
-            double ratio = any.higherIsBetter() ? a / b : b / a;
-            rows.add(new Row(rowLabel, a, b, any.unit(), ratio));
-            if (baseline.equals(PROCESS_BUILDER)) {
-                checkRatioTarget(any, ratio);
-            }
-        }
-        addCounters(label, pg, group.get(PROCESS_BUILDER));
-    }
-
-    private void addCounters(String label, Measurement pg, Measurement pb) {
-        Set<String> names = new LinkedHashSet<>();
-        for (Measurement m : new Measurement[] {pg, pb}) {
-            if (m != null) {
-                names.addAll(m.counters().keySet());
-            }
-        }
-        names.removeAll(DIVISORS.values());
-        for (String name : names) {
-            double a = counter(pg, name);
-            double b = counter(pb, name);
-            String unit = name.equals("survivors") ? "per tree" : name.equals("extraThreads") ? "threads" : "";
-            rows.add(new Row(label + ": " + name, a, b, unit, Double.NaN));
-            if (name.equals("survivors")) {
-                targets.add(verdict(a == 0, label + ": procgroup leaves " + format(a) + " sleeps running per tree (target 0)"));
-            } else if (name.equals("extraThreads")) {
-                targets.add(verdict(a <= 4, label + ": procgroup adds " + format(a) + " JVM threads for "
-                        + ConcurrencyBenchmark.CHILDREN + " live children (target <= 4; ProcessBuilder " + format(b) + ")"));
-            }
+            String divisor = DIVISORS.get(name);
+            double value = m.counters().get(name) / (divisor == null ? 1 : m.counters().getOrDefault(divisor, Double.NaN));
+            String unit = switch (name) {
+                case "survivors" -> "per tree";
+                case "extraThreads" -> "threads";
+                case "classesLoaded" -> "classes";
+                default -> "";
+            };
+            Row row = new Row(label + ": " + name, Labels.library(cls, method), value, unit, Double.NaN, Double.NaN);
+            rows.add(row);
+            byKey.put(key(cls, params) + "#" + method + ":" + name, row);
         }
     }
 
-    /** JMH sums EVENTS counters over the run: each is divided by the count of what it is "per". */
-    private static double counter(Measurement m, String name) {
-        if (m == null || !m.counters().containsKey(name)) {
+    /** @return the row of a counter, if the table has it */
+    Optional<Row> findCounter(String benchmarkClass, Map<String, String> params, String method, String counter) {
+        return Optional.ofNullable(byKey.get(key(benchmarkClass, params) + "#" + method + ":" + counter));
+    }
+
+    /** The figure as the table shows it: pipe operations become MiB/s. */
+    private static double figure(Measurement m) {
+        if (m == null) {
             return Double.NaN;
         }
-        String divisor = DIVISORS.get(name);
-        return m.counters().get(name) / (divisor == null ? 1 : m.counters().getOrDefault(divisor, Double.NaN));
+        return m.benchmarkClass().equals("PipeBenchmark") ? m.score() * PipeBenchmark.MEBIBYTES : m.score();
     }
 
-    private void checkRatioTarget(Measurement m, double ratio) {
-        switch (m.benchmarkClass()) {
-            case "SpawnBenchmark" -> targets.add(verdict(ratio >= 2,
-                    "spawn+wait: procgroup " + times(ratio) + " faster than ProcessBuilder's default (target >= 2x)"));
-            case "KillBenchmark" -> targets.add(verdict(ratio >= 2,
-                    "kill+reap: procgroup takes " + format(1 / ratio) + " of ProcessBuilder's time (target <= 0.5)"));
-            default -> { }
-        }
-    }
-
-    private static String verdict(boolean met, String what) {
-        return (met ? "MET     " : "MISSED  ") + what;
-    }
-
-    static String label(Measurement m) {
-        return switch (m.benchmarkClass()) {
-            case "SpawnBenchmark" -> "spawn+wait /bin/true";
-            case "ThroughputBenchmark" -> "spawn+wait /bin/true, 2 threads";
-            case "KillBenchmark" -> "kill+reap sleep";
-            case "TreeKillBenchmark" -> "tree kill n=" + m.params().get("n") + ", shell " + m.params().get("shell");
-            case "ConcurrencyBenchmark" -> "start " + ConcurrencyBenchmark.CHILDREN + " sleeps";
-            default -> m.benchmarkClass() + (m.params().isEmpty() ? "" : " " + m.params());
-        };
-    }
-
-    /** @return the table as Markdown, so it pastes into the README as it prints */
+    /** @return the table as Markdown, so it pastes into docs/benchmarks.md as it prints */
     String render() {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"benchmark", "procgroup", "ProcessBuilder", "unit", "ratio (x better)"});
+        cells.add(new String[] {"measure", "library", "figure", "unit", "x C floor", "x ProcessBuilder"});
         for (Row r : rows) {
-            cells.add(new String[] {r.benchmark(), figure(r.procgroup()), figure(r.processBuilder()), r.unit(),
-                    Double.isNaN(r.ratio()) ? "" : times(r.ratio())});
+            cells.add(new String[] {r.measure(), r.library(), Double.isNaN(r.figure()) ? "not run" : format(r.figure()),
+                    r.unit(), times(r.vsFloor()), times(r.vsProcessBuilder())});
         }
-        int[] width = new int[5];
+        int[] width = new int[cells.get(0).length];
         for (String[] line : cells) {
             for (int i = 0; i < width.length; i++) {
                 width[i] = Math.max(width[i], line[i].length());
@@ -152,8 +210,8 @@ final class ComparisonTable {
             if (l == 0) {
                 StringBuilder rule = new StringBuilder("|");
                 for (int i = 0; i < width.length; i++) {
-                    // Markdown: the first column left-aligned, the figures right-aligned.
-                    rule.append(i == 0 ? " " + "-".repeat(width[i]) + " |" : " " + "-".repeat(width[i] - 1) + ": |");
+                    // Markdown: the two text columns left-aligned, the figures right-aligned.
+                    rule.append(i < 2 ? " " + "-".repeat(width[i]) + " |" : " " + "-".repeat(width[i] - 1) + ": |");
                 }
                 out.append(rule).append('\n');
             }
@@ -164,21 +222,16 @@ final class ComparisonTable {
     private static String line(String[] cells, int[] width) {
         StringBuilder s = new StringBuilder("|");
         for (int i = 0; i < cells.length; i++) {
-            String cell = cells[i];
-            String pad = " ".repeat(width[i] - cell.length());
-            s.append(' ').append(i == 0 ? cell + pad : pad + cell).append(" |");
+            String pad = " ".repeat(width[i] - cells[i].length());
+            s.append(' ').append(i < 2 ? cells[i] + pad : pad + cells[i]).append(" |");
         }
         return s.append('\n').toString();
     }
 
-    private static String figure(double value) {
-        return Double.isNaN(value) ? "not run" : format(value);
-    }
-
-    /** @return a ratio as "2.31x" (or "n/a" when a side is missing) */
+    /** @return a ratio as "2.31x", or "" where there is none */
     static String times(double ratio) {
         if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
-            return "n/a";
+            return "";
         }
         return String.format(Locale.ROOT, ratio >= 10 ? "%.1fx" : "%.2fx", ratio);
     }

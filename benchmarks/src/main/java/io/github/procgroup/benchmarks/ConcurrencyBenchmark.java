@@ -1,6 +1,9 @@
 package io.github.procgroup.benchmarks;
 
+import com.zaxxer.nuprocess.NuProcess;
+import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
+import io.github.procgroup.Signal;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -70,15 +73,29 @@ public class ConcurrencyBenchmark {
     @State(Scope.Thread)
     public static class LiveChildren {
         final List<Process> live = new ArrayList<>(CHILDREN);
+        final List<NuProcess> liveNu = new ArrayList<>(CHILDREN);
 
         /** Kills and reaps every child. */
         @TearDown(Level.Iteration)
         public void killAll() throws InterruptedException {
-            live.forEach(Process::destroyForcibly); // signal all first, then reap: faster than one by one
+            // Signal all first, then reap: faster than one by one. procgroup's destroyForcibly()
+            // waits for its tree, so its children are signalled with signal(KILL) instead.
+            live.forEach(p -> {
+                if (p instanceof GroupProcess g) {
+                    g.signal(Signal.KILL);
+                } else {
+                    p.destroyForcibly();
+                }
+            });
             for (Process p : live) {
                 Children.finish(p);
             }
             live.clear();
+            liveNu.forEach(p -> p.destroy(true));
+            for (NuProcess p : liveNu) {
+                p.waitFor(0, TimeUnit.SECONDS);
+            }
+            liveNu.clear();
         }
     }
 
@@ -101,6 +118,16 @@ public class ConcurrencyBenchmark {
     public int procgroup(LiveChildren children, Threads threads) throws IOException {
         GroupProcessBuilder builder = new GroupProcessBuilder(Children.SLEEP);
         return startAll(children, threads, builder::start);
+    }
+
+    /** @return the number of live children */
+    @Benchmark
+    public int nuProcess(LiveChildren children, Threads threads) {
+        for (int i = 0; i < CHILDREN; i++) {
+            children.liveNu.add(NuPeer.start(Children.SLEEP));
+        }
+        threads.record();
+        return children.liveNu.size();
     }
 
     /** @return the number of live children */

@@ -1,5 +1,6 @@
 package io.github.procgroup.benchmarks;
 
+import com.zaxxer.nuprocess.NuProcess;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Kill latency: a {@code sleep 1000} is started before each invocation (not timed); the
- * invocation times SIGKILL plus the reap, that is until the library reports the exit.
+ * invocation times SIGKILL plus the reap, that is until the library reports the exit. procgroup
+ * is measured twice: {@code destroyForcibly()} + {@code awaitExit()}, and {@code close()} (which
+ * also ends the tree and closes the pipes). The C floor's twin is {@code floor kill}: kill + waitpid.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -61,12 +64,46 @@ public class KillBenchmark {
         }
     }
 
+    /** A NuProcess child. */
+    @State(Scope.Thread)
+    public static class NuSleeper {
+        NuProcess process;
+
+        /** Starts the sleep. */
+        @Setup(Level.Invocation)
+        public void start() {
+            process = NuPeer.start(Children.SLEEP);
+        }
+
+        /** Kills and reaps it if the benchmark did not. */
+        @TearDown(Level.Invocation)
+        public void stop() throws InterruptedException {
+            if (process.isRunning()) {
+                NuPeer.kill(process);
+            }
+        }
+    }
+
     /** @return the exit status's shell code (137) */
     @Benchmark
     public int procgroup(GroupSleeper s) throws InterruptedException {
         GroupProcess p = (GroupProcess) s.process;
         p.destroyForcibly(); // SIGKILL to the group
         return p.awaitExit().shellCode();
+    }
+
+    /** @return the exit status's shell code (137) */
+    @Benchmark
+    public int procgroupClose(GroupSleeper s) {
+        GroupProcess p = (GroupProcess) s.process;
+        p.close(); // SIGKILL to the tree, the leader's reap, the tree gone, the pipes closed
+        return p.exitValue();
+    }
+
+    /** @return the exit code NuProcess reports (137) */
+    @Benchmark
+    public int nuProcess(NuSleeper s) throws InterruptedException {
+        return NuPeer.kill(s.process);
     }
 
     /** @return the exit value (137) */

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Latency of spawn + wait of {@code /bin/true}: procgroup (posix_spawn, one exit watcher)
  * against ProcessBuilder's default (posix_spawn of jspawnhelper, which then execs the program)
- * and, in a JVM of its own, ProcessBuilder with {@code -Djdk.lang.Process.launchMechanism=VFORK}.
+ * and, in a JVM of its own, ProcessBuilder with {@code -Djdk.lang.Process.launchMechanism=VFORK},
+ * and NuProcess 3.0.0. The C floor's twin is {@code floor spawn}: posix_spawn with the same three
+ * pipes and a process group of its own, then waitpid.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -31,6 +33,12 @@ public class SpawnBenchmark {
     @Benchmark
     public int processBuilder() throws IOException, InterruptedException {
         return Children.trueWithProcessBuilder();
+    }
+
+    /** @return the exit code */
+    @Benchmark
+    public int nuProcess() throws InterruptedException {
+        return NuPeer.trueWithNuProcess();
     }
 
     /**

@@ -20,6 +20,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,11 @@ import java.util.concurrent.TimeUnit;
  * Tree kill: {@code sh -c} starts N background {@code sleep 1000}s and prints their pids; before
  * each invocation (not timed) all N run. The invocation kills the tree and reaps the shell:
  * procgroup with one SIGKILL to the group, ProcessBuilder with {@code descendants()} then
- * {@code destroyForcibly()} on each and on the shell, then {@code waitFor()}.
+ * {@code destroyForcibly()} on each and on the shell, then {@code waitFor()}. procgroup is also
+ * timed ending the tree with {@code close()} (SIGKILL, returning once the leader is reaped and
+ * nothing of the tree runs) and with {@code terminate(5 s)} (SIGTERM, which {@code sh} and
+ * {@code sleep} obey, then the same wait). The C floor's twin is {@code floor treekill}: killpg
+ * plus waitpid of N+1 sleeps in one group (the leader standing in for the shell).
  *
  * <p>{@code shell=waits}: the shell waits for its sleeps, so the tree is intact when killed.
  * {@code shell=exits}: the shell exits once the sleeps are started (a daemonising script, or a
@@ -43,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 public class TreeKillBenchmark {
     /** How long a signalled sleep has to die before it counts as a survivor. */
     static final long GRACE_MILLIS = 200;
+    /** Far longer than sh and sleep need to obey SIGTERM: terminate() never falls back to SIGKILL here. */
+    static final Duration TERMINATE_GRACE = Duration.ofSeconds(5);
     private static final long EXEC_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** Survivors and sleeps started per iteration: the report gives survivors per tree. */
@@ -146,6 +153,20 @@ public class TreeKillBenchmark {
         // (destroyForcibly() would also wait until every sleep is dead, which the twin cannot do.)
         shell.signal(Signal.KILL);
         return shell.awaitExit().shellCode();
+    }
+
+    /** @return the shell's exit status's shell code */
+    @Benchmark
+    public int procgroupClose(GroupTree tree) {
+        GroupProcess shell = (GroupProcess) tree.shellProcess;
+        shell.close();
+        return shell.exitValue();
+    }
+
+    /** @return the shell's exit status's shell code */
+    @Benchmark
+    public int procgroupTerminate(GroupTree tree) throws InterruptedException {
+        return ((GroupProcess) tree.shellProcess).terminate(TERMINATE_GRACE).shellCode();
     }
 
     /** @return the shell's exit value */

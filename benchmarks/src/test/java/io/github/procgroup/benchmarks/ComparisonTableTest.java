@@ -1,6 +1,7 @@
 package io.github.procgroup.benchmarks;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(10)
 class ComparisonTableTest {
 
     private static Measurement time(String cls, String method, Map<String, String> params, double score,
@@ -15,41 +17,69 @@ class ComparisonTableTest {
         return new Measurement(cls, method, params, false, score, "us/op", counters);
     }
 
-    @Test
-    void timesArePairedWithTheirTwinAndTheRatioIsTheirQuotient() {
-        ComparisonTable table = new ComparisonTable(List.of(
-                time("SpawnBenchmark", "procgroup", Map.of(), 500, Map.of()),
-                time("SpawnBenchmark", "processBuilder", Map.of(), 1500, Map.of()),
-                time("SpawnBenchmark", "processBuilderVfork", Map.of(), 750, Map.of())));
+    private static Measurement time(String cls, String method, double score) {
+        return time(cls, method, Map.of(), score, Map.of());
+    }
 
+    @Test
+    void everyLibraryIsGivenAsARatioToTheFloorAndToProcessBuilder() {
+        ComparisonTable table = new ComparisonTable(List.of(
+                time("SpawnBenchmark", "procgroup", 600),
+                time("SpawnBenchmark", "processBuilder", 1200),
+                time("SpawnBenchmark", "processBuilderVfork", 800),
+                time("SpawnBenchmark", "nuProcess", 48000),
+                time("SpawnBenchmark", Floor.METHOD, 400)));
+
+        String m = "spawn+wait /bin/true";
         assertEquals(List.of(
-                new ComparisonTable.Row("spawn+wait /bin/true", 500, 1500, "us/op", 3.0),
-                new ComparisonTable.Row("spawn+wait /bin/true (PB VFORK)", 500, 750, "us/op", 1.5)), table.rows());
-        assertEquals(List.of("MET     spawn+wait: procgroup 3.00x faster than ProcessBuilder's default (target >= 2x)"),
-                table.targets());
+                new ComparisonTable.Row(m, "C floor", 400, "us/op", Double.NaN, 400.0 / 1200),
+                new ComparisonTable.Row(m, "procgroup", 600, "us/op", 1.5, 0.5),
+                new ComparisonTable.Row(m, "ProcessBuilder", 1200, "us/op", 3.0, Double.NaN),
+                new ComparisonTable.Row(m, "ProcessBuilder VFORK", 800, "us/op", 2.0, 800.0 / 1200),
+                new ComparisonTable.Row(m, "NuProcess 3.0.0", 48000, "us/op", 120.0, 40.0)), table.rows());
     }
 
     @Test
-    void aMissingVforkResultShowsAsNotRun() {
+    void aLibraryMissingFromTheRunShowsAsNotRunAndHasNoRatios() {
         ComparisonTable table = new ComparisonTable(List.of(
-                time("SpawnBenchmark", "processBuilder", Map.of(), 1000, Map.of()),
-                time("SpawnBenchmark", "procgroup", Map.of(), 800, Map.of())));
+                time("KillBenchmark", "procgroup", 150),
+                time("KillBenchmark", "processBuilder", 300)));
 
-        ComparisonTable.Row vfork = table.rows().get(1);
-        assertEquals("spawn+wait /bin/true (PB VFORK)", vfork.benchmark());
-        assertTrue(Double.isNaN(vfork.processBuilder()));
-        assertTrue(table.render().contains("not run"), table.render());
-        assertEquals(List.of("MISSED  spawn+wait: procgroup 1.25x faster than ProcessBuilder's default (target >= 2x)"),
-                table.targets());
+        ComparisonTable.Row floor = table.rows().get(0);
+        assertEquals("C floor", floor.library());
+        assertTrue(Double.isNaN(floor.figure()));
+        assertTrue(Double.isNaN(table.rows().get(1).vsFloor()), "no floor, no ratio to it");
+        assertEquals(0.5, table.rows().get(1).vsProcessBuilder(), 1e-9);
+        assertTrue(table.render().contains("| not run |"), table.render());
+        assertTrue(table.rows().stream().anyMatch(r -> r.library().equals("procgroup close()") && Double.isNaN(r.figure())),
+                "every benchmark method of the class has a row");
     }
 
     @Test
-    void throughputRatioIsProcgroupOverProcessBuilder() {
+    void aFloorFigureJoinsEveryMeasureWhoseParametersIncludeIts() {
         ComparisonTable table = new ComparisonTable(List.of(
-                new Measurement("ThroughputBenchmark", "procgroup", Map.of(), true, 2000, "ops/s", Map.of()),
-                new Measurement("ThroughputBenchmark", "processBuilder", Map.of(), true, 800, "ops/s", Map.of())));
+                time("TreeKillBenchmark", "procgroupClose", Map.of("n", "10", "shell", "waits"), 2000, Map.of()),
+                time("TreeKillBenchmark", "procgroupClose", Map.of("n", "10", "shell", "exits"), 3000, Map.of()),
+                time("TreeKillBenchmark", "procgroupClose", Map.of("n", "100", "shell", "waits"), 9000, Map.of()),
+                Floor.parse("TreeKillBenchmark n=10 1000.00 us/op")));
 
-        assertEquals(2.5, table.rows().get(0).ratio(), 1e-9);
+        assertEquals(2.0, table.find("TreeKillBenchmark", Map.of("n", "10", "shell", "waits"), "procgroupClose").orElseThrow().vsFloor(), 1e-9);
+        assertEquals(3.0, table.find("TreeKillBenchmark", Map.of("n", "10", "shell", "exits"), "procgroupClose").orElseThrow().vsFloor(), 1e-9);
+        assertTrue(Double.isNaN(table.find("TreeKillBenchmark", Map.of("n", "100", "shell", "waits"), "procgroupClose").orElseThrow().vsFloor()));
+    }
+
+    @Test
+    void pipeOperationsAreShownAsMebibytesPerSecondAndRatesCompareTheSameWay() {
+        ComparisonTable table = new ComparisonTable(List.of(
+                new Measurement("PipeBenchmark", "procgroup", Map.of(), true, 30, "ops/s", Map.of()),
+                new Measurement("PipeBenchmark", "processBuilder", Map.of(), true, 20, "ops/s", Map.of()),
+                Floor.parse("PipeBenchmark - 40.000 ops/s")));
+
+        ComparisonTable.Row pg = table.find("PipeBenchmark", Map.of(), "procgroup").orElseThrow();
+        assertEquals(30.0 * PipeBenchmark.MEBIBYTES, pg.figure(), 1e-9);
+        assertEquals("MiB/s", pg.unit());
+        assertEquals(0.75, pg.vsFloor(), 1e-9);
+        assertEquals(1.5, pg.vsProcessBuilder(), 1e-9);
     }
 
     @Test
@@ -59,28 +89,30 @@ class ComparisonTableTest {
                 time("TreeKillBenchmark", "procgroup", params, 300, Map.of("survivors", 0.0, "trees", 40.0)),
                 time("TreeKillBenchmark", "processBuilder", params, 900, Map.of("survivors", 400.0, "trees", 40.0)),
                 time("ConcurrencyBenchmark", "procgroup", Map.of(), 1, Map.of("extraThreads", 6.0, "shots", 3.0)),
-                time("ConcurrencyBenchmark", "processBuilder", Map.of(), 9, Map.of("extraThreads", 3003.0, "shots", 3.0))));
+                time("ColdStartBenchmark", "procgroup", Map.of(), 400, Map.of("classesLoaded", 3000.0, "shots", 2.0))));
 
-        assertEquals(new ComparisonTable.Row("tree kill n=10, shell exits: survivors", 0, 10, "per tree", Double.NaN),
-                table.rows().get(1));
-        assertEquals(new ComparisonTable.Row("start 1000 sleeps: extraThreads", 2, 1001, "threads", Double.NaN),
-                table.rows().get(3));
-        assertEquals(List.of(
-                "MET     tree kill n=10, shell exits: procgroup leaves 0 sleeps running per tree (target 0)",
-                "MET     start 1000 sleeps: procgroup adds 2 JVM threads for 1000 live children (target <= 4; ProcessBuilder 1,001)"),
-                table.targets());
+        assertEquals(new ComparisonTable.Row("tree kill n=10, shell exits: survivors", "ProcessBuilder", 10, "per tree",
+                Double.NaN, Double.NaN), table.findCounter("TreeKillBenchmark", params, "processBuilder", "survivors").orElseThrow());
+        assertEquals(0, table.findCounter("TreeKillBenchmark", params, "procgroup", "survivors").orElseThrow().figure());
+        assertEquals(2, table.findCounter("ConcurrencyBenchmark", Map.of(), "procgroup", "extraThreads").orElseThrow().figure());
+        assertEquals(1500, table.findCounter("ColdStartBenchmark", Map.of(), "procgroup", "classesLoaded").orElseThrow().figure());
+        assertTrue(table.rows().stream().noneMatch(r -> r.measure().endsWith(": trees") || r.measure().endsWith(": shots")),
+                "divisors get no rows of their own");
     }
 
     @Test
     void renderedTableIsMarkdownWithOneLinePerRow() {
         ComparisonTable table = new ComparisonTable(List.of(
-                time("KillBenchmark", "procgroup", Map.of(), 90, Map.of()),
-                time("KillBenchmark", "processBuilder", Map.of(), 200, Map.of())));
+                time("ColdStartBenchmark", "procgroup", 90),
+                time("ColdStartBenchmark", "processBuilder", 30),
+                time("ColdStartBenchmark", "nuProcess", 180)));
 
         List<String> lines = table.render().lines().toList();
-        assertEquals(3, lines.size());
-        assertEquals("| benchmark       | procgroup | ProcessBuilder |  unit | ratio (x better) |", lines.get(0));
-        assertEquals("| --------------- | --------: | -------------: | ----: | ---------------: |", lines.get(1));
-        assertEquals("| kill+reap sleep |        90 |            200 | us/op |            2.22x |", lines.get(2));
+        assertEquals(List.of(
+                "| measure                         | library         | figure |  unit | x C floor | x ProcessBuilder |",
+                "| ------------------------------- | --------------- | -----: | ----: | --------: | ---------------: |",
+                "| first spawn+wait in a fresh JVM | procgroup       |     90 | us/op |           |            3.00x |",
+                "| first spawn+wait in a fresh JVM | ProcessBuilder  |     30 | us/op |           |                  |",
+                "| first spawn+wait in a fresh JVM | NuProcess 3.0.0 |    180 | us/op |           |            6.00x |"), lines);
     }
 }

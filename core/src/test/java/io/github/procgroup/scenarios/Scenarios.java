@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -108,6 +109,7 @@ public final class Scenarios {
                 Thread.sleep(Long.MAX_VALUE);
             }
             case "subreaper" -> subreaper();
+            case "subreaper-all-orphans" -> subreaperAllOrphans();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -169,6 +171,40 @@ public final class Scenarios {
         Process jdkChild = new ProcessBuilder("sh", "-c", "sleep 0.3; exit 7").start();
         Thread.sleep(600); // a zombie for a few tracker rounds before the JDK's waiter reaps it
         System.out.println("jdkExit=" + jdkChild.waitFor());
+        System.out.println("children=" + ProcessHandle.current().children().count());
+    }
+
+    /**
+     * A supervisor JVM: endAdopted is refused in the default mode; with ALL_ORPHANS, an orphan of a
+     * tree procgroup did not start (a ProcessBuilder child's) is reaped, and endAdopted kills a
+     * daemon that cleared its environment (so nothing ties it to its tree) and reaps it.
+     */
+    private static void subreaperAllOrphans() throws Exception {
+        Subreaper.enable();
+        try {
+            Subreaper.endAdopted(Duration.ofSeconds(1));
+            System.out.println("refused=false");
+        } catch (IllegalStateException expected) {
+            System.out.println("refused=true");
+        }
+        Subreaper.enable(Subreaper.Reaping.ALL_ORPHANS);
+        Process jdkChild = new ProcessBuilder("sh", "-c", "(sleep 0.3 & echo $!); exit 0").start();
+        long orphan = Long.parseLong(jdkChild.inputReader(StandardCharsets.UTF_8).readLine());
+        awaitParent(orphan, ProcessHandle.current().pid());
+        long deadline = System.nanoTime() + 10_000_000_000L; // exits after 0.3 s; the tracker reaps every 100 ms
+        while (ProcFs.proc(orphan).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        System.out.println("orphanReaped=" + ProcFs.proc(orphan).isEmpty());
+
+        GroupProcess p = new GroupProcessBuilder("sh", "-c", "(env -i setsid sleep 603 & echo $!); exit 0").start();
+        long daemon = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine());
+        p.awaitExit();
+        awaitParent(daemon, ProcessHandle.current().pid());
+        List<ProcessInfo> killed = Subreaper.endAdopted(Duration.ofSeconds(10));
+        System.out.println("killed=" + killed.stream().anyMatch(i -> i.pid() == daemon && i.command().contains("sleep 603")));
+        System.out.println("daemonGone=" + ProcFs.proc(daemon).isEmpty());
+        p.close();
         System.out.println("children=" + ProcessHandle.current().children().count());
     }
 

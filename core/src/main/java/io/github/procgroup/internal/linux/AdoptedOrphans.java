@@ -106,12 +106,15 @@ public final class AdoptedOrphans {
                 ours.add(s.key());
             }
         }
-        for (ProcTable.Stat s : all) {
-            if (s.ppid() == SELF && s.isZombie() && ours.contains(s.key()) && !LiveTrees.spawnedByProcgroup(s.pid())) {
-                // A zombie keeps its pid until reaped, so this wait4 can only reap that zombie.
-                // WNOHANG: returns at once; ECHILD if another reaper was first, which is fine.
-                Posix.wait4((int) s.pid(), MemorySegment.NULL, LibC.WNOHANG(), MemorySegment.NULL);
+        synchronized (SupervisorReaping.LOCK) { // no reap while a supervisor lists, then kills, adopted pids
+            for (ProcTable.Stat s : all) {
+                if (s.ppid() == SELF && s.isZombie() && ours.contains(s.key()) && !LiveTrees.spawnedByProcgroup(s.pid())) {
+                    // A zombie keeps its pid until reaped, so this wait4 can only reap that zombie.
+                    // WNOHANG: returns at once; ECHILD if another reaper was first, which is fine.
+                    Posix.wait4((int) s.pid(), MemorySegment.NULL, LibC.WNOHANG(), MemorySegment.NULL);
+                }
             }
+            SupervisorReaping.reapAdoptedIfEnabled(all);
         }
         LiveTrees.prune(all);
         Set<ProcTable.ProcessKey> present = new HashSet<>();

@@ -4,18 +4,20 @@ import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
+import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.Subreaper;
-import io.github.procgroup.internal.linux.ProcTable;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One run of the command: start it in a group of its own, forward signals, wait for it (at most
- * the timeout), end what is left of its tree, reap, and compute the exit status.
+ * One run of the command: start it as a tree of its own, forward signals, wait for it (at most
+ * the timeout), end what is left of its tree with the library's {@link GroupProcess#terminate},
+ * under {@code --subreaper} end and reap every adopted orphan too, and compute the exit status.
  */
 final class Run {
     /** GNU timeout's status for "the command timed out". */
@@ -26,7 +28,7 @@ final class Run {
     static final int CANNOT_EXECUTE = 126;
     /** The command was not found. */
     static final int NOT_FOUND = 127;
-    /** How long to wait, after SIGKILL, for killed adopted descendants to be re-parented and reaped. */
+    /** How long to wait, after SIGKILL, for killed adopted descendants to die and be reaped. */
     private static final Duration REAP_LIMIT = Duration.ofSeconds(10);
 
     private final Options options;
@@ -43,49 +45,47 @@ final class Run {
     int execute() throws InterruptedException {
         if (options.subreaper()) {
             try {
-                Subreaper.enable();
+                // The command is a pure supervisor: every child it has is procgroup's, so every orphan is ours to reap.
+                Subreaper.enable(Subreaper.Reaping.ALL_ORPHANS);
             } catch (ErrnoException e) {
                 err.println("procgroup: " + e.getMessage());
                 return FAILED;
             }
         }
         SignalForwarder forwarder = new SignalForwarder();
-        List<String> notForwarded = forwarder.install();
+        forwarder.install();
         GroupProcess process;
         try {
             process = new GroupProcessBuilder(options.command()).inheritIO().newSession(options.newSession()).start();
         } catch (IOException e) {
-            err.println("procgroup: " + e.getMessage());
-            return startFailure(e);
+            return StartFailure.report(options.command().getFirst(), e, err);
         }
-        forwarder.forwardTo(process);
-        report.started(process, options, notForwarded);
-        OrphanReaper reaper = options.subreaper() ? OrphanReaper.start(process.pid()) : null;
+        forwarder.forwardTo(process::signal);
+        report.started(process.pid(), process.processGroupId(), options);
 
         Optional<ExitStatus> exit = options.timeout().isPresent()
                 ? process.awaitExit(options.timeout().get()) : Optional.of(process.awaitExit());
-        if (reaper != null) {
-            reaper.stop();
-        }
         // Listed before any signal, so that --verbose shows the tree as it was.
-        List<ProcTable.Stat> toEnd = Processes.toEnd(process.processGroupId(), options.subreaper());
-        List<String> commands = options.verbose() ? toEnd.stream().map(s -> s.info().command()).toList() : List.of();
+        List<ProcessInfo> ended = new ArrayList<>(options.verbose() ? process.tree() : List.of());
         if (exit.isEmpty()) {
-            report.timedOut(options.timeout().get(), options.grace());
+            report.timedOut(options);
         }
-        TreeEnder.end(process, options.subreaper(), options.grace(), toEnd);
-        ExitStatus status = process.awaitExit();
-        boolean allReaped = reaper == null || reaper.reapAll(REAP_LIMIT);
-        report.finished(toEnd, commands, status, process.resourceUsage(), allReaped);
-        return exit.isEmpty() ? TIMED_OUT : status.shellCode();
+        ExitStatus status = process.terminate(options.signal(), options.grace());
+        boolean allReaped = true;
+        if (options.subreaper()) {
+            try {
+                ended.addAll(Subreaper.endAdopted(REAP_LIMIT));
+            } catch (IllegalStateException stuck) {
+                err.println("procgroup: " + stuck.getMessage());
+                allReaped = false;
+            }
+        }
+        report.finished(ended, status, process.resourceUsage(), allReaped);
+        return exitCode(exit.isEmpty(), status);
     }
 
-    /** 127 for a command that does not exist (as a shell reports it), 126 for one that cannot run. */
-    private static int startFailure(IOException e) {
-        if (e instanceof ErrnoException errno
-                && (errno.errnoName().equals("ENOENT") || errno.errnoName().equals("ENOTDIR"))) {
-            return NOT_FOUND;
-        }
-        return CANNOT_EXECUTE;
+    /** GNU timeout's rule: 124 after a timeout (unless --preserve-status), else the command's status. */
+    int exitCode(boolean timedOut, ExitStatus status) {
+        return timedOut && !options.preserveStatus() ? TIMED_OUT : status.shellCode();
     }
 }

@@ -3,11 +3,13 @@ package io.github.procgroup.cli;
 import java.io.PrintStream;
 
 /**
- * The {@code procgroup} command: runs a command as a process group, with a timeout and signal
- * forwarding, and ends and reaps the whole tree, like GNU {@code timeout} plus {@code tini}.
+ * The {@code procgroup} command: runs a command as a process tree of its own, with a timeout and
+ * signal forwarding, and ends and reaps the whole tree, like GNU {@code timeout} plus {@code tini}.
+ * See {@code procgroup --help} and docs/cli.md.
  *
  * <pre>
- * java -jar procgroup.jar [--timeout 30s] [--grace 5s] [--subreaper] [--new-session] [--verbose] -- CMD ARGS...
+ * procgroup [OPTION]... DURATION COMMAND [ARG]...
+ * procgroup [OPTION]... [--timeout DURATION] [--] COMMAND [ARG]...
  * </pre>
  *
  * Exit status: the command's, or 128+N if signal N ended it; 124 on timeout; 125 if procgroup
@@ -20,15 +22,17 @@ public final class Main {
     /**
      * Runs the command line and exits the JVM with the command's status.
      *
-     * @param args the options, {@code --}, the command and its arguments
+     * @param args the options, the command and its arguments
      */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status = run(args, System.out, System.err);
+        // 125: procgroup failed, maybe with the tree still running; the JVM's exit hook then kills it.
+        FastExit.exit(status, status != Run.FAILED);
     }
 
     /**
      * @param args the command line
-     * @param out  where {@code --help} goes
+     * @param out  where {@code --help} and {@code --version} go
      * @param err  where errors and {@code --verbose} reports go
      * @return the exit status
      */
@@ -41,13 +45,20 @@ public final class Main {
             return Run.FAILED;
         }
         if (options.help()) {
-            out.println(Options.USAGE);
+            out.println(Usage.HELP);
+            return 0;
+        }
+        if (options.version()) {
+            out.println(Usage.version());
             return 0;
         }
         try {
-            return new Run(options, err).execute();
+            return options.foreground() ? new ForegroundRun(options, err).execute() : new Run(options, err).execute();
         } catch (InterruptedException e) {
             err.println("procgroup: interrupted");
+            return Run.FAILED;
+        } catch (RuntimeException e) {
+            err.println("procgroup: " + e);
             return Run.FAILED;
         }
     }

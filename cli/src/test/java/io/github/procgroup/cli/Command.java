@@ -14,31 +14,53 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The built {@code procgroup.jar} run as a subprocess of the test JVM, the way a user runs it:
- * {@code java -jar procgroup.jar ARGS}, stdout and stderr into files of {@code dir}. Started
- * through procgroup itself so that it begins with every signal at its default action (a JVM
- * started with SIGINT ignored keeps it ignored). Remembers every group it has to clean up.
+ * The procgroup command run as a subprocess of the test JVM, the way a user runs it: either the
+ * built jar ({@code java -jar procgroup.jar ARGS}) or the launcher ({@code bin/procgroup ARGS}), with
+ * stdout and stderr into files of {@code dir}. The launcher runs as from a fresh shell on a machine
+ * whose default java is old: no JAVA_HOME, and Java 17 first on PATH where the machine has it, so
+ * it has to find a Java 22+ by itself. Started through procgroup itself so that it begins with
+ * every signal at its default action (a JVM started with SIGINT ignored keeps it ignored).
+ * Remembers every group it has to clean up.
  */
 final class Command {
     static final Path JAR = Path.of(System.getProperty("procgroup.jar", "target/procgroup.jar"));
+    static final Path LAUNCHER = Path.of(System.getProperty("procgroup.launcher", "../bin/procgroup"));
+    /** Where the launcher keeps its class-data archive during the tests (not the user's cache). */
+    static final Path CACHE = Path.of(System.getProperty("procgroup.cache", "target/launcher-cache"));
+    /** A Java older than the command needs, where the machine has one (Debian's and Ubuntu's path). */
+    static final Path OLD_JAVA_HOME = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
+    /** How the command is run. */
+    enum Runner { JAR, LAUNCHER }
+
     private final Path dir;
+    private final Runner runner;
     private final List<Long> groups = new ArrayList<>();
     private final List<GroupProcess> jars = new ArrayList<>();
 
     Command(Path dir) {
-        this.dir = dir;
+        this(dir, Runner.JAR);
     }
 
-    /** Starts {@code java -jar procgroup.jar args}. */
+    Command(Path dir, Runner runner) {
+        this.dir = dir;
+        this.runner = runner;
+    }
+
+    /** Starts {@code java -jar procgroup.jar args} or {@code bin/procgroup args}. */
     GroupProcess start(String... args) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run mvn -B verify (package builds it)");
         }
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(runner == Runner.JAR
+                ? List.of(JAVA, "-jar", JAR.toString()) : List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
-        GroupProcess jar = new GroupProcessBuilder(command)
+        GroupProcessBuilder builder = new GroupProcessBuilder(command);
+        if (runner == Runner.LAUNCHER) {
+            asFromAFreshShell(builder.environment());
+        }
+        GroupProcess jar = builder
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile())
@@ -46,6 +68,15 @@ final class Command {
         jars.add(jar);
         groups.add(jar.processGroupId());
         return jar;
+    }
+
+    /** No JAVA_HOME, an old java first on PATH where there is one, the tests' own archive cache. */
+    static void asFromAFreshShell(java.util.Map<String, String> env) {
+        env.remove("JAVA_HOME");
+        if (Files.isExecutable(OLD_JAVA_HOME.resolve("bin/java"))) {
+            env.put("PATH", OLD_JAVA_HOME.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        }
+        env.put("XDG_CACHE_HOME", CACHE.toAbsolutePath().toString());
     }
 
     /** Runs the jar to its end (at most 60 s) and returns its exit status. */

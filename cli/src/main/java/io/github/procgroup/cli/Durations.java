@@ -45,6 +45,19 @@ final class Durations {
         }
     }
 
+    /** @return whether {@code text} is a duration {@link #parse} accepts */
+    static boolean isDuration(String text) {
+        if (!FORMAT.matcher(text).matches()) {
+            return false;
+        }
+        try {
+            parse(text);
+            return true;
+        } catch (IllegalArgumentException tooLong) {
+            return false;
+        }
+    }
+
     /** @return the duration as a short human text, for example {@code 1.5s} */
     static String format(Duration d) {
         return BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + "s";

@@ -1,0 +1,257 @@
+/*
+ * The C floor: the work of each procgroup benchmark done with bare system calls, so the
+ * comparison table can give every Java figure as a ratio to what the kernel needs.
+ * Compiled at benchmark time with the system's cc (see Floor.java); run by Compare in the same
+ * run as the JMH benchmarks.
+ *
+ *   floor spawn ITER           posix_spawn /bin/true (3 pipes, own process group) + waitpid
+ *   floor kill ITER            SIGKILL + waitpid of a running sleep (spawned untimed)
+ *   floor treekill N ITER      killpg + waitpid of N+1 sleeps in one group (spawned untimed)
+ *   floor tree N ITER          list a tree of N+1 sleeps from /proc/PID/task/TID/children + stat
+ *   floor pipe MB ITER         read MB MiB from `dd if=/dev/zero bs=1M` through a pipe
+ *   floor threads T MILLIS     T threads, each spawn+wait /bin/true in a loop, for MILLIS ms
+ *
+ * Each prints one line the table reads: BENCHMARK_CLASS PARAMS SCORE UNIT, PARAMS being
+ * "-" or name=value[,name=value].
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static void die(const char *what) {
+    fprintf(stderr, "floor: %s: %s (errno %d)\n", what, strerror(errno), errno);
+    exit(1);
+}
+
+static double now_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+/* posix_spawnp of argv into process group pgid (0: a new group led by the child). With pipes,
+ * stdin/stdout/stderr are pipes as procgroup's and ProcessBuilder's defaults; our ends go to
+ * fds[0..2] (-1 where none), else all three are /dev/null. */
+static pid_t spawn(char *const argv[], pid_t pgid, int with_pipes, int fds[3]) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    int p[3][2];
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, pgid);
+    for (int i = 0; i < 3; i++) {
+        if (with_pipes) {
+            if (pipe2(p[i], O_CLOEXEC) != 0) die("pipe2");
+            /* stdin: the child reads p[0][0]; stdout, stderr: the child writes p[i][1] */
+            posix_spawn_file_actions_adddup2(&actions, i == 0 ? p[i][0] : p[i][1], i);
+        } else {
+            posix_spawn_file_actions_addopen(&actions, i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0);
+        }
+    }
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv, environ);
+    if (rc != 0) {
+        errno = rc;
+        die("posix_spawnp");
+    }
+    for (int i = 0; i < 3 && with_pipes; i++) {
+        close(i == 0 ? p[i][0] : p[i][1]);
+        fds[i] = i == 0 ? p[i][1] : p[i][0];
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return pid;
+}
+
+static void reap(pid_t pid) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) die("waitpid");
+    }
+}
+
+static void spawn_wait_true(void) {
+    static char *const argv[] = {"/bin/true", NULL};
+    int fds[3];
+    pid_t pid = spawn(argv, 0, 1, fds);
+    reap(pid);
+    for (int i = 0; i < 3; i++) close(fds[i]);
+}
+
+/* Waits (untimed) until pid has exec'd sleep, as the Java tree benchmarks do. */
+static void await_sleep(pid_t pid) {
+    char path[64], comm[64];
+    snprintf(path, sizeof path, "/proc/%d/comm", (int) pid);
+    for (;;) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL) die("fopen /proc/PID/comm");
+        int ok = fgets(comm, sizeof comm, f) != NULL && strncmp(comm, "sleep", 5) == 0;
+        fclose(f);
+        if (ok) return;
+        usleep(200);
+    }
+}
+
+static char *const SLEEP[] = {"sleep", "1000", NULL};
+
+/* Spawns count sleeps into one new group; the first leads it. */
+static void spawn_sleeps(pid_t *pids, int count) {
+    for (int i = 0; i < count; i++) {
+        pids[i] = spawn(SLEEP, i == 0 ? 0 : pids[0], 0, NULL);
+    }
+    for (int i = 0; i < count; i++) await_sleep(pids[i]);
+}
+
+static int count_tree(pid_t pid) {
+    char path[96], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void) !read(fd, buf, sizeof buf);
+        close(fd);
+    }
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int) pid, (int) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    int total = 1;
+    if (n > 0) {
+        buf[n] = 0;
+        char *save = NULL;
+        for (char *tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+            total += count_tree((pid_t) atoi(tok));
+        }
+    }
+    return total;
+}
+
+struct loop { long millis; long ops; };
+
+static void *spawn_loop(void *arg) {
+    struct loop *l = arg;
+    double end = now_us() + l->millis * 1e3;
+    while (now_us() < end) {
+        spawn_wait_true();
+        l->ops++;
+    }
+    return NULL;
+}
+
+static long arg(int argc, char **argv, int i) {
+    if (i >= argc) {
+        fprintf(stderr, "floor: missing argument %d\n", i);
+        exit(2);
+    }
+    return atol(argv[i]);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: floor spawn|kill|treekill|tree|pipe|threads ARGS\n");
+        return 2;
+    }
+    const char *mode = argv[1];
+    if (strcmp(mode, "spawn") == 0) {
+        long iter = arg(argc, argv, 2);
+        double start = now_us();
+        for (long i = 0; i < iter; i++) spawn_wait_true();
+        printf("SpawnBenchmark - %.2f us/op\n", (now_us() - start) / iter);
+    } else if (strcmp(mode, "kill") == 0) {
+        long iter = arg(argc, argv, 2);
+        double spent = 0;
+        for (long i = 0; i < iter; i++) {
+            pid_t pid = spawn(SLEEP, 0, 0, NULL);
+            double start = now_us();
+            if (kill(pid, SIGKILL) != 0) die("kill");
+            reap(pid);
+            spent += now_us() - start;
+        }
+        printf("KillBenchmark - %.2f us/op\n", spent / iter);
+    } else if (strcmp(mode, "treekill") == 0 || strcmp(mode, "tree") == 0) {
+        int n = (int) arg(argc, argv, 2);
+        long iter = arg(argc, argv, 3);
+        int listing = strcmp(mode, "tree") == 0;
+        pid_t *pids = calloc(n + 1, sizeof *pids);
+        double spent = 0;
+        for (long i = 0; i < iter; i++) {
+            spawn_sleeps(pids, n + 1);
+            double start = now_us();
+            if (listing) {
+                if (count_tree(getpid()) != n + 2) {
+                    fprintf(stderr, "floor: tree listing found the wrong count\n");
+                    return 1;
+                }
+            } else {
+                if (killpg(pids[0], SIGKILL) != 0) die("killpg");
+                for (int k = 0; k <= n; k++) reap(pids[k]);
+            }
+            spent += now_us() - start;
+            if (listing) {
+                killpg(pids[0], SIGKILL);
+                for (int k = 0; k <= n; k++) reap(pids[k]);
+            }
+        }
+        printf("%s %s=%d %.2f us/op\n", listing ? "TreeListBenchmark" : "TreeKillBenchmark", listing ? "sleeps" : "n", n, spent / iter);
+        free(pids);
+    } else if (strcmp(mode, "pipe") == 0) {
+        long mb = arg(argc, argv, 2);
+        long iter = arg(argc, argv, 3);
+        char count[32];
+        snprintf(count, sizeof count, "count=%ld", mb);
+        char *const dd[] = {"dd", "if=/dev/zero", "bs=1M", count, "status=none", NULL};
+        static char buf[65536];
+        double start = now_us();
+        for (long i = 0; i < iter; i++) {
+            int fds[3];
+            pid_t pid = spawn(dd, 0, 1, fds);
+            long total = 0;
+            ssize_t got;
+            while ((got = read(fds[1], buf, sizeof buf)) != 0) {
+                if (got < 0 && errno != EINTR) die("read");
+                if (got > 0) total += got;
+            }
+            reap(pid);
+            for (int k = 0; k < 3; k++) close(fds[k]);
+            if (total != mb << 20) {
+                fprintf(stderr, "floor: read %ld bytes, not %ld\n", total, mb << 20);
+                return 1;
+            }
+        }
+        printf("PipeBenchmark - %.3f ops/s\n", iter / ((now_us() - start) / 1e6));
+    } else if (strcmp(mode, "threads") == 0) {
+        int threads = (int) arg(argc, argv, 2);
+        long millis = arg(argc, argv, 3);
+        pthread_t *t = calloc(threads, sizeof *t);
+        struct loop *loops = calloc(threads, sizeof *loops);
+        double start = now_us();
+        for (int i = 0; i < threads; i++) {
+            loops[i].millis = millis;
+            if (pthread_create(&t[i], NULL, spawn_loop, &loops[i]) != 0) die("pthread_create");
+        }
+        long ops = 0;
+        for (int i = 0; i < threads; i++) {
+            pthread_join(t[i], NULL);
+            ops += loops[i].ops;
+        }
+        printf("ThroughputBenchmark - %.1f ops/s\n", ops / ((now_us() - start) / 1e6));
+        free(t);
+        free(loops);
+    } else {
+        fprintf(stderr, "floor: unknown mode %s\n", mode);
+        return 2;
+    }
+    return 0;
+}

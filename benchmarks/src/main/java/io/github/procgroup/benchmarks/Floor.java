@@ -1,0 +1,109 @@
+package io.github.procgroup.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The C floor: {@code floor.c} (shipped in the benchmarks jar) compiled with the system's
+ * {@code cc} at benchmark time, then run once per measure in the same run as the JMH benchmarks,
+ * so that every Java figure can be given as a ratio to the bare system calls. Where there is no
+ * {@code cc}, {@link #compile} says so and the table shows the floor as not run.
+ */
+final class Floor {
+    /** The method name the floor's figures carry in the table, next to procgroup, processBuilder... */
+    static final String METHOD = "cFloor";
+    private final Path binary;
+
+    private Floor(Path binary) {
+        this.binary = binary;
+    }
+
+    /**
+     * Compiles the floor into {@code directory}.
+     *
+     * @return the floor, or empty (with the reason printed) where there is no working cc
+     */
+    static Optional<Floor> compile(Path directory) throws IOException, InterruptedException {
+        Path source = directory.resolve("floor.c");
+        Path binary = directory.resolve("floor");
+        Files.createDirectories(directory);
+        try (InputStream in = Floor.class.getResourceAsStream("/c/floor.c")) {
+            if (in == null) {
+                throw new IllegalStateException("floor.c is not in the benchmarks jar");
+            }
+            Files.write(source, in.readAllBytes());
+        }
+        List<String> command = List.of("cc", "-O2", "-pthread", "-o", binary.toString(), source.toString());
+        Process cc;
+        try {
+            cc = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException noCc) {
+            System.out.println("C floor: skipped, no cc on the PATH (" + noCc.getMessage() + ")");
+            return Optional.empty();
+        }
+        String output = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (cc.waitFor() != 0) {
+            System.out.println("C floor: skipped, cc failed: " + output.strip());
+            return Optional.empty();
+        }
+        return Optional.of(new Floor(binary));
+    }
+
+    /**
+     * Runs one measure of the floor program.
+     *
+     * @param args the mode and its arguments, e.g. {@code spawn 2000}; see floor.c
+     * @return its figure
+     * @throws IllegalStateException if the floor program fails
+     */
+    Measurement run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("C floor " + String.join(" ", args) + " failed: " + output.strip());
+        }
+        return parse(output.strip());
+    }
+
+    /**
+     * Reads one line of the floor's output: {@code CLASS PARAMS SCORE UNIT}, PARAMS being
+     * {@code -} or {@code name=value[,name=value]}, e.g. {@code TreeKillBenchmark n=10 1050.00 us/op}.
+     *
+     * @param line the line
+     * @return the figure, as a measurement of method {@value #METHOD}
+     * @throws IllegalArgumentException if the line is not in that format
+     */
+    static Measurement parse(String line) {
+        String[] f = line.strip().split(" ");
+        if (f.length != 4) {
+            throw new IllegalArgumentException("not a floor line (CLASS PARAMS SCORE UNIT): " + line);
+        }
+        Map<String, String> params = new TreeMap<>();
+        if (!f[1].equals("-")) {
+            for (String pair : f[1].split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("not a name=value parameter: " + pair + " in " + line);
+                }
+                params.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        double score;
+        try {
+            score = Double.parseDouble(f[2]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a score: " + f[2] + " in " + line, e);
+        }
+        return new Measurement(f[0], METHOD, params, f[3].startsWith("ops/"), score, f[3], Map.of());
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.procgroup.cli;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code java -jar procgroup.jar} on a Java older than 22: one line and exit 125, not a class-version error. */
+class OldJvmIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOldJavaGetsOneClearLineAndExit125() throws Exception {
+        Path java = Command.OLD_JAVA_HOME.resolve("bin/java");
+        Assumptions.assumeTrue(Files.isExecutable(java), "no Java 17 at " + Command.OLD_JAVA_HOME + " on this machine");
+        Process p = new ProcessBuilder(java.toString(), "-jar", Command.JAR.toString(), "--timeout", "5s", "--", "true")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the old JVM did not exit");
+
+        assertEquals(125, p.exitValue());
+        assertEquals(List.of("procgroup needs Java 22 or newer; this is 17 (java.home=" + Command.OLD_JAVA_HOME + ")"),
+                Files.readAllLines(dir.resolve("out")));
+    }
+}
