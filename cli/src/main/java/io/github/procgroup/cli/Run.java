@@ -56,12 +56,13 @@ final class Run {
         forwarder.install();
         GroupProcess process;
         try {
-            process = new GroupProcessBuilder(options.command()).inheritIO().newSession(options.newSession()).start();
+            process = new GroupProcessBuilder(options.command()).inheritIO().newSession(options.newSession())
+                    .containment(options.containment()).limits(options.limits()).start();
         } catch (IOException e) {
             return StartFailure.report(options.command().getFirst(), e, err);
         }
         forwarder.forwardTo(process::signal);
-        report.started(process.pid(), process.processGroupId(), options);
+        report.started(process.pid(), process.processGroupId(), process.containment(), options);
 
         Optional<ExitStatus> exit = options.timeout().isPresent()
                 ? process.awaitExit(options.timeout().get()) : Optional.of(process.awaitExit());
