@@ -41,7 +41,7 @@ final class ForegroundRun {
             return startFailure(e);
         }
         forwarder.forwardTo(signal -> PidfdSignals.send(child, signal));
-        report.started(child.pid(), ProcessHandle.current().pid(), options);
+        report.started(child.pid(), ProcessHandle.current().pid(), io.github.procgroup.Containment.GROUP, options);
         boolean timedOut = false;
         if (options.timeout().isPresent()) {
             timedOut = !child.waitFor(options.timeout().get().toNanos(), TimeUnit.NANOSECONDS);

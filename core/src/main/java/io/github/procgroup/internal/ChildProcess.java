@@ -1,5 +1,6 @@
 package io.github.procgroup.internal;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
@@ -104,4 +105,18 @@ public interface ChildProcess {
      * @return false if the leader has already been reaped
      */
     boolean signalLeader(Signal signal);
+
+    /** @return the containment this child actually got */
+    default Containment containment() {
+        return Containment.GROUP;
+    }
+
+    /**
+     * @return where the kernel says when the tree is empty (a cgroup's {@code populated 0}): a
+     *         future completed then, so a waiter needs no polling; empty where the tree is only
+     *         known by listing processes
+     */
+    default Optional<CompletableFuture<Void>> emptied() {
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.windows;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
@@ -197,5 +198,10 @@ final class WindowsProcess implements ChildProcess {
     @Override
     public boolean signalLeader(Signal signal) {
         return !exit.isDone() && signalGroup(signal);
+    }
+
+    @Override
+    public Containment containment() {
+        return Containment.JOB_OBJECT; // every Windows tree is in a Job Object, whatever was asked
     }
 }
