@@ -138,7 +138,7 @@ class ProcessContractTest {
         if (kind == Kind.JDK) {
             assertTrue(failed.startsWith("failed="), r.output); // the JDK's IOException, "error=24" or so
         } else {
-            assertTrue(failed.startsWith("failed=EMFILE message=cannot run program \"true\""), r.output);
+            assertTrue(failed.startsWith("failed=EMFILE message=cannot start program \"true\""), r.output);
         }
     }
 

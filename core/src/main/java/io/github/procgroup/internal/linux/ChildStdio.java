@@ -59,13 +59,13 @@ final class ChildStdio implements AutoCloseable {
         stdio.childFds[1] = givenStdout;
         try {
             if (givenStdin == INHERIT) {
-                stdio.prepare(0, request.stdin(), arena, request.program());
+                stdio.prepare(0, request.stdin(), arena);
             }
             if (givenStdout == INHERIT) {
-                stdio.prepare(1, request.stdout(), arena, request.program());
+                stdio.prepare(1, request.stdout(), arena);
             }
             if (!request.redirectErrorStream()) {
-                stdio.prepare(2, request.stderr(), arena, request.program());
+                stdio.prepare(2, request.stderr(), arena);
             }
             return stdio;
         } catch (ErrnoException e) {
@@ -74,7 +74,7 @@ final class ChildStdio implements AutoCloseable {
         }
     }
 
-    private void prepare(int fd, Redirect redirect, Arena arena, String program) throws ErrnoException {
+    private void prepare(int fd, Redirect redirect, Arena arena) throws ErrnoException {
         switch (redirect.type()) {
             case INHERIT -> { }
             case PIPE -> {
@@ -82,7 +82,8 @@ final class ChildStdio implements AutoCloseable {
                 int r = Posix.pipe2(ends, LibC.O_CLOEXEC());
                 if (r < 0) {
                     // EMFILE or ENFILE, typically: the JVM (or the system) is out of fds.
-                    throw Errno.exception("cannot run program \"" + program + "\": cannot create a pipe for its fd " + fd, -r);
+                    // The program is named by LinuxBackend, which wraps every stream setup failure.
+                    throw Errno.exception("cannot create a pipe for fd " + fd, -r);
                 }
                 int readEnd = ends.getAtIndex(ValueLayout.JAVA_INT, 0);
                 int writeEnd = ends.getAtIndex(ValueLayout.JAVA_INT, 1);
