@@ -55,27 +55,52 @@ public record Limits(int maxProcesses, long maxMemoryBytes, double cpuCores, Opt
         });
     }
 
-    /** @param count at most this many processes at once @return a copy with that limit */
+    /**
+     * Returns a copy with that limit.
+     *
+     * @param count at most this many processes at once
+     * @return a copy with that limit
+     */
     public Limits withMaxProcesses(int count) {
         return new Limits(count, maxMemoryBytes, cpuCores, processCpuTime, bestEffort);
     }
 
-    /** @param bytes at most this much memory for the tree @return a copy with that limit */
+    /**
+     * Returns a copy with that limit.
+     *
+     * @param bytes at most this much memory for the tree
+     * @return a copy with that limit
+     */
     public Limits withMaxMemory(long bytes) {
         return new Limits(maxProcesses, bytes, cpuCores, processCpuTime, bestEffort);
     }
 
-    /** @param cores at most this many cores' worth of CPU time (0.5: half of one) @return a copy with that limit */
+    /**
+     * Returns a copy with that limit.
+     *
+     * @param cores at most this many cores' worth of CPU time (0.5: half of one)
+     * @return a copy with that limit
+     */
     public Limits withCpuCores(double cores) {
         return new Limits(maxProcesses, maxMemoryBytes, cores, processCpuTime, bestEffort);
     }
 
-    /** @param cpuTime at most this much user CPU time per process @return a copy with that limit */
+    /**
+     * Returns a copy with that limit.
+     *
+     * @param cpuTime at most this much user CPU time per process
+     * @return a copy with that limit
+     */
     public Limits withProcessCpuTime(Duration cpuTime) {
         return new Limits(maxProcesses, maxMemoryBytes, cpuCores, Optional.of(cpuTime), bestEffort);
     }
 
-    /** @param skip whether limits the host cannot enforce are skipped (logged) instead of failing @return a copy */
+    /**
+     * Returns a copy.
+     *
+     * @param skip whether limits the host cannot enforce are skipped (logged) instead of failing
+     * @return a copy
+     */
     public Limits withBestEffort(boolean skip) {
         return new Limits(maxProcesses, maxMemoryBytes, cpuCores, processCpuTime, skip);
     }
