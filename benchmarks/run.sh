@@ -8,6 +8,7 @@
 #   benchmarks/run.sh                short profile (a few minutes on 2 cores)
 #   benchmarks/run.sh --long         the profile for publishing numbers
 #   benchmarks/run.sh --only Spawn   benchmark classes matching a regular expression
+#   benchmarks/run.sh --only CgroupSpawn   what a cgroup of its own costs per child (CGROUP vs GROUP)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

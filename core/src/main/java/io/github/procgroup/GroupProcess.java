@@ -74,7 +74,8 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends a signal to every member of the group.
+     * Sends a signal to every member of the group (with {@link Containment#CGROUP}: of the
+     * child's cgroup, so also to processes that left the group).
      *
      * @param signal the signal
      * @return false if no member was left to receive it
@@ -183,8 +184,14 @@ public final class GroupProcess extends Process implements AutoCloseable {
             long graceNanos = saturatedNanos(grace);
             long start = System.nanoTime();
             awaitExit(grace);
+            Optional<CompletableFuture<Void>> emptied = child.emptied();
             while (System.nanoTime() - start < graceNanos && child.treeRuns()) {
-                TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, graceNanos - (System.nanoTime() - start)));
+                long wait = graceNanos - (System.nanoTime() - start);
+                if (emptied.isPresent()) {
+                    awaitEmptied(emptied.get(), wait); // woken by the kernel's event, not by a poll
+                } else {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, wait));
+                }
             }
         } catch (InterruptedException e) {
             interrupted = e; // the grace is cut short, but the tree still ends below
@@ -204,12 +211,29 @@ public final class GroupProcess extends Process implements AutoCloseable {
      */
     private void awaitTreeGone() throws InterruptedException {
         long deadline = System.nanoTime() + TREE_GONE_TIMEOUT.toNanos();
+        Optional<CompletableFuture<Void>> emptied = child.emptied();
         while (child.kill() > 0) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("process group " + processGroupId() + ": still running "
                         + TREE_GONE_TIMEOUT.toSeconds() + " s after SIGKILL: " + child.tree());
             }
-            TimeUnit.NANOSECONDS.sleep(TREE_POLL_NANOS / 2);
+            if (emptied.isPresent()) {
+                awaitEmptied(emptied.get(), deadline - System.nanoTime());
+            } else {
+                TimeUnit.NANOSECONDS.sleep(TREE_POLL_NANOS / 2);
+            }
+        }
+    }
+
+    /** Waits at most {@code nanos} for the kernel to say the tree is empty (a cgroup's populated 0). */
+    private static void awaitEmptied(CompletableFuture<Void> emptied, long nanos) throws InterruptedException {
+        try {
+            emptied.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException notYet) {
+            // The caller's loop checks its deadline.
+        } catch (ExecutionException watchFailed) {
+            // The watch failed: the caller's loop decides by listing, at the poll period.
+            TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, Math.max(0, nanos)));
         }
     }
 
@@ -258,16 +282,18 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * @return how this child's tree is held together: {@link Containment#GROUP} on Linux,
-     *         {@link Containment#JOB_OBJECT} on Windows, {@link Containment#DESCENDANTS} with the
-     *         portable fallback (see {@code docs/platforms.md})
+     * @return the containment this child actually got: {@link Containment#CGROUP} if it runs in a
+     *         leaf cgroup of its own, {@link Containment#GROUP} if in a process group only (also
+     *         when {@link Containment#AUTO} fell back), {@link Containment#JOB_OBJECT} on Windows,
+     *         {@link Containment#DESCENDANTS} with the portable fallback (see {@code docs/platforms.md})
      */
     public Containment containment() {
         return child.containment();
     }
 
     /**
-     * Lists the running members of the group, from /proc. procgroup's own helper (see
+     * Lists the running members of the group, from /proc (with {@link Containment#CGROUP}: of the
+     * child's cgroup, from its cgroup.procs). procgroup's own helper (see
      * {@link GroupProcessBuilder#killOnParentDeath(boolean)}) is left out.
      *
      * @return a snapshot, in no particular order
@@ -283,7 +309,9 @@ public final class GroupProcess extends Process implements AutoCloseable {
      * while its parent runs), and, where this JVM is a {@link Subreaper}, escapees that were seen
      * in the tree before their parent died and were re-parented to this JVM, with their own
      * descendants. Without a subreaper, an escapee whose parent has died is re-parented to init and
-     * can no longer be traced: it is not listed, and {@link #close()} cannot reach it.
+     * can no longer be traced: it is not listed, and {@link #close()} cannot reach it. With
+     * {@link Containment#CGROUP} the tree is exactly the child's cgroup: no process of it can be
+     * outside, however it escaped its group.
      *
      * @return a snapshot, in no particular order
      */

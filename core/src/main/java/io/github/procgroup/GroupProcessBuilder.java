@@ -1,6 +1,7 @@
 package io.github.procgroup;
 
 import io.github.procgroup.internal.ChildLifecycle;
+import io.github.procgroup.internal.ContainmentRequest;
 import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.KillTrigger;
 import io.github.procgroup.internal.NativeAccess;
@@ -50,7 +51,8 @@ import java.util.function.Consumer;
  *
  * <p>Which platform honours what: everything here works on every supported platform, except
  * {@link #newSession(boolean)} (POSIX; a Windows child always gets a console group of its own)
- * and {@link #windowsOptions(WindowsOptions)} (Windows; other platforms never read them).
+ * and {@link #containment(Containment)} ({@link Containment#CGROUP} is Linux; a Windows tree is always in a
+ * Job Object); {@link Limits} says which limit each platform honours.
  */
 public final class GroupProcessBuilder {
     /** The default {@link #outputLimit(long)}: 16 MiB per stream. */
@@ -70,7 +72,9 @@ public final class GroupProcessBuilder {
     private boolean newSession;
     private boolean killOnParentDeath;
     private boolean killOnJvmExit = true;
-    private WindowsOptions windowsOptions = WindowsOptions.NONE;
+    private Containment containment = Containment.GROUP;
+    private Path cgroupParent;
+    private Limits limits = Limits.NONE;
     private byte[] input; // for run(): bytes to feed to stdin
     private File inputFile; // for run(): the file stdin reads
     private Charset charset = StandardCharsets.UTF_8;
@@ -343,7 +347,9 @@ public final class GroupProcessBuilder {
      * ignores SIGTERM, SIGHUP and the like and waits on a pipe whose write end only the JVM holds:
      * when the JVM dies the kernel closes that end, and the helper SIGKILLs the whole group. The
      * helper is procgroup's own: it is not in {@link GroupProcess#members()}, and it ends with the
-     * tree. What still escapes: processes that left the group ({@code setsid}, {@code setpgid}).
+     * tree. What still escapes: processes that left the group ({@code setsid}, {@code setpgid}),
+     * unless the child has a cgroup of its own ({@link Containment#CGROUP}): the helper then
+     * kills every member of the cgroup ({@code cgroup.kill}) and removes it.
      * The helper can only join a group in the JVM's session, so this cannot be combined with
      * {@link #newSession(boolean)}. Off by default: it costs a second spawn.
      *
@@ -466,24 +472,69 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /**
-     * Returns what only the Windows backend honours.
-     *
-     * @return what only the Windows backend honours
-     */
-    public WindowsOptions windowsOptions() {
-        return windowsOptions;
+    /** @return the containment asked for */
+    public Containment containment() {
+        return containment;
     }
 
     /**
-     * Options only the Windows backend honours, such as the Job Object's {@link JobLimits}. Other
-     * platforms never read them, so portable code may set them unconditionally.
+     * How the tree is held together. {@link Containment#GROUP} (the default) is a process group;
+     * {@link Containment#CGROUP} also puts the child, before it runs a single instruction of the
+     * program, into a fresh cgroup v2 of its own (Linux), which no process of the tree can leave:
+     * {@link GroupProcess#close()} then ends double-forked daemons and {@code setsid} escapees
+     * without a {@link Subreaper}, and the kernel says when the tree is empty.
+     * {@link Containment#AUTO} takes a cgroup where a writable one is found and falls back to the
+     * group otherwise (logged once). {@link GroupProcess#containment()} says what the child got.
      *
-     * @param windowsOptions the options ({@link WindowsOptions#NONE} for none)
+     * @param containment the level ({@link Containment#JOB_OBJECT} is only ever reported)
      * @return this builder
      */
-    public GroupProcessBuilder windowsOptions(WindowsOptions windowsOptions) {
-        this.windowsOptions = Objects.requireNonNull(windowsOptions, "windowsOptions");
+    public GroupProcessBuilder containment(Containment containment) {
+        Objects.requireNonNull(containment, "containment");
+        if (containment == Containment.JOB_OBJECT) {
+            throw new IllegalArgumentException("JOB_OBJECT is reported, never asked for: use CGROUP or AUTO");
+        }
+        this.containment = containment;
+        return this;
+    }
+
+    /** @return the cgroup v2 directory leaf cgroups are created under, or null for the default */
+    public Path cgroupParent() {
+        return cgroupParent;
+    }
+
+    /**
+     * Where the child's leaf cgroup is created (Linux, {@link Containment#CGROUP} or
+     * {@link Containment#AUTO}): a cgroup v2 directory this JVM may create cgroups in and move
+     * processes into, such as one systemd delegated ({@code Delegate=yes}, a
+     * {@code user@UID.service} subtree). Null (the default) means the system property
+     * {@code procgroup.cgroup.parent} if set, else the cgroup this JVM runs in.
+     *
+     * @param cgroupParent the parent cgroup directory, or null
+     * @return this builder
+     */
+    public GroupProcessBuilder cgroupParent(Path cgroupParent) {
+        this.cgroupParent = cgroupParent;
+        return this;
+    }
+
+    /** @return the limits for the tree */
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
+     * Limits for the whole tree: on Linux through the child's cgroup (so they need
+     * {@link Containment#CGROUP} or {@link Containment#AUTO}, and the controllers enabled in the
+     * parent cgroup), on Windows through its Job Object. {@link Limits} says which knob each
+     * platform honours; one the host cannot enforce fails {@link #start()} unless
+     * {@link Limits#bestEffort()}.
+     *
+     * @param limits the limits ({@link Limits#NONE} for none)
+     * @return this builder
+     */
+    public GroupProcessBuilder limits(Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         return this;
     }
 
@@ -511,7 +562,10 @@ public final class GroupProcessBuilder {
      *                        cannot be set up; the message names the offending value and nothing
      *                        is left behind
      * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} or {@link #foreground(boolean)} is
-     *                        combined with {@link #newSession(boolean)}
+     *                               combined with {@link #newSession(boolean)}, or {@link Containment#CGROUP}
+     *                               (or a limit) is asked for and the host cannot give it: the message
+     *                               says why (no cgroup v2, a parent that is not writable, a controller
+     *                               not enabled)
      * @throws UnsupportedOperationException if procgroup does not support this OS or architecture
      *                        (the message names both); the same on every call
      * @throws IllegalCallerException if the JVM denies procgroup native access; the message names
@@ -911,7 +965,8 @@ public final class GroupProcessBuilder {
             new java.io.FileOutputStream(redirects[2].file(), redirects[2].type() == Redirect.Type.APPEND).close();
         }
         return new SpawnRequest(frozenCommand, directory, frozenEnvironment, stdio,
-                newSession ? GroupPlacement.NEW_SESSION : GroupPlacement.NEW_GROUP, killTriggers, windowsOptions,
+                newSession ? GroupPlacement.NEW_SESSION : GroupPlacement.NEW_GROUP, killTriggers,
+                new ContainmentRequest(containment, cgroupParent, limits),
                 new ChildLifecycle(streamsOutliveLeader, foreground, exitHookGrace));
     }
 

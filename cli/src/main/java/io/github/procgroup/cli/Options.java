@@ -1,5 +1,7 @@
 package io.github.procgroup.cli;
 
+import io.github.procgroup.Containment;
+import io.github.procgroup.Limits;
 import io.github.procgroup.Signal;
 
 import java.time.Duration;
@@ -21,13 +23,15 @@ import java.util.Optional;
  * @param subreaper      adopt and reap orphaned descendants ({@code PR_SET_CHILD_SUBREAPER})
  * @param newSession     start the command in a new session rather than only a new group
  * @param verbose        report the group, what was ended and the resource usage on stderr
+ * @param containment    GROUP, or CGROUP with {@code --cgroup} (a cgroup v2 of its own)
+ * @param limits         {@code --memory} and {@code --pids}, written into the command's cgroup
  * @param help           print the usage and exit
  * @param version        print the version and exit
  * @param command        the program and its arguments
  */
 record Options(Optional<Duration> timeout, Duration grace, Signal signal, boolean preserveStatus,
-               boolean foreground, boolean subreaper, boolean newSession, boolean verbose, boolean help,
-               boolean version, List<String> command) {
+               boolean foreground, boolean subreaper, boolean newSession, boolean verbose,
+               Containment containment, Limits limits, boolean help, boolean version, List<String> command) {
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     /** A command line procgroup cannot run; the message says why. */
@@ -61,6 +65,8 @@ record Options(Optional<Duration> timeout, Duration grace, Signal signal, boolea
         private boolean subreaper;
         private boolean newSession;
         private boolean verbose;
+        private Containment containment = Containment.GROUP;
+        private Limits limits = Limits.NONE;
 
         Parser(String[] args) {
             this.args = args;
@@ -91,14 +97,17 @@ record Options(Optional<Duration> timeout, Duration grace, Signal signal, boolea
                         + "has no controlling terminal to hand to the command");
             }
             List<String> command = List.of(args).subList(next, args.length);
+            if (limits.any() && containment == Containment.GROUP) {
+                throw new UsageException("--memory and --pids need --cgroup: they are limits of the command's cgroup");
+            }
             return new Options(timeout, grace, signal, preserveStatus, foreground, subreaper, newSession, verbose,
-                    false, false, command);
+                    containment, limits, false, false, command);
         }
 
         private Options special(String arg) {
             boolean help = arg.equals("--help");
             return new Options(timeout, grace, signal, preserveStatus, foreground, subreaper, newSession, verbose,
-                    help, !help, List.of());
+                    containment, limits, help, !help, List.of());
         }
 
         /** @return true for --help and --version, which end the parsing */
@@ -114,6 +123,9 @@ record Options(Optional<Duration> timeout, Duration grace, Signal signal, boolea
                 case "--subreaper" -> subreaper = flag(name, eq);
                 case "--new-session" -> newSession = flag(name, eq);
                 case "--verbose" -> verbose = flag(name, eq);
+                case "--cgroup" -> containment = flag(name, eq) ? Containment.CGROUP : Containment.GROUP;
+                case "--memory" -> limits = limits.withMaxMemory(bytes(name, value(name, arg, eq)));
+                case "--pids" -> limits = limits.withMaxProcesses(count(name, value(name, arg, eq)));
                 case "--help", "--version" -> {
                     return flag(name, eq);
                 }
@@ -140,6 +152,38 @@ record Options(Optional<Duration> timeout, Duration grace, Signal signal, boolea
                     default -> throw new UsageException("unknown option '-" + c + "'");
                 }
             }
+        }
+
+        /** A size in bytes: digits with an optional K, M, G or T suffix (powers of 1024), as systemd's MemoryMax. */
+        private static long bytes(String name, String value) throws UsageException {
+            String digits = value;
+            long unit = 1;
+            int suffix = "KMGT".indexOf(Character.toUpperCase(value.isEmpty() ? ' ' : value.charAt(value.length() - 1)));
+            if (suffix >= 0) {
+                digits = value.substring(0, value.length() - 1);
+                unit = 1L << (10 * (suffix + 1));
+            }
+            try {
+                long n = Long.parseLong(digits);
+                if (n > 0 && n <= Long.MAX_VALUE / unit) {
+                    return n * unit;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+            throw new UsageException("invalid size for " + name + ": '" + value + "' (a positive number, optionally K, M, G or T)");
+        }
+
+        private static int count(String name, String value) throws UsageException {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+            throw new UsageException("invalid count for " + name + ": '" + value + "' (a positive number)");
         }
 
         private void setTimeout(Duration d) {

@@ -22,16 +22,29 @@ final class Report {
         this.verbose = verbose;
     }
 
-    void started(long pid, long pgid, Options options) {
+    void started(long pid, long pgid, io.github.procgroup.Containment containment, Options options) {
         if (!verbose) {
             return;
         }
         out.println("procgroup: started pid " + pid
                 + " in process group " + pgid + (options.newSession() ? " (new session)" : "")
                 + (options.foreground() ? " (--foreground)" : "")
+                + ", containment " + containment
+                + (options.limits().any() ? ", limits " + limitsText(options) : "")
                 + options.timeout().map(t -> ", timeout " + Durations.format(t)).orElse("")
                 + ", " + options.signal().signalName() + " then SIGKILL after " + Durations.format(options.grace())
                 + (options.subreaper() ? ", subreaper" : ""));
+    }
+
+    private static String limitsText(Options options) {
+        StringBuilder text = new StringBuilder();
+        if (options.limits().maxMemoryBytes() > 0) {
+            text.append("memory ").append(options.limits().maxMemoryBytes()).append(" bytes");
+        }
+        if (options.limits().maxProcesses() > 0) {
+            text.append(text.isEmpty() ? "" : ", ").append("pids ").append(options.limits().maxProcesses());
+        }
+        return text.toString();
     }
 
     void timedOut(Options options) {

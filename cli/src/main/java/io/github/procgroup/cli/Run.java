@@ -1,5 +1,6 @@
 package io.github.procgroup.cli;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
@@ -59,12 +60,21 @@ final class Run {
         GroupProcess process;
         try {
             process = new GroupProcessBuilder(options.command()).inheritIO().newSession(options.newSession())
-                    .foreground(options.foreground()).start();
+                    .foreground(options.foreground())
+                    .containment(options.containment()).limits(options.limits()).start();
         } catch (IOException e) {
+            if (options.containment() != Containment.GROUP && e.getMessage().contains("cgroup")) {
+                err.println("procgroup: --cgroup: " + e.getMessage()); // EACCES, EROFS...: the cgroup, not the program
+                return FAILED;
+            }
             return StartFailure.report(options.command().getFirst(), e, err);
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            // No usable cgroup v2, or a limit the host cannot enforce: the message names the cause.
+            err.println("procgroup: --cgroup: " + e.getMessage());
+            return FAILED;
         }
         forwarder.forwardTo(process::signal);
-        report.started(process.pid(), process.processGroupId(), options);
+        report.started(process.pid(), process.processGroupId(), process.containment(), options);
 
         Optional<ExitStatus> exit = options.timeout().isPresent()
                 ? process.awaitExit(options.timeout().get()) : Optional.of(process.awaitExit());

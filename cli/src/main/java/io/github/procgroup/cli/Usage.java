@@ -25,6 +25,10 @@ final class Usage {
               --subreaper                adopt, end and reap orphaned descendants too (like tini -s)
               --new-session              start COMMAND in a new session (setsid), not only a group
               -v, --verbose              report the group, what was ended and the resource usage
+              --cgroup                   also put COMMAND in a cgroup v2 of its own (Linux): no
+                                         process of the tree can escape; fails where none can be made
+              --memory=SIZE              with --cgroup: memory.max for the tree (K, M, G, T suffixes)
+              --pids=N                   with --cgroup: pids.max for the tree
               --help                     print this help and exit
               --version                  print the version and exit
 

@@ -40,6 +40,22 @@ class OptionsTest {
     }
 
     @Test
+    void cgroupAndItsLimits() throws Exception {
+        Options o = Options.parse("--cgroup", "--memory=512M", "--pids", "64", "--", "make");
+        assertEquals(io.github.procgroup.Containment.CGROUP, o.containment());
+        assertEquals(512L << 20, o.limits().maxMemoryBytes());
+        assertEquals(64, o.limits().maxProcesses());
+        assertEquals(io.github.procgroup.Containment.GROUP, Options.parse("--", "make").containment());
+        assertEquals(3L << 30, Options.parse("--cgroup", "--memory", "3g", "make").limits().maxMemoryBytes());
+        assertTrue(assertThrows(Options.UsageException.class, () -> Options.parse("--memory=1G", "make"))
+                .getMessage().contains("need --cgroup"));
+        assertTrue(assertThrows(Options.UsageException.class, () -> Options.parse("--cgroup", "--memory=lots", "make"))
+                .getMessage().contains("invalid size for --memory"));
+        assertTrue(assertThrows(Options.UsageException.class, () -> Options.parse("--cgroup", "--pids=0", "make"))
+                .getMessage().contains("invalid count for --pids"));
+    }
+
+    @Test
     void defaults() throws Exception {
         Options o = Options.parse("--timeout=0", "make", "--jobs", "4");
         assertEquals(Optional.empty(), o.timeout(), "0 means no limit, as in GNU timeout");

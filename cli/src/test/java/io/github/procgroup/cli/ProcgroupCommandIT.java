@@ -75,6 +75,19 @@ class ProcgroupCommandIT {
     }
 
     @Test
+    void cgroupEndsASetsidEscapeeAndVerboseSaysSo() throws Exception {
+        String probe = io.github.procgroup.cgroup.CgroupTesting.whyUnavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(probe == null, () -> "skipped: " + probe);
+        // The escapee's parent exits at once: only its cgroup still holds it when the leader exits.
+        int status = runTree("sh -c 'setsid sleep 86394 </dev/null >/dev/null 2>&1 & echo $! > " + dir.resolve("escapee")
+                + "'; exit 5", "--cgroup");
+        long escapee = command.awaitNumber("escapee");
+        assertEquals(5, status, command.stderr());
+        assertTrue(command.stderr().contains("containment CGROUP"), command.stderr());
+        assertFalse(ProcFs.running(escapee), "the setsid escapee ended with the command's cgroup");
+    }
+
+    @Test
     void timeoutEndsTheWholeTreeAndExits124() throws Exception {
         long start = System.nanoTime();
         int status = runTree("sleep 100 & sleep 100 & (sleep 100; :) & wait", "--timeout", "1s", "--grace", "60s");

@@ -118,4 +118,13 @@ public interface ChildProcess {
     default Containment containment() {
         return Containment.GROUP;
     }
+
+    /**
+     * @return where the kernel says when the tree is empty (a cgroup's {@code populated 0}): a
+     *         future completed then, so a waiter needs no polling; empty where the tree is only
+     *         known by listing processes
+     */
+    default Optional<CompletableFuture<Void>> emptied() {
+        return Optional.empty();
+    }
 }

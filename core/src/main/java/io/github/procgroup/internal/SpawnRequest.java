@@ -1,7 +1,5 @@
 package io.github.procgroup.internal;
 
-import io.github.procgroup.WindowsOptions;
-
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.Collections;
@@ -17,8 +15,8 @@ import java.util.Set;
  *
  * <p>Which backend honours what: the command, directory, environment, stdio and
  * {@link KillTrigger}s every backend; the {@link GroupPlacement} the POSIX backend (a Windows
- * child always gets a job and a console group of its own); {@link WindowsOptions} the Windows
- * backend only, and the others never read them.
+ * child always gets a job and a console group of its own); the {@link ContainmentRequest}: its
+ * cgroup the Linux backend, its limits every backend, each refusing a knob it does not honour.
  *
  * @param command      program and arguments, at least one element, no NUL bytes
  * @param directory    working directory of the child, or null for the JVM's
@@ -26,7 +24,7 @@ import java.util.Set;
  * @param stdio        the child's fds 0-2
  * @param placement    which process group the child goes into
  * @param killTriggers when procgroup kills the tree besides the user's calls
- * @param windows      what only the Windows backend reads
+ * @param containment  process group or cgroup, and the limits for the tree
  * @param lifecycle    the streams at the leader's reap, the terminal, the exit hook's grace (POSIX backend)
  */
 public record SpawnRequest(
@@ -36,7 +34,7 @@ public record SpawnRequest(
         Stdio stdio,
         GroupPlacement placement,
         Set<KillTrigger> killTriggers,
-        WindowsOptions windows,
+        ContainmentRequest containment,
         ChildLifecycle lifecycle) {
 
     /** Freezes the collections and checks that nothing required is missing. */
@@ -46,14 +44,14 @@ public record SpawnRequest(
         Objects.requireNonNull(stdio, "stdio");
         Objects.requireNonNull(placement, "placement");
         killTriggers = Set.copyOf(killTriggers);
-        Objects.requireNonNull(windows, "windows");
+        Objects.requireNonNull(containment, "containment");
         Objects.requireNonNull(lifecycle, "lifecycle");
     }
 
     /** A request with {@link ChildLifecycle#DEFAULT}, for procgroup's own helpers and tests. */
     public SpawnRequest(List<String> command, File directory, Map<String, String> environment, Stdio stdio,
-                        GroupPlacement placement, Set<KillTrigger> killTriggers, WindowsOptions windows) {
-        this(command, directory, environment, stdio, placement, killTriggers, windows, ChildLifecycle.DEFAULT);
+                        GroupPlacement placement, Set<KillTrigger> killTriggers, ContainmentRequest containment) {
+        this(command, directory, environment, stdio, placement, killTriggers, containment, ChildLifecycle.DEFAULT);
     }
 
     /** @return whether the pipes stay open after the leader's reap */

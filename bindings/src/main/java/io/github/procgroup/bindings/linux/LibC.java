@@ -212,6 +212,15 @@ public class LibC {
     public static int EEXIST() {
         return EEXIST;
     }
+    private static final int ENODEV = (int)19L;
+    /**
+     * {@snippet lang=c :
+     * #define ENODEV 19
+     * }
+     */
+    public static int ENODEV() {
+        return ENODEV;
+    }
     private static final int ENOTDIR = (int)20L;
     /**
      * {@snippet lang=c :
@@ -284,6 +293,15 @@ public class LibC {
     public static int ENOSPC() {
         return ENOSPC;
     }
+    private static final int EROFS = (int)30L;
+    /**
+     * {@snippet lang=c :
+     * #define EROFS 30
+     * }
+     */
+    public static int EROFS() {
+        return EROFS;
+    }
     private static final int EPIPE = (int)32L;
     /**
      * {@snippet lang=c :
@@ -328,6 +346,15 @@ public class LibC {
      */
     public static int ELOOP() {
         return ELOOP;
+    }
+    private static final int EOPNOTSUPP = (int)95L;
+    /**
+     * {@snippet lang=c :
+     * #define EOPNOTSUPP 95
+     * }
+     */
+    public static int EOPNOTSUPP() {
+        return EOPNOTSUPP;
     }
     private static final int O_RDONLY = (int)0L;
     /**
@@ -2852,6 +2879,64 @@ public class LibC {
         }
     }
 
+    private static class rmdir {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("rmdir");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int rmdir(const char *__path)
+     * }
+     */
+    public static FunctionDescriptor rmdir$descriptor() {
+        return rmdir.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int rmdir(const char *__path)
+     * }
+     */
+    public static MethodHandle rmdir$handle() {
+        return rmdir.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int rmdir(const char *__path)
+     * }
+     */
+    public static MemorySegment rmdir$address() {
+        return rmdir.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int rmdir(const char *__path)
+     * }
+     */
+    public static int rmdir(MemorySegment __path) {
+        var mh$ = rmdir.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("rmdir", __path);
+            }
+            return (int)mh$.invokeExact(__path);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tcgetpgrp {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,
@@ -5144,6 +5229,65 @@ public class LibC {
                 traceDowncall("getrusage", __who, __usage);
             }
             return (int)mh$.invokeExact(__who, __usage);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class mkdir {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = LibC.findOrThrow("mkdir");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int mkdir(const char *__path, __mode_t __mode)
+     * }
+     */
+    public static FunctionDescriptor mkdir$descriptor() {
+        return mkdir.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int mkdir(const char *__path, __mode_t __mode)
+     * }
+     */
+    public static MethodHandle mkdir$handle() {
+        return mkdir.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int mkdir(const char *__path, __mode_t __mode)
+     * }
+     */
+    public static MemorySegment mkdir$address() {
+        return mkdir.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int mkdir(const char *__path, __mode_t __mode)
+     * }
+     */
+    public static int mkdir(MemorySegment __path, int __mode) {
+        var mh$ = mkdir.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("mkdir", __path, __mode);
+            }
+            return (int)mh$.invokeExact(__path, __mode);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

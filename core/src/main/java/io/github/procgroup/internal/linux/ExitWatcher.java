@@ -27,6 +27,17 @@ final class ExitWatcher {
     private final int epollFd;
     private final Map<Integer, Watched> byPidfd = new ConcurrentHashMap<>();
     private volatile boolean broken; // set once epoll_wait failed for good: every child then waits on its own thread
+    // Other fds on the same epoll (a cgroup's cgroup.events, see CgroupTree): run on each event.
+    private final Map<Integer, OtherFd> otherFds = new ConcurrentHashMap<>();
+
+    /** What to do for a fd given to {@link #watchFd}. */
+    interface OtherFd {
+        /** At each event, on the watcher thread: quick, and it must not throw. */
+        void ready();
+
+        /** Once, if the watcher gives up its epoll: watch the fd some other way from now on. */
+        void watcherBroken();
+    }
 
     /** A child of the JVM that procgroup reaps. */
     interface Watched {
@@ -96,10 +107,40 @@ final class ExitWatcher {
     }
 
     /**
+     * Watches one more fd with the same epoll; {@code fd.ready()} runs on the watcher thread at
+     * each event. Unregister with {@link #unwatchFd} before closing the fd.
+     *
+     * @param events the epoll events (EPOLLPRI | EPOLLET for a cgroup file)
+     * @return false if the watcher has no epoll (or gave it up) or epoll refused the fd: watch it some other way
+     */
+    boolean watchFd(int fd, int events, OtherFd watch) {
+        if (epollFd < 0 || broken) {
+            return false;
+        }
+        otherFds.put(fd, watch); // before epoll_ctl, so the event cannot arrive first
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment event = LinuxArch.epollEvent(events, fd, arena); // this architecture's layout
+            if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), fd, event) == 0) {
+                return true;
+            }
+        }
+        otherFds.remove(fd);
+        return false;
+    }
+
+    /** Stops watching an fd given to {@link #watchFd}; call before closing it, so a reused number cannot alias it. */
+    void unwatchFd(int fd) {
+        if (otherFds.remove(fd) != null) {
+            Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), fd, MemorySegment.NULL);
+        }
+    }
+
+    /**
      * The watcher thread. It never ends silently: an error while handling one child fails that
      * child's wait (see {@link Watched#failed}) and the loop goes on; an epoll_wait error other
      * than EINTR (which cannot heal: EBADF, EINVAL, EFAULT) hands every pending child to a thread
-     * of its own, which reaps it without epoll, reports the cause on stderr and ends the loop.
+     * of its own, which reaps it without epoll, and every other fd to its owner's own way of
+     * watching it, reports the cause on stderr and ends the loop.
      */
     private void loop() {
         try (Arena arena = Arena.ofConfined()) {
@@ -126,6 +167,10 @@ final class ExitWatcher {
     private void handle(int pidfd) {
         Watched process = byPidfd.remove(pidfd);
         if (process == null) {
+            OtherFd other = otherFds.get(pidfd);
+            if (other != null) {
+                other.ready();
+            }
             return;
         }
         try {
@@ -148,6 +193,12 @@ final class ExitWatcher {
             Watched process = byPidfd.remove(pidfd);
             if (process != null) {
                 waitOnOwnThread(process);
+            }
+        }
+        for (Integer fd : List.copyOf(otherFds.keySet())) {
+            OtherFd other = otherFds.remove(fd);
+            if (other != null) {
+                other.watcherBroken();
             }
         }
     }

@@ -1,10 +1,10 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
-import io.github.procgroup.WindowsOptions;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.internal.ContainmentRequest;
 import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.SpawnRequest;
 import io.github.procgroup.internal.Stdio;
@@ -23,7 +23,7 @@ import java.util.Set;
 
 /**
  * Spawns children with posix_spawn into new process groups and watches them with pidfds. Reads
- * every part of a {@link SpawnRequest} except its {@link WindowsOptions}.
+ * every part of a {@link SpawnRequest}.
  */
 public final class LinuxBackend implements Backend {
 
@@ -59,6 +59,14 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public List<ChildProcess> spawnPipeline(List<SpawnRequest> stages) throws IOException {
+        for (SpawnRequest stage : stages) {
+            if (stage.containment().containment() != io.github.procgroup.Containment.GROUP
+                    || stage.containment().limits().any()) {
+                // Every stage would need the leader's cgroup; not supported yet, so say so rather than half-contain.
+                throw new UnsupportedOperationException("pipelines run in one process group: containment "
+                        + stage.containment().containment() + " and limits are not supported for pipeline stages yet");
+            }
+        }
         return PipelineSpawner.spawn(stages);
     }
 
@@ -90,6 +98,26 @@ public final class LinuxBackend implements Backend {
             throw e;
         }
         boolean leader = !(placement instanceof GroupPlacement.JoinGroup);
+        CgroupSpawn cgroupSpawn; // null: a process group only
+        try {
+            cgroupSpawn = leader ? CgroupSpawn.prepare(request.containment()) : null;
+        } catch (IOException | RuntimeException e) {
+            closeGiven(givenStdin, givenStdout);
+            throw e;
+        }
+        try {
+            return spawnUnwatched(request, placement, givenStdin, givenStdout, treeToken, path, leader, cgroupSpawn);
+        } catch (IOException | RuntimeException e) {
+            if (cgroupSpawn != null) {
+                cgroupSpawn.abandon(); // the child, if it was started, is dead and reaped by now
+            }
+            throw e;
+        }
+    }
+
+    private static LinuxProcess spawnUnwatched(SpawnRequest request, GroupPlacement placement, int givenStdin,
+                                               int givenStdout, String treeToken, String path, boolean leader,
+                                               CgroupSpawn cgroupSpawn) throws IOException {
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = openStdio(request, arena, givenStdin, givenStdout)) {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
@@ -98,16 +126,23 @@ public final class LinuxBackend implements Backend {
             if (treeToken != null) {
                 envp = CStrings.withEntry(arena, envp, AdoptedOrphans.TREE_VARIABLE + "=" + treeToken);
             }
-            int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
-                    placement);
+            int pid = cgroupSpawn == null
+                    ? PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(), placement)
+                    : cgroupSpawn.spawn(arena, path, request.command(), envp, stdio, request.directory(), placement);
             ChildStdio.Streams streams = null;
             ParentDeathSentinel sentinel;
+            CgroupTree cgroup = null;
             // The terminal goes to the child's group before anything can fail, and back if something does.
             Foreground foreground = leader && request.foreground() ? Foreground.take(pid) : null;
             try {
                 streams = stdio.streams(pid, !request.streamsOutliveLeader(), foreground);
-                sentinel = leader && request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
+                if (cgroupSpawn != null && cgroupSpawn.leaf() != null) {
+                    cgroup = CgroupTree.watch(cgroupSpawn.leaf(), request.killOnJvmExit());
+                }
+                sentinel = leader && request.killOnParentDeath()
+                        ? ParentDeathSentinel.start(pid, cgroup == null ? null : cgroup.leaf().dir()) : null;
             } catch (IOException e) {
+                killCgroup(cgroupSpawn, cgroup);
                 if (foreground != null) {
                     foreground.giveBack(pid);
                 }
@@ -115,6 +150,7 @@ public final class LinuxBackend implements Backend {
                 closeAll(streams); // nothing may wait for a GC: the fds are what ran out, perhaps
                 throw startFailure(request, streams == null ? "its streams" : "its parent-death helper", e);
             } catch (RuntimeException e) {
+                killCgroup(cgroupSpawn, cgroup);
                 if (foreground != null) {
                     foreground.giveBack(pid);
                 }
@@ -126,7 +162,25 @@ public final class LinuxBackend implements Backend {
             // then falls back to a waiting thread for this child.
             int pidfd = OwnedPid.openPidfd(pid);
             return new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
-                    leader && request.killOnJvmExit(), request.exitHookGrace(), treeToken);
+                    leader && request.killOnJvmExit(), request.exitHookGrace(), treeToken, cgroup);
+        }
+    }
+
+    /**
+     * A start that fails after the spawn: stops watching the leaf and kills what the child forked
+     * meanwhile (cgroup.kill is exact: only the leaf's members); the caller then kills and reaps
+     * the child, and {@link CgroupSpawn#abandon()} removes the leaf.
+     */
+    private static void killCgroup(CgroupSpawn cgroupSpawn, CgroupTree cgroup) {
+        if (cgroup != null) {
+            cgroup.discard();
+        }
+        if (cgroupSpawn != null && cgroupSpawn.leaf() != null) {
+            try {
+                cgroupSpawn.leaf().kill();
+            } catch (ErrnoException e) {
+                cgroupSpawn.leaf().signalEach(LibC.SIGKILL()); // each pid pinned by a pidfd first
+            }
         }
     }
 
@@ -168,7 +222,7 @@ public final class LinuxBackend implements Backend {
      */
     static Helper spawnHelper(List<String> argv, GroupPlacement placement) throws ErrnoException {
         SpawnRequest request = new SpawnRequest(argv, null, Map.of(),
-                new Stdio(Redirect.PIPE, Redirect.DISCARD, Redirect.DISCARD), placement, Set.of(), WindowsOptions.NONE);
+                new Stdio(Redirect.PIPE, Redirect.DISCARD, Redirect.DISCARD), placement, Set.of(), ContainmentRequest.GROUP);
         try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena)) {
             int pid = PosixSpawner.spawn(arena, argv.get(0), argv, CStrings.environment(arena, Map.of()), stdio,
                     new File("/"), placement);

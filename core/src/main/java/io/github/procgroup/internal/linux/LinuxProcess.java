@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
@@ -42,17 +43,19 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
     private final Duration exitHookGrace;
+    private final CgroupTree cgroup; // the child's leaf cgroup (Containment.CGROUP), or null
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private volatile ResourceUsage usage;
 
     LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
-                 Duration exitHookGrace, String treeToken) {
+                 Duration exitHookGrace, String treeToken, CgroupTree cgroup) {
         this.leader = new OwnedPid(pid, pidfd);
         this.group = new TreeGroup(pid, leader, sentinel == null ? null : sentinel.owned());
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
         this.exitHookGrace = exitHookGrace;
+        this.cgroup = cgroup;
         this.view = new TreeView(leader, group, sentinel == null ? -1 : sentinel.pid(), treeToken);
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
@@ -112,6 +115,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      * tracking adoptions). An escapee re-parented to init could not be traced any more anyway.
      */
     private boolean goneWithoutTrace() {
+        if (cgroup != null) {
+            return endIfOverCgroup(); // the cgroup is exact: no listing, no remembered escapees
+        }
         return sentinel == null && view.remembersNothing() && !AdoptedOrphans.running() && group.isEmptyForGood();
     }
 
@@ -145,6 +151,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      *         the sentinel, if any, is then ended too
      */
     boolean isOver(Snapshot snapshot) {
+        if (cgroup != null) {
+            return endIfOverCgroup();
+        }
         return leader.isReaped() && endIfOver(tree(snapshot, AdoptedOrphans.running()));
     }
 
@@ -153,10 +162,23 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (!leader.isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF)) {
             return false;
         }
+        endSentinel();
+        return true;
+    }
+
+    /** In a cgroup: over once the leader is reaped and the cgroup empty (the leaf is removed then). */
+    private boolean endIfOverCgroup() {
+        if (!cgroup.isOver(leader.isReaped())) {
+            return false;
+        }
+        endSentinel();
+        return true;
+    }
+
+    private void endSentinel() {
         if (sentinel != null) {
             sentinel.kill();
         }
-        return true;
     }
 
     @Override
@@ -201,6 +223,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean signalGroup(Signal signal) {
+        if (cgroup != null) {
+            return cgroup.signal(signal.number()) > 0; // the cgroup's members are the group's here
+        }
         int r = group.killWhilePinned(signal.number());
         if (r != TreeGroup.NOT_PINNED) {
             if (r == -LibC.ESRCH()) {
@@ -220,6 +245,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean groupHasMembers() {
+        if (cgroup != null) {
+            return cgroup.populated();
+        }
         // Signal 0 is the cheap check, but it also finds zombies: members that died after being
         // re-parented wait for init (or a subreaper) to reap them. Those are dead, so /proc decides.
         // The sentinel is procgroup's, not a member the user started.
@@ -234,17 +262,26 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean treeRuns() {
+        if (cgroup != null) {
+            return !leader.isReaped() || cgroup.populated();
+        }
         return !leader.isReaped() || !ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).isEmpty();
     }
 
     @Override
     public List<ProcessInfo> members() {
+        if (cgroup != null) {
+            return cgroup.members();
+        }
         return ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).stream()
                 .filter(s -> s.pgid() == leader.pid()).map(Stat::info).toList();
     }
 
     @Override
     public List<ProcessInfo> tree() {
+        if (cgroup != null) {
+            return cgroup.members(); // nothing of the tree can be outside its cgroup
+        }
         return ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).stream().map(Stat::info).toList();
     }
 
@@ -257,11 +294,18 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public int kill() {
-        return signalTree(Signal.KILL);
+        return signalTree(Signal.KILL); // with a cgroup: cgroup.kill, which needs no listing
     }
 
     @Override
     public int signalTree(Signal signal) {
+        if (cgroup != null) {
+            int listed = cgroup.signal(signal.number());
+            if (listed == 0 && endIfOverCgroup()) {
+                LiveTrees.remove(this);
+            }
+            return listed;
+        }
         if (goneWithoutTrace()) {
             LiveTrees.remove(this);
             return 0;
@@ -319,5 +363,15 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         }
         TreeSignals.check(r, signal.signalName() + " to pid " + leader.pid());
         return true;
+    }
+
+    @Override
+    public Containment containment() {
+        return cgroup != null ? Containment.CGROUP : Containment.GROUP;
+    }
+
+    @Override
+    public Optional<CompletableFuture<Void>> emptied() {
+        return cgroup != null ? cgroup.emptied() : Optional.empty();
     }
 }

@@ -26,11 +26,19 @@ final class LiveTrees {
         // ExitHook is loaded now, not at exit: a class loaded from a class-path directory needs an fd,
         // and at exit there may be none left (the JVM at its fd limit is a case the hook must survive).
         ExitHook.load();
+        CgroupExitCleanup.load(); // the same reason
+        // One hook for both, in this order: the grace first, then the leaves of CGROUP trees are removed.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(
-                () -> ExitHook.endAll(all())));
+                LiveTrees::endAllAtExit));
     }
 
     private LiveTrees() {
+    }
+
+    /** The shutdown hook; never throws (each step reports its own failures on stderr). */
+    private static void endAllAtExit() {
+        ExitHook.endAll(all());
+        CgroupExitCleanup.afterExitHook();
     }
 
     static void add(LinuxProcess tree) {

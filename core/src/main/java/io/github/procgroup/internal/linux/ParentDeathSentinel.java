@@ -5,6 +5,7 @@ import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.GroupPlacement;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,6 +25,18 @@ import java.util.List;
 final class ParentDeathSentinel implements ExitWatcher.Watched {
     private static final String SCRIPT = "trap '' HUP INT QUIT TERM USR1 USR2 PIPE ALRM TSTP TTIN TTOU; "
             + "read -r _; kill -KILL 0";
+    /**
+     * With a leaf cgroup ($1, see CgroupTree): the sentinel, which is outside it, kills every
+     * member (cgroup.kill, or freeze, SIGKILL each, thaw) and removes the leaf once it is empty,
+     * trying for at most 10 s, before it SIGKILLs its group (itself included).
+     */
+    private static final String CGROUP_SCRIPT = "trap '' HUP INT QUIT TERM USR1 USR2 PIPE ALRM TSTP TTIN TTOU; "
+            + "read -r _; PATH=/usr/bin:/bin; "
+            + "if [ -e \"$1/cgroup.kill\" ]; then echo 1 > \"$1/cgroup.kill\"; "
+            + "else echo 1 > \"$1/cgroup.freeze\"; kill -KILL $(cat \"$1/cgroup.procs\") 2>/dev/null; "
+            + "echo 0 > \"$1/cgroup.freeze\"; fi; "
+            + "n=0; until rmdir \"$1\" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.1; n=$((n+1)); done; "
+            + "kill -KILL 0";
 
     private final OwnedPid owned;
     private int lifeline; // guarded by owned's lock (taken in tryReap); the pipe's write end, -1 once closed
@@ -40,8 +53,17 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
      * @throws ErrnoException if it cannot be started (EPERM: the group is gone or in another session)
      */
     static ParentDeathSentinel start(int pgid) throws ErrnoException {
-        LinuxBackend.Helper helper = LinuxBackend.spawnHelper(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel"),
-                new GroupPlacement.JoinGroup(pgid));
+        return start(pgid, null);
+    }
+
+    /**
+     * As {@link #start(int)}; with {@code cgroup} (the tree's leaf cgroup, or null) it also kills
+     * the cgroup's members and removes the leaf when the JVM dies.
+     */
+    static ParentDeathSentinel start(int pgid, Path cgroup) throws ErrnoException {
+        List<String> argv = cgroup == null ? List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel")
+                : List.of("/bin/sh", "-c", CGROUP_SCRIPT, "procgroup-sentinel", cgroup.toString());
+        LinuxBackend.Helper helper = LinuxBackend.spawnHelper(argv, new GroupPlacement.JoinGroup(pgid));
         int pidfd = OwnedPid.openPidfd(helper.pid()); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
         ParentDeathSentinel sentinel = new ParentDeathSentinel(new OwnedPid(helper.pid(), pidfd), helper.stdinPipe());
         ExitWatcher.instance().watch(sentinel);

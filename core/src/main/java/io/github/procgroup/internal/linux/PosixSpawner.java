@@ -61,14 +61,36 @@ final class PosixSpawner {
      */
     static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
                      File directory, GroupPlacement placement) throws ErrnoException {
+        return spawn(arena, path, argv, envp, stdio, directory, placement, null);
+    }
+
+    /**
+     * What a caller adds to one spawn beyond stdio, directory and group (the cgroup placement,
+     * see {@link CgroupSpawn}).
+     */
+    interface Extras {
+        /**
+         * Adds file actions after the stdio dup2s.
+         *
+         * @return the lowest fd the child must not keep (3 if it keeps none beyond stdio)
+         */
+        int addFileActions(Arena arena, MemorySegment actions) throws ErrnoException;
+
+        /** @return posix_spawnattr flags to add, after setting on {@code attr} what they need */
+        int addAttributes(Arena arena, MemorySegment attr) throws ErrnoException;
+    }
+
+    /** As {@link #spawn(Arena, String, List, MemorySegment, ChildStdio, File, GroupPlacement)}, with {@code extras} (or null). */
+    static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
+                     File directory, GroupPlacement placement, Extras extras) throws ErrnoException {
         MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
         MemorySegment attr = posix_spawnattr_t.allocate(arena);
         check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
         try {
             check(LibC.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try {
-                addFileActions(arena, actions, stdio, directory);
-                setAttributes(arena, attr, placement);
+                addFileActions(arena, actions, stdio, directory, extras);
+                setAttributes(arena, attr, placement, extras);
                 MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
                 int error = LibC.posix_spawn(pid, arena.allocateFrom(path), actions, attr,
                         CStrings.array(arena, argv), envp);
@@ -115,8 +137,8 @@ final class PosixSpawner {
         return "";
     }
 
-    private static void addFileActions(Arena arena, MemorySegment actions, ChildStdio stdio, File directory)
-            throws ErrnoException {
+    private static void addFileActions(Arena arena, MemorySegment actions, ChildStdio stdio, File directory,
+                                       Extras extras) throws ErrnoException {
         for (int fd = 0; fd < STDIO_FDS; fd++) {
             if (fd == 2 && stdio.errorToOutput()) {
                 // File actions run in order: fd 1 is already in place.
@@ -126,8 +148,12 @@ final class PosixSpawner {
                         "posix_spawn_file_actions_adddup2");
             }
         }
+        int closeFrom = extras == null ? STDIO_FDS : extras.addFileActions(arena, actions);
         if (HAS_CLOSEFROM) {
-            check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, STDIO_FDS), "posix_spawn_file_actions_addclosefrom_np");
+            check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, closeFrom), "posix_spawn_file_actions_addclosefrom_np");
+        } else if (closeFrom != STDIO_FDS) {
+            throw new UnsupportedOperationException("keeping fds beyond stdio needs posix_spawn_file_actions_addclosefrom_np"
+                    + " (glibc 2.34+)");
         } else {
             OpenFds.addCloseActions(actions);
         }
@@ -141,7 +167,8 @@ final class PosixSpawner {
         }
     }
 
-    private static void setAttributes(Arena arena, MemorySegment attr, GroupPlacement placement) throws ErrnoException {
+    private static void setAttributes(Arena arena, MemorySegment attr, GroupPlacement placement, Extras extras)
+            throws ErrnoException {
         // SETSIGDEF with a full set: signals the JVM ignores (SIG_IGN survives exec) start at SIG_DFL.
         // Every bit is set by hand, not with sigfillset: that leaves out glibc's internal signals 32
         // and 33, which glibc's posix_spawn then sets to SIG_IGN in the child (its vfork child must
@@ -167,6 +194,9 @@ final class PosixSpawner {
                 check(LibC.posix_spawnattr_setpgroup(attr, Math.toIntExact(join.processGroupId())),
                         "posix_spawnattr_setpgroup");
             }
+        }
+        if (extras != null) {
+            flags |= extras.addAttributes(arena, attr);
         }
         check(LibC.posix_spawnattr_setflags(attr, (short) flags), "posix_spawnattr_setflags");
     }

@@ -1,6 +1,6 @@
 package io.github.procgroup.internal.windows;
 
-import io.github.procgroup.JobLimits;
+import io.github.procgroup.Limits;
 import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_LIMIT_INFORMATION;
 import io.github.procgroup.bindings.windows.JOBOBJECT_EXTENDED_LIMIT_INFORMATION;
 import io.github.procgroup.bindings.windows.Kernel32;
@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * The JOBOBJECT_EXTENDED_LIMIT_INFORMATION a new job gets: always
  * JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE (the tree dies when the last handle to the job closes, so
- * also when the JVM dies in any way), plus the user's {@link JobLimits}. Never BREAKAWAY_OK:
+ * also when the JVM dies in any way), plus the user's {@link Limits}. Never BREAKAWAY_OK:
  * nothing in the tree may leave the job.
  */
 final class JobLimitInformation {
@@ -22,17 +22,22 @@ final class JobLimitInformation {
     }
 
     /** @return the filled structure, allocated in {@code arena} */
-    static MemorySegment of(Arena arena, JobLimits limits) {
+    static MemorySegment of(Arena arena, Limits limits) {
+        if (limits.cpuCores() > 0 && !limits.bestEffort()) {
+            // JOB_OBJECT_CPU_RATE_CONTROL exists, but procgroup does not set it (yet).
+            throw new UnsupportedOperationException("a CPU share limit (Limits.withCpuCores) is not honoured on Windows; "
+                    + "use Limits.withBestEffort(true) to skip it");
+        }
         MemorySegment info = JOBOBJECT_EXTENDED_LIMIT_INFORMATION.allocate(arena); // zeroed
         MemorySegment basic = JOBOBJECT_EXTENDED_LIMIT_INFORMATION.BasicLimitInformation(info);
         int flags = Kernel32.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE();
-        if (limits.activeProcesses() > 0) {
+        if (limits.maxProcesses() > 0) {
             flags |= Kernel32.JOB_OBJECT_LIMIT_ACTIVE_PROCESS();
-            JOBOBJECT_BASIC_LIMIT_INFORMATION.ActiveProcessLimit(basic, limits.activeProcesses());
+            JOBOBJECT_BASIC_LIMIT_INFORMATION.ActiveProcessLimit(basic, limits.maxProcesses());
         }
-        if (limits.jobMemoryBytes() > 0) {
+        if (limits.maxMemoryBytes() > 0) {
             flags |= Kernel32.JOB_OBJECT_LIMIT_JOB_MEMORY();
-            JOBOBJECT_EXTENDED_LIMIT_INFORMATION.JobMemoryLimit(info, limits.jobMemoryBytes());
+            JOBOBJECT_EXTENDED_LIMIT_INFORMATION.JobMemoryLimit(info, limits.maxMemoryBytes());
         }
         if (limits.processCpuTime().isPresent()) {
             flags |= Kernel32.JOB_OBJECT_LIMIT_PROCESS_TIME();

@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.windows;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
@@ -86,11 +87,6 @@ final class WindowsProcess implements ChildProcess {
             exit.completeExceptionally(e);
             throw e;
         }
-    }
-
-    @Override
-    public io.github.procgroup.Containment containment() {
-        return io.github.procgroup.Containment.JOB_OBJECT;
     }
 
     @Override
@@ -261,5 +257,10 @@ final class WindowsProcess implements ChildProcess {
             }
             return true;
         }
+    }
+
+    @Override
+    public Containment containment() {
+        return Containment.JOB_OBJECT; // every Windows tree is in a Job Object, whatever was asked
     }
 }

@@ -78,7 +78,7 @@ final class WindowsSpawner {
         boolean started = false;
         try (Arena arena = Arena.ofConfined()) {
             check(win32.setInformationJobObject(job, Kernel32.JobObjectExtendedLimitInformation(),
-                    JobLimitInformation.of(arena, request.windows().jobLimits())), "SetInformationJobObject");
+                    JobLimitInformation.of(arena, request.containment().limits())), "SetInformationJobObject");
             MemorySegment[] childEnds = new MemorySegment[3];
             for (int fd = 0; fd < 3; fd++) {
                 if (fd == 2 && request.redirectErrorStream()) {

@@ -1,6 +1,6 @@
 package io.github.procgroup.internal.windows;
 
-import io.github.procgroup.JobLimits;
+import io.github.procgroup.Limits;
 import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_LIMIT_INFORMATION;
 import io.github.procgroup.bindings.windows.JOBOBJECT_EXTENDED_LIMIT_INFORMATION;
 import io.github.procgroup.bindings.windows.LARGE_INTEGER;
@@ -38,7 +38,7 @@ class WindowsEncodingTest {
     @Test
     void aNewJobAlwaysKillsItsTreeWhenClosedAndHasNoOtherLimitByDefault() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = JobLimitInformation.of(arena, JobLimits.NONE);
+            MemorySegment info = JobLimitInformation.of(arena, Limits.NONE);
             assertEquals(144, info.byteSize());
             assertEquals(0x2000, info.get(ValueLayout.JAVA_INT, 16), "LimitFlags = KILL_ON_JOB_CLOSE only");
             for (long offset = 0; offset < 144; offset += 4) {
@@ -51,7 +51,7 @@ class WindowsEncodingTest {
 
     @Test
     void limitsLandAtTheirWin64Offsets() {
-        JobLimits limits = JobLimits.NONE.withActiveProcesses(7).withJobMemory(512L << 20)
+        Limits limits = Limits.NONE.withMaxProcesses(7).withMaxMemory(512L << 20)
                 .withProcessCpuTime(Duration.ofSeconds(3));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = JobLimitInformation.of(arena, limits);

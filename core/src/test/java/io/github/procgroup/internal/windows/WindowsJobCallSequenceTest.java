@@ -188,7 +188,7 @@ class WindowsJobCallSequenceTest {
     private static io.github.procgroup.internal.SpawnRequest request(io.github.procgroup.internal.Stdio stdio) {
         return new io.github.procgroup.internal.SpawnRequest(List.of("prog"), null, null, stdio,
                 io.github.procgroup.internal.GroupPlacement.NEW_GROUP,
-                java.util.Set.of(io.github.procgroup.internal.KillTrigger.JVM_EXIT), io.github.procgroup.WindowsOptions.NONE);
+                java.util.Set.of(io.github.procgroup.internal.KillTrigger.JVM_EXIT), io.github.procgroup.internal.ContainmentRequest.GROUP);
     }
 
     /** A kernel32 that answers like Windows for one job with one leader, recording each call. */

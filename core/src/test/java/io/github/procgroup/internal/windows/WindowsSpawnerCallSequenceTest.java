@@ -4,7 +4,6 @@ import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.TestAccess;
 import io.github.procgroup.WindowsErrorException;
-import io.github.procgroup.WindowsOptions;
 import io.github.procgroup.bindings.windows.JOBOBJECT_BASIC_ACCOUNTING_INFORMATION;
 import io.github.procgroup.bindings.windows.Kernel32;
 import io.github.procgroup.bindings.windows.PROCESS_INFORMATION;
@@ -122,7 +121,7 @@ class WindowsSpawnerCallSequenceTest {
 
     private static SpawnRequest request(Map<String, String> env) {
         return new SpawnRequest(List.of("prog", "a b"), null, env, new Stdio(Redirect.PIPE, Redirect.PIPE, Redirect.PIPE),
-                GroupPlacement.NEW_GROUP, Set.of(KillTrigger.JVM_EXIT), WindowsOptions.NONE);
+                GroupPlacement.NEW_GROUP, Set.of(KillTrigger.JVM_EXIT), io.github.procgroup.internal.ContainmentRequest.GROUP);
     }
 
     /**

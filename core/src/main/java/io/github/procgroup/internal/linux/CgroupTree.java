@@ -1,0 +1,199 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.ErrnoException;
+import io.github.procgroup.ProcessInfo;
+import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.bindings.linux.pollfd;
+import io.github.procgroup.internal.linux.cgroup.CgroupLeaf;
+
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The tree of a child in its own leaf cgroup, as {@link LinuxProcess} sees it: the members are
+ * exactly the cgroup's, killing is {@code cgroup.kill}, and "empty" is the kernel's
+ * {@code populated 0} in cgroup.events, watched with EPOLLPRI on the exit watcher's epoll (no
+ * scan, no polling). The leaf is removed as soon as the leader is reaped and the cgroup is empty,
+ * by whichever comes last: the exit watcher's event, the leader's reap, or a caller of
+ * {@link #isOver}.
+ */
+final class CgroupTree {
+    private final CgroupLeaf leaf;
+    private final boolean killOnJvmExit;
+    private final CompletableFuture<Void> emptied = new CompletableFuture<>();
+    private int eventsFd; // guarded by this; -1 once closed
+    private boolean leaderReaped; // guarded by this
+    private boolean removed; // guarded by this
+
+    private CgroupTree(CgroupLeaf leaf, int eventsFd, boolean killOnJvmExit) {
+        this.leaf = leaf;
+        this.eventsFd = eventsFd;
+        this.killOnJvmExit = killOnJvmExit;
+    }
+
+    /**
+     * Starts watching {@code leaf}, which the child is already in.
+     *
+     * @param killOnJvmExit whether a normal JVM exit kills the tree; its leaf is then removed too
+     */
+    static CgroupTree watch(CgroupLeaf leaf, boolean killOnJvmExit) throws ErrnoException {
+        int fd = leaf.openEvents(); // opened before the first check: a change after this open is an event
+        if (fd < 0) {
+            throw Errno.exception("cannot open " + leaf.eventsFile(), -fd);
+        }
+        CgroupTree tree = new CgroupTree(leaf, fd, killOnJvmExit);
+        CgroupExitCleanup.add(tree);
+        ExitWatcher.OtherFd watch = new ExitWatcher.OtherFd() {
+            @Override
+            public void ready() {
+                tree.onEvent();
+            }
+
+            @Override
+            public void watcherBroken() {
+                tree.waitOnOwnThread(fd);
+                tree.onEvent(); // an event may have been missed while the watcher failed
+            }
+        };
+        if (!ExitWatcher.instance().watchFd(fd, LibC.EPOLLPRI() | LibC.EPOLLET(), watch)) {
+            tree.waitOnOwnThread(fd);
+        }
+        tree.onEvent(); // the tree may have emptied before the registration
+        return tree;
+    }
+
+    /** The watcher has no epoll: a thread blocks in poll(POLLPRI) on the fd instead (one wake per change). */
+    private void waitOnOwnThread(int fd) {
+        Thread.ofPlatform().daemon().name("procgroup-cgroup-" + leaf.dir().getFileName()).start(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment poll = pollfd.allocate(arena);
+                pollfd.fd(poll, fd);
+                pollfd.events(poll, (short) LibC.POLLPRI());
+                while (!emptied.isDone()) {
+                    LibC.poll(poll, 1, -1); // EINTR or an event: look again
+                    onEvent();
+                }
+            }
+        });
+    }
+
+    /** On each change of cgroup.events: if the cgroup is empty, stop watching and end. */
+    private void onEvent() {
+        try {
+            if (!emptied.isDone() && !leaf.populated()) {
+                closeEvents();
+                boolean reaped;
+                synchronized (this) {
+                    reaped = leaderReaped;
+                }
+                isOver(reaped); // remove the leaf before waking the waiters, so it is gone when they return
+                emptied.complete(null);
+            }
+        } catch (RuntimeException e) {
+            emptied.completeExceptionally(e); // on the watcher thread: never let it die
+        }
+    }
+
+    private synchronized void closeEvents() {
+        if (eventsFd >= 0) {
+            ExitWatcher.instance().unwatchFd(eventsFd);
+            Posix.close(eventsFd);
+            eventsFd = -1;
+        }
+    }
+
+    /** @return the leaf */
+    CgroupLeaf leaf() {
+        return leaf;
+    }
+
+    /** @return completed once the kernel said the cgroup is empty */
+    Optional<CompletableFuture<Void>> emptied() {
+        return Optional.of(emptied);
+    }
+
+    /**
+     * @param reaped whether the leader is reaped
+     * @return whether the tree is over: the leader reaped and no live process in the cgroup; the
+     *         leaf is removed then
+     */
+    synchronized boolean isOver(boolean reaped) {
+        leaderReaped |= reaped;
+        if (removed) {
+            return true;
+        }
+        if (!leaderReaped || leaf.populated()) {
+            return false;
+        }
+        // rmdir succeeds once no live process is left (zombies do not count); EBUSY means one
+        // was moved in from outside meanwhile: the tree is then not over.
+        removed = leaf.remove();
+        if (removed) {
+            closeEvents();
+            CgroupExitCleanup.remove(this);
+        }
+        return removed;
+    }
+
+    /** Forgets a tree whose start failed: its child is killed and reaped, and the leaf is removed by the caller. */
+    void discard() {
+        closeEvents();
+        CgroupExitCleanup.remove(this);
+    }
+
+    /** @return whether a normal JVM exit kills this tree */
+    boolean killOnJvmExit() {
+        return killOnJvmExit;
+    }
+
+    /** @return whether a live process is in the cgroup */
+    boolean populated() {
+        return !removed() && leaf.populated();
+    }
+
+    private synchronized boolean removed() {
+        return removed;
+    }
+
+    /** @return the live members, from cgroup.procs */
+    List<ProcessInfo> members() {
+        return leaf.procs().stream()
+                .map(ProcTable::stat)
+                .flatMap(Optional::stream)
+                .filter(s -> !s.isZombie())
+                .map(ProcTable.Stat::info)
+                .toList();
+    }
+
+    /**
+     * Sends a signal to every member; SIGKILL through cgroup.kill.
+     *
+     * @return how many were listed (at least 1 while the kernel still counts the cgroup populated)
+     */
+    int signal(int signal) {
+        if (removed()) {
+            return 0;
+        }
+        int listed;
+        if (signal == LibC.SIGKILL()) {
+            listed = leaf.procs().size();
+            try {
+                leaf.kill();
+            } catch (ErrnoException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        } else {
+            // Per pid: pinned by a pidfd and checked against cgroup.procs again; a pid that cannot
+            // be pinned goes through PidSignals (start time, FdReserve's spares), as every other
+            // signal by pid in procgroup does.
+            listed = leaf.signalEach(signal, pid -> ProcTable.stat(pid)
+                    .filter(s -> !s.isZombie())
+                    .ifPresent(s -> PidSignals.send(s, signal)));
+        }
+        return listed > 0 ? listed : populated() ? 1 : 0;
+    }
+}
