@@ -20,7 +20,7 @@ class OldJvmIT {
     @Test
     void anOldJavaGetsOneClearLineAndExit125() throws Exception {
         Path java = Command.OLD_JAVA_HOME.resolve("bin/java");
-        Assumptions.assumeTrue(Files.isExecutable(java), "no Java 17 at " + Command.OLD_JAVA_HOME + " on this machine");
+        Assumptions.assumeTrue(Files.isExecutable(java), "no Java 17 at " + Command.OLD_JAVA_HOME + " here");
         Process p = new ProcessBuilder(java.toString(), "-jar", Command.JAR.toString(), "--timeout", "5s", "--", "true")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the old JVM did not exit");
