@@ -46,6 +46,18 @@ import java.util.function.Consumer;
  * ProcessResult r = new GroupProcessBuilder("make", "test").run(Duration.ofMinutes(10)).checkSuccess();
  * }</pre>
  *
+ * <p><b>Native access.</b> procgroup calls the C library through the FFM API: run the JVM with
+ * {@code --enable-native-access=ALL-UNNAMED} (class path),
+ * {@code --enable-native-access=io.github.procgroup,io.github.procgroup.bindings} (module path),
+ * or {@code Enable-Native-Access: ALL-UNNAMED} in an executable jar's manifest. JDK 22 to 25
+ * warn without it; under {@code --illegal-native-access=deny} {@link #start()} fails.
+ *
+ * <p><b>Defaults that differ from {@code ProcessBuilder}.</b> {@link #killOnJvmExit(boolean)} is
+ * on: the tree is killed when the JVM exits normally. The child leads a new process group, which
+ * is not the terminal's foreground group: Ctrl-C in the JVM's terminal does not reach it, and a
+ * child that reads an inherited terminal is stopped with SIGTTIN; give it a pipe or a file as
+ * stdin.
+ *
  * <p>Which platform honours what: everything here works on every supported platform, except
  * {@link #newSession(boolean)} (POSIX; a Windows child always gets a console group of its own)
  * and {@link #windowsOptions(WindowsOptions)} (Windows; other platforms never read them).
@@ -520,7 +532,7 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return how many bytes of each stream a run keeps */
+    /** {@return how many bytes of each stream a run keeps} */
     public long outputLimit() {
         return outputLimit;
     }
@@ -579,7 +591,7 @@ public final class GroupProcessBuilder {
         return line -> logger.log(level, line);
     }
 
-    /** @return how long the tree has between SIGTERM and SIGKILL when a run ends it */
+    /** {@return how long the tree has between SIGTERM and SIGKILL when a run ends it} */
     public Duration grace() {
         return grace;
     }
