@@ -157,14 +157,19 @@ public final class GroupProcess extends Process implements AutoCloseable {
      * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL
      */
     public ExitStatus terminate(Signal signal, Duration grace) throws InterruptedException {
-        child.signalTree(signal);
-        child.signalTree(Signal.CONT);
-        long deadline = System.nanoTime() + grace.toNanos();
-        awaitExit(grace);
-        while (System.nanoTime() - deadline < 0 && child.treeRuns()) {
-            TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, deadline - System.nanoTime()));
+        if (signal == Signal.TERM) {
+            child.requestStop(); // the backend's polite request (TERM + CONT on POSIX, CTRL_BREAK on Windows)
+        } else {
+            child.signalTree(signal);
+            child.signalTree(Signal.CONT); // so that stopped processes see the signal
         }
-        child.signalTree(Signal.KILL);
+        long graceNanos = saturatedNanos(grace);
+        long start = System.nanoTime();
+        awaitExit(grace);
+        while (System.nanoTime() - start < graceNanos && child.treeRuns()) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, graceNanos - (System.nanoTime() - start)));
+        }
+        child.kill();
         ExitStatus status = awaitExit();
         awaitTreeGone();
         return status;
@@ -176,7 +181,7 @@ public final class GroupProcess extends Process implements AutoCloseable {
      */
     private void awaitTreeGone() throws InterruptedException {
         long deadline = System.nanoTime() + TREE_GONE_TIMEOUT.toNanos();
-        while (child.signalTree(Signal.KILL) > 0) {
+        while (child.kill() > 0) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("process group " + processGroupId() + ": still running "
                         + TREE_GONE_TIMEOUT.toSeconds() + " s after SIGKILL: " + child.tree());
@@ -196,7 +201,7 @@ public final class GroupProcess extends Process implements AutoCloseable {
     @Override
     public void close() {
         try {
-            child.signalTree(Signal.KILL);
+            child.kill();
             awaitTreeGoneUninterruptibly();
         } finally {
             closeQuietly(getOutputStream());
@@ -278,11 +283,26 @@ public final class GroupProcess extends Process implements AutoCloseable {
      */
     public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
         try {
-            return Optional.of(child.exit().get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
+            return Optional.of(child.exit().get(saturatedNanos(timeout), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * @return {@code d} in nanoseconds, 0 if negative, {@link Long#MAX_VALUE} if longer than that
+     *         (about 292 years: {@code ChronoUnit.FOREVER.getDuration()} means "no limit")
+     */
+    private static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 

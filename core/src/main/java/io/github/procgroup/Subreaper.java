@@ -19,15 +19,19 @@ import java.util.List;
  * attributed to its group after its parent died) and reaps the zombies of adopted orphans it can
  * attribute to a procgroup group. It reaps each such pid alone, never with {@code waitpid(-1)}.
  *
+ * <p>It also reaps the zombies of adopted orphans it cannot attribute (they exited before a scan
+ * saw them alive), once they have stayed zombies for a whole scan period: the JDK waits for each
+ * child it starts from the start, so a zombie of the JDK's own never lingers that long, and one
+ * that does is waited for by nobody. See docs/internals.md, "Adopted zombies".
+ *
  * <p>The trade-off: the setting is process-wide and lasts as long as the JVM. Orphans of trees
  * that procgroup did not start (for example the grandchildren of a {@code ProcessBuilder}
- * child) re-parent to the JVM too, and nobody reaps them: they stay zombies (holding a pid each)
- * until the JVM exits, because procgroup cannot tell them from the JDK's own children, which it
- * must never reap. So enable it in programs whose children are all started by procgroup, or whose
+ * child) re-parent to the JVM too; procgroup reaps their zombies as above, but cannot end them
+ * while they run. So enable it in programs whose children are all started by procgroup, or whose
  * other children leave no orphans. A program that is a pure supervisor (every child it has is
  * started by procgroup, as in the {@code procgroup} command or an init-like wrapper) enables
- * {@link Reaping#ALL_ORPHANS} instead: then every orphan it adopts is reaped, whatever its origin,
- * and {@link #endAdopted(Duration)} ends what is left before it exits.
+ * {@link Reaping#ALL_ORPHANS} instead: then every orphan it adopts is reaped at once, whatever its
+ * origin, and {@link #endAdopted(Duration)} ends what is left before it exits.
  */
 public final class Subreaper {
     /** Which of the zombies this JVM adopts the orphan tracker reaps. */

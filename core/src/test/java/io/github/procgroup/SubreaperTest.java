@@ -1,6 +1,7 @@
 package io.github.procgroup;
 
 import io.github.procgroup.scenarios.Scenarios;
+import io.github.procgroup.scenarios.ShortEscapeesScenario;
 import io.github.procgroup.testing.ChildJvm;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
@@ -45,6 +46,16 @@ class SubreaperTest {
             assertEquals("true", jvm.read("killed"), "endAdopted reports the untraceable daemon it killed");
             assertEquals("true", jvm.read("daemonGone"), "killed and reaped: not even a zombie");
             assertEquals("0", jvm.read("children"), "nothing left under the supervisor JVM");
+            assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
+        }
+    }
+
+    @Test
+    void escapeesThatExitBeforeTheTrackerSeesThemAreReapedToo() throws Exception {
+        try (ChildJvm jvm = ChildJvm.start(ShortEscapeesScenario.class)) {
+            assertEquals("[]", jvm.read("zombies"), "20 short-lived escapees and a daemon's middle process");
+            assertEquals("7", jvm.read("jdkExit"), "a ProcessBuilder child keeps its exit status");
+            assertEquals("0", jvm.read("children"), "nothing left under the subreaper JVM");
             assertEquals(0, jvm.exitAfter(Duration.ofSeconds(20)));
         }
     }

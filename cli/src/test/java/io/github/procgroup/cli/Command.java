@@ -27,8 +27,11 @@ final class Command {
     static final Path LAUNCHER = Path.of(System.getProperty("procgroup.launcher", "../bin/procgroup"));
     /** Where the launcher keeps its class-data archive during the tests (not the user's cache). */
     static final Path CACHE = Path.of(System.getProperty("procgroup.cache", "target/launcher-cache"));
-    /** A Java older than the command needs, where the machine has one (Debian's and Ubuntu's path). */
-    static final Path OLD_JAVA_HOME = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+    /**
+     * A Java older than the command needs (8 to 21), where the machine has one in the places
+     * bin/find-jdk searches; null where there is none (tests that need it skip then).
+     */
+    static final Path OLD_JAVA_HOME = OldJava.find().orElse(null);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     /** How the command is run. */
@@ -73,7 +76,7 @@ final class Command {
     /** No JAVA_HOME, an old java first on PATH where there is one, the tests' own archive cache. */
     static void asFromAFreshShell(java.util.Map<String, String> env) {
         env.remove("JAVA_HOME");
-        if (Files.isExecutable(OLD_JAVA_HOME.resolve("bin/java"))) {
+        if (OLD_JAVA_HOME != null) {
             env.put("PATH", OLD_JAVA_HOME.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         }
         env.put("XDG_CACHE_HOME", CACHE.toAbsolutePath().toString());

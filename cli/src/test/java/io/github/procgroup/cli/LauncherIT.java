@@ -79,7 +79,9 @@ class LauncherIT {
         Path findJdk = Command.LAUNCHER.resolveSibling("find-jdk");
         ProcessBuilder found = new ProcessBuilder(findJdk.toString(), "22").redirectOutput(dir.resolve("home").toFile());
         Command.asFromAFreshShell(found.environment());
-        found.environment().put("JAVA_HOME", Command.OLD_JAVA_HOME.toString());
+        if (Command.OLD_JAVA_HOME != null) {
+            found.environment().put("JAVA_HOME", Command.OLD_JAVA_HOME.toString());
+        }
         assertEquals(0, waitFor(found.start()));
         Path home = Path.of(Files.readString(dir.resolve("home")).strip());
         String release = Files.readString(home.resolve("release"));

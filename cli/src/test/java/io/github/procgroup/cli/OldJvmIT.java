@@ -19,14 +19,16 @@ class OldJvmIT {
 
     @Test
     void anOldJavaGetsOneClearLineAndExit125() throws Exception {
+        Assumptions.assumeTrue(Command.OLD_JAVA_HOME != null,
+                "no Java 8 to 21 found under /usr/lib/jvm, /opt/java or /opt/jdk* to run the jar on");
         Path java = Command.OLD_JAVA_HOME.resolve("bin/java");
-        Assumptions.assumeTrue(Files.isExecutable(java), "no Java 17 at " + Command.OLD_JAVA_HOME + " here");
+        int feature = OldJava.featureVersion(Command.OLD_JAVA_HOME).orElseThrow();
         Process p = new ProcessBuilder(java.toString(), "-jar", Command.JAR.toString(), "--timeout", "5s", "--", "true")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the old JVM did not exit");
 
         assertEquals(125, p.exitValue());
-        assertEquals(List.of("procgroup needs Java 22 or newer; this is 17 (java.home=" + Command.OLD_JAVA_HOME + ")"),
+        assertEquals(List.of("procgroup needs Java 22 or newer; this is " + feature + " (java.home=" + Command.OLD_JAVA_HOME + ")"),
                 Files.readAllLines(dir.resolve("out")));
     }
 }

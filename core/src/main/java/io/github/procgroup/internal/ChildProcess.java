@@ -68,6 +68,23 @@ public interface ChildProcess {
     List<ProcessInfo> tree();
 
     /**
+     * Asks the whole tree to end: every process of it gets the platform's polite request (POSIX:
+     * SIGTERM, then SIGCONT so that a stopped process sees it; Windows: the job's console break,
+     * as the backend documents). Returns at once.
+     *
+     * @return how many processes of the tree were running when it was listed
+     */
+    int requestStop();
+
+    /**
+     * Kills the whole tree at once (POSIX: SIGKILL, to the group first, which needs no fd, then to
+     * the processes of the tree outside it; Windows: the job is terminated). Returns at once.
+     *
+     * @return how many processes of the tree were running when it was listed
+     */
+    int kill();
+
+    /**
      * Sends a signal to the group and to every running process of the tree outside it.
      *
      * @param signal the signal

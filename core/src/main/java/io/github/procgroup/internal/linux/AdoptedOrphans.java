@@ -27,10 +27,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * environment, as Jenkins recognises escaped build processes: while the tracker runs, every
  * child procgroup starts gets {@code PROCGROUP_TREE=<jvm pid>.<n>}, and an adopted child of the
  * JVM whose /proc/PID/environ carries a tree's value belongs to that tree (unless it cleared its
- * environment).
+ * environment). The mark is read while the process lives: a zombie's environ reads empty, so an
+ * empty read of a zombie is never remembered as "not marked".
+ *
+ * <p>An adopted orphan that exits before any scan saw it alive can no longer be attributed (a
+ * zombie keeps only its pid, group, session and start time). It is reaped all the same, by a rule
+ * that can never take a child from the JDK: it is a child of the JVM's main thread (the kernel
+ * hands orphans to a subreaper's first live thread, which in the {@code java} launcher runs no
+ * Java code and so starts no child of its own), it is not a leader or sentinel procgroup waits
+ * for, and it was already a zombie at the previous scan, 100 ms before. The JDK waits for each
+ * child it starts from the moment it starts it, in a blocking waitpid on that pid, so a zombie
+ * of the JDK's is reaped at once and never outlasts a scan; a zombie that does is one nobody
+ * waits for.
+ *
+ * <p>The thread never dies silently: a scan that fails (no fd left to list /proc, say) is
+ * reported on stderr, once per distinct cause, and retried with a growing pause, up to 5 s.
  */
 public final class AdoptedOrphans {
     private static final long PERIOD_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final Path MAIN_THREAD_CHILDREN = Path.of("/proc", Long.toString(ProcessHandle.current().pid()),
+            "task", Long.toString(ProcessHandle.current().pid()), "children");
     private static final long SELF = ProcessHandle.current().pid();
     /** The environment variable that marks the processes of one tree. */
     static final String TREE_VARIABLE = "PROCGROUP_TREE";
@@ -38,6 +55,8 @@ public final class AdoptedOrphans {
     // What each adopted child's environment said: classified once per process (pid and start time).
     private static final Map<ProcTable.ProcessKey, String> TOKENS = new ConcurrentHashMap<>();
     private static Thread thread; // guarded by AdoptedOrphans.class
+    // The JVM's zombie children at the previous scan; only the tracker thread touches it.
+    private static Set<ProcTable.ProcessKey> lastZombies = Set.of();
 
     private AdoptedOrphans() {
     }
@@ -62,7 +81,22 @@ public final class AdoptedOrphans {
         if (s.ppid() != SELF || LiveTrees.spawnedByProcgroup(s.pid())) {
             return "";
         }
-        return TOKENS.computeIfAbsent(s.key(), key -> readToken(key.pid()));
+        if (s.isZombie()) {
+            return TOKENS.getOrDefault(s.key(), ""); // its environ is gone: only what was read while it lived
+        }
+        String cached = TOKENS.get(s.key());
+        if (cached != null) {
+            return cached;
+        }
+        String token = readToken(s.pid());
+        if (token == null) {
+            return "";
+        }
+        // Read while it lived, unless it exited during the read (then the environ may have read empty).
+        if (!token.isEmpty() || ProcTable.stat(s.pid()).map(now -> !now.isZombie()).orElse(false)) {
+            TOKENS.putIfAbsent(s.key(), token);
+        }
+        return token;
     }
 
     private static String readToken(long pid) {
@@ -76,7 +110,8 @@ public final class AdoptedOrphans {
                 }
             }
         } catch (IOException gone) {
-            // Exited meanwhile (a zombie's environ reads empty): nothing to attribute by.
+            // Exited meanwhile, or no fd left: nothing to attribute by this time; a later scan reads again.
+            return null;
         }
         return "";
     }
@@ -87,28 +122,47 @@ public final class AdoptedOrphans {
     }
 
     private static void loop() {
+        long pause = PERIOD_MILLIS;
+        String lastFailure = null;
         while (true) {
-            scan();
             try {
-                Thread.sleep(PERIOD_MILLIS);
+                scan();
+                pause = PERIOD_MILLIS;
+                lastFailure = null;
+            } catch (RuntimeException e) {
+                if (!String.valueOf(e.getMessage()).equals(lastFailure)) {
+                    System.err.println("procgroup-subreaper: scan failed, retrying: " + e);
+                    lastFailure = String.valueOf(e.getMessage());
+                }
+                pause = Math.min(2 * pause, MAX_BACKOFF_MILLIS);
+            }
+            try {
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
-    /** One round: remember every tree's processes, reap the zombies that belong to a tree. */
+    /** One round: remember every tree's processes, reap the zombies that belong to a tree or that nobody waits for. */
     static void scan() {
-        List<ProcTable.Stat> all = ProcTable.all();
+        ProcTable.Snapshot snapshot = ProcTable.snapshot();
+        List<ProcTable.Stat> all = snapshot.processes();
         Set<ProcTable.ProcessKey> ours = new HashSet<>();
         for (LinuxProcess tree : LiveTrees.all()) {
-            for (ProcTable.Stat s : tree.rememberTree(all)) {
+            for (ProcTable.Stat s : tree.rememberTree(snapshot)) {
                 ours.add(s.key());
             }
         }
+        Set<Long> adopted = mainThreadChildren();
+        Set<ProcTable.ProcessKey> zombies = new HashSet<>();
         synchronized (SupervisorReaping.LOCK) { // no reap while a supervisor lists, then kills, adopted pids
             for (ProcTable.Stat s : all) {
-                if (s.ppid() == SELF && s.isZombie() && ours.contains(s.key()) && !LiveTrees.spawnedByProcgroup(s.pid())) {
+                if (s.ppid() != SELF || !s.isZombie() || LiveTrees.spawnedByProcgroup(s.pid())) {
+                    continue;
+                }
+                zombies.add(s.key());
+                if (ours.contains(s.key()) || (adopted.contains(s.pid()) && lastZombies.contains(s.key()))) {
                     // A zombie keeps its pid until reaped, so this wait4 can only reap that zombie.
                     // WNOHANG: returns at once; ECHILD if another reaper was first, which is fine.
                     Posix.wait4((int) s.pid(), MemorySegment.NULL, LibC.WNOHANG(), MemorySegment.NULL);
@@ -116,9 +170,25 @@ public final class AdoptedOrphans {
             }
             SupervisorReaping.reapAdoptedIfEnabled(all);
         }
-        LiveTrees.prune(all);
+        lastZombies = zombies;
+        LiveTrees.prune(snapshot);
         Set<ProcTable.ProcessKey> present = new HashSet<>();
         all.forEach(s -> present.add(s.key()));
         TOKENS.keySet().retainAll(present);
+    }
+
+    /** @return the pids whose parent is the JVM's main thread, where orphans are re-parented */
+    private static Set<Long> mainThreadChildren() {
+        try {
+            Set<Long> pids = new HashSet<>();
+            for (String pid : Files.readString(MAIN_THREAD_CHILDREN).trim().split(" ")) {
+                if (!pid.isEmpty()) {
+                    pids.add(Long.parseLong(pid));
+                }
+            }
+            return pids;
+        } catch (IOException e) {
+            return Set.of(); // no CONFIG_PROC_CHILDREN, or no fd: only zombies attributed to a tree are reaped
+        }
     }
 }

@@ -92,6 +92,16 @@ final class JoinedStage implements ChildProcess {
     }
 
     @Override
+    public int requestStop() {
+        return leader.requestStop();
+    }
+
+    @Override
+    public int kill() {
+        return leader.kill();
+    }
+
+    @Override
     public int signalTree(Signal signal) {
         return leader.signalTree(signal);
     }

@@ -90,7 +90,7 @@ public final class LinuxBackend implements Backend {
             throw e;
         }
         boolean leader = !(placement instanceof GroupPlacement.JoinGroup);
-        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = ChildStdio.open(request, arena, givenStdin, givenStdout)) {
+        try (Arena arena = Arena.ofConfined(); ChildStdio stdio = openStdio(request, arena, givenStdin, givenStdout)) {
             MemorySegment envp = request.environment() == null
                     ? InheritedEnvironment.envp()
                     : CStrings.environment(arena, request.environment());
@@ -100,18 +100,23 @@ public final class LinuxBackend implements Backend {
             }
             int pid = PosixSpawner.spawn(arena, path, request.command(), envp, stdio, request.directory(),
                     placement);
-            ChildStdio.Streams streams;
+            ChildStdio.Streams streams = null;
             ParentDeathSentinel sentinel;
             try {
                 streams = stdio.streams();
                 sentinel = leader && request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 killAndReap(pid, leader);
+                closeAll(streams); // nothing may wait for a GC: the fds are what ran out, perhaps
+                throw startFailure(request, streams == null ? "its streams" : "its parent-death helper", e);
+            } catch (RuntimeException e) {
+                killAndReap(pid, leader);
+                closeAll(streams);
                 throw e;
             }
             // pidfd_open fails with ENOSYS on old kernels or EMFILE when out of fds: the watcher
             // then falls back to a waiting thread for this child.
-            int pidfd = Posix.pidfdOpen(pid, 0);
+            int pidfd = OwnedPid.openPidfd(pid);
             return new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
                     leader && request.killOnJvmExit(), treeToken);
         }
@@ -169,6 +174,43 @@ public final class LinuxBackend implements Backend {
         }
         if (!Files.isDirectory(directory.toPath())) {
             throw Errno.exception("cannot use directory \"" + directory + "\"", LibC.ENOTDIR());
+        }
+    }
+
+    /**
+     * @return the failure to set up {@code what} for the user's program, named as such: the helper's
+     *         own message names /bin/sh, and the JDK's stream error names /proc/self/fd/N
+     */
+    private static IOException startFailure(SpawnRequest request, String what, IOException e) {
+        String message = "cannot start program \"" + request.program() + "\": cannot set up " + what;
+        if (e instanceof ErrnoException errno) {
+            return Errno.exception(message + " (" + errno.getMessage() + ")", errno.errno());
+        }
+        if (FdReserve.isFdLimit(e)) {
+            return Errno.exception(message + " (" + e.getMessage() + ")", LibC.EMFILE());
+        }
+        return e;
+    }
+
+    private static ChildStdio openStdio(SpawnRequest request, Arena arena, int givenStdin, int givenStdout)
+            throws IOException {
+        try {
+            return ChildStdio.open(request, arena, givenStdin, givenStdout);
+        } catch (IOException e) {
+            throw startFailure(request, "its standard streams", e);
+        }
+    }
+
+    private static void closeAll(ChildStdio.Streams streams) {
+        if (streams == null) {
+            return;
+        }
+        for (java.io.Closeable c : new java.io.Closeable[] {streams.stdin(), streams.stdout(), streams.stderr()}) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // The child is dead and reaped: nothing is lost with its pipe.
+            }
         }
     }
 

@@ -1,61 +1,54 @@
 package io.github.procgroup.internal.linux;
 
-import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
 import io.github.procgroup.Signal;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.bindings.linux.rusage;
-import io.github.procgroup.bindings.linux.timeval;
 import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.internal.linux.ProcTable.Snapshot;
+import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * A child started by {@link LinuxBackend}: the leader of process group {@code pid}.
- *
- * <p>Reaping and signalling the leader by pid share one lock: until procgroup reaps the leader,
- * the pid cannot be reused (a zombie keeps it), so a signal sent under the lock before the
- * reap can only reach our child.
+ * A child started by {@link LinuxBackend}: the leader of process group {@code pid}, and the tree
+ * that grows from it. Pid ownership and reaping live in {@link OwnedPid}, the group id and its
+ * reuse check in {@link TreeGroup}, finding the tree and the memory of escapees in {@link TreeView};
+ * this class ties them to the {@link ChildProcess} operations. No signal leaves it except through those: killpg
+ * while the group is pinned, {@link PidSignals} for every other process, each one listed in the
+ * tree just before.
  */
 final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
-    private static final int KIB = 1024;
     private static final long SELF = ProcessHandle.current().pid();
 
-    private final int pid;
+    private final OwnedPid leader;
+    private final TreeGroup group;
+    private final TreeView view;
     private final ChildStdio.Streams streams;
     private final Optional<ProcessHandle> handle;
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
-    private final String treeToken; // PROCGROUP_TREE in the child's environment, or null
-    // Processes seen in this tree (by the subreaper's tracker): an escapee stays known after its parent died.
-    private final Set<ProcTable.ProcessKey> remembered = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-    private int pidfd; // guarded by this; -1 if there is none or once reaped
-    private boolean reaped; // guarded by this
     private volatile ResourceUsage usage;
 
     LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
                  String treeToken) {
-        this.pid = pid;
-        this.pidfd = pidfd;
+        this.leader = new OwnedPid(pid, pidfd);
+        this.group = new TreeGroup(pid, leader, sentinel == null ? null : sentinel.owned());
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
-        this.treeToken = treeToken;
+        this.view = new TreeView(leader, group, sentinel == null ? -1 : sentinel.pid(), treeToken);
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
         this.handle = ProcessHandle.of(pid);
@@ -63,49 +56,42 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     /** @return the pidfd to watch, or -1 if pidfd_open was not available */
     @Override
-    public synchronized int pidfd() {
-        return pidfd;
+    public int pidfd() {
+        return leader.pidfd();
     }
 
-    /**
-     * Reaps the leader if it has exited (wait4 with WNOHANG on our own pid only; never
-     * waitpid(-1), which would steal the JDK's children) and completes {@link #exit()}.
-     *
-     * @return true if the leader is reaped now or was before
-     */
     @Override
     public boolean tryReap() {
         ExitStatus status;
-        synchronized (this) {
-            if (reaped) {
-                return true;
-            }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment rawStatus = arena.allocate(ValueLayout.JAVA_INT);
-                MemorySegment resources = rusage.allocate(arena);
-                int r = Posix.wait4(pid, rawStatus, LibC.WNOHANG(), resources);
-                if (r == 0 || r == -LibC.EINTR()) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rawStatus = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment resources = rusage.allocate(arena);
+            switch (leader.reap(rawStatus, resources)) {
+                case RUNNING:
                     return false;
-                }
-                if (r < 0) {
-                    // ECHILD: someone else (a waitpid(-1) somewhere in the JVM) reaped our child.
-                    markReaped();
-                    exit.completeExceptionally(Errno.exception("cannot reap pid " + pid, -r));
+                case ALREADY_REAPED:
                     return true;
-                }
-                status = ExitStatus.fromWaitStatus(rawStatus.get(ValueLayout.JAVA_INT, 0));
-                usage = toResourceUsage(resources);
+                case LOST: // ECHILD: someone else (a waitpid(-1) somewhere in the JVM) reaped our child
+                    exit.completeExceptionally(Errno.exception("cannot reap pid " + leader.pid(), LibC.ECHILD()));
+                    return true;
+                default:
+                    status = ExitStatus.fromWaitStatus(rawStatus.get(ValueLayout.JAVA_INT, 0));
+                    usage = ResourceUsages.decode(resources);
             }
-            markReaped();
         }
         exit.complete(status);
         afterLeaderReaped();
         return true;
     }
 
+    @Override
+    public void failed(RuntimeException cause) {
+        exit.completeExceptionally(cause); // no effect if the exit was already reported
+    }
+
     private void afterLeaderReaped() {
         if (sentinel != null && !groupHasMembers()) {
-            endSentinel(); // nothing left to protect; members that outlive the leader keep it until close()
+            sentinel.kill(); // nothing left to protect; members that outlive the leader keep it until close()
         }
         // The common case is forgotten at once; otherwise close()/terminate() or LiveTrees' pruning
         // forget the tree once nothing of it is left.
@@ -116,17 +102,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     /**
      * The common end, decided without a /proc scan: the leader is reaped, no process is left in
-     * the group (killpg finds not even a zombie), and nothing outside it is known (no remembered
-     * escapee, no sentinel, no subreaper tracking adoptions). An escapee re-parented to init could
-     * not be traced any more anyway.
+     * the group, and nothing outside it is known (no remembered escapee, no sentinel, no subreaper
+     * tracking adoptions). An escapee re-parented to init could not be traced any more anyway.
      */
     private boolean goneWithoutTrace() {
-        return isReaped() && sentinel == null && remembered.isEmpty() && !AdoptedOrphans.running()
-                && Posix.killpg(pid, 0) == -LibC.ESRCH();
-    }
-
-    private synchronized boolean isReaped() {
-        return reaped;
+        return sentinel == null && view.remembersNothing() && !AdoptedOrphans.running() && group.isEmptyForGood();
     }
 
     /** @return the parent-death sentinel's pid, or -1 */
@@ -139,29 +119,13 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         return killOnJvmExit;
     }
 
-    /** @return this tree's processes in {@code all}, zombies included; remembered while the subreaper tracks */
-    private List<ProcTable.Stat> tree(List<ProcTable.Stat> all) {
-        return AdoptedOrphans.running() ? rememberTree(all)
-                : ProcessTree.find(all, pid, sentinelPid(), remembered);
+    private List<Stat> tree(Snapshot snapshot, boolean remember) {
+        return view.find(snapshot, remember);
     }
 
-    /** Finds this tree in {@code all} and remembers exactly its processes. @return the tree */
-    List<ProcTable.Stat> rememberTree(List<ProcTable.Stat> all) {
-        if (treeToken != null) {
-            for (ProcTable.Stat s : all) {
-                if (treeToken.equals(AdoptedOrphans.adoptedToken(s))) {
-                    remembered.add(s.key()); // an escapee adopted before a scan saw it in the tree
-                }
-            }
-        }
-        List<ProcTable.Stat> tree = ProcessTree.find(all, pid, sentinelPid(), remembered);
-        Set<ProcTable.ProcessKey> keys = new HashSet<>();
-        for (ProcTable.Stat s : tree) {
-            keys.add(s.key());
-        }
-        remembered.addAll(keys);
-        remembered.retainAll(keys);
-        return tree;
+    /** Finds this tree and remembers exactly its processes (the orphan tracker's round). @return the tree */
+    List<Stat> rememberTree(Snapshot snapshot) {
+        return tree(snapshot, true);
     }
 
     /**
@@ -169,47 +133,24 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      *         processes running and none waiting for this JVM to reap it (an adopted escapee);
      *         the sentinel, if any, is then ended too
      */
-    boolean isOver(List<ProcTable.Stat> snapshot) {
-        return endIfOver(tree(snapshot));
+    boolean isOver(Snapshot snapshot) {
+        return leader.isReaped() && endIfOver(tree(snapshot, AdoptedOrphans.running()));
     }
 
     /** As {@link #isOver}, given this tree's processes. */
-    private boolean endIfOver(List<ProcTable.Stat> tree) {
-        if (!isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF)) {
+    private boolean endIfOver(List<Stat> tree) {
+        if (!leader.isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF)) {
             return false;
         }
-        endSentinel();
-        return true;
-    }
-
-    private void endSentinel() {
         if (sentinel != null) {
             sentinel.kill();
         }
-    }
-
-    private void markReaped() {
-        reaped = true;
-        if (pidfd >= 0) {
-            Posix.close(pidfd);
-            pidfd = -1;
-        }
-    }
-
-    private static ResourceUsage toResourceUsage(MemorySegment resources) {
-        return new ResourceUsage(
-                toDuration(rusage.ru_utime(resources)),
-                toDuration(rusage.ru_stime(resources)),
-                rusage.ru_maxrss(resources) * KIB); // Linux reports ru_maxrss in KiB
-    }
-
-    private static Duration toDuration(MemorySegment tv) {
-        return Duration.ofSeconds(timeval.tv_sec(tv), timeval.tv_usec(tv) * 1000L);
+        return true;
     }
 
     @Override
     public long pid() {
-        return pid;
+        return leader.pid();
     }
 
     @Override
@@ -219,7 +160,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public long processGroupId() {
-        return pid; // the child was spawned as the leader of a new group (or session)
+        return leader.pid(); // the child was spawned as the leader of a new group (or session)
     }
 
     @Override
@@ -249,15 +190,21 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean signalGroup(Signal signal) {
-        if (!holdsGroupId(null)) {
-            return false; // the group is gone: its id may name someone else's group by now
+        int r = group.killWhilePinned(signal.number());
+        if (r != TreeGroup.NOT_PINNED) {
+            if (r == -LibC.ESRCH()) {
+                return false; // no member left
+            }
+            TreeSignals.check(r, signal.signalName() + " to process group " + leader.pid());
+            return true;
         }
-        int r = Posix.killpg(pid, signal.number());
-        if (r == -LibC.ESRCH()) {
-            return false; // no member left
+        if (group.isEmptyForGood()) {
+            return false;
         }
-        check(r, signal.signalName() + " to process group " + pid);
-        return true;
+        Snapshot snapshot = ProcTable.snapshot();
+        Predicate<Stat> inGroup = view.groupMembers(snapshot);
+        return TreeSignals.toEach(ProcessTree.live(snapshot.processes()).stream()
+                .filter(s -> s.pid() != sentinelPid() && inGroup.test(s)).toList(), signal) > 0;
     }
 
     @Override
@@ -265,27 +212,41 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         // Signal 0 is the cheap check, but it also finds zombies: members that died after being
         // re-parented wait for init (or a subreaper) to reap them. Those are dead, so /proc decides.
         // The sentinel is procgroup's, not a member the user started.
-        if (Posix.killpg(pid, 0) == -LibC.ESRCH()) {
+        if (Posix.killpg(leader.pid(), 0) == -LibC.ESRCH()) {
             return false;
         }
+        Snapshot snapshot = ProcTable.snapshot();
+        Predicate<Stat> inGroup = view.groupMembers(snapshot);
         long hidden = sentinelPid();
-        return ProcTable.all().stream().anyMatch(s -> s.pgid() == pid && !s.isZombie() && s.pid() != hidden);
+        return snapshot.processes().stream().anyMatch(s -> inGroup.test(s) && !s.isZombie() && s.pid() != hidden);
     }
 
     @Override
     public boolean treeRuns() {
-        return !isReaped() || !ProcessTree.live(tree(ProcTable.all())).isEmpty();
+        return !leader.isReaped() || !ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).isEmpty();
     }
 
     @Override
     public List<ProcessInfo> members() {
-        return ProcessTree.live(tree(ProcTable.all())).stream()
-                .filter(s -> s.pgid() == pid).map(ProcTable.Stat::info).toList();
+        return ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).stream()
+                .filter(s -> s.pgid() == leader.pid()).map(Stat::info).toList();
     }
 
     @Override
     public List<ProcessInfo> tree() {
-        return ProcessTree.live(tree(ProcTable.all())).stream().map(ProcTable.Stat::info).toList();
+        return ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).stream().map(Stat::info).toList();
+    }
+
+    @Override
+    public int requestStop() {
+        int running = signalTree(Signal.TERM);
+        signalTree(Signal.CONT); // a stopped process sees the SIGTERM only once continued
+        return running;
+    }
+
+    @Override
+    public int kill() {
+        return signalTree(Signal.KILL);
     }
 
     @Override
@@ -294,78 +255,38 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             LiveTrees.remove(this);
             return 0;
         }
-        List<ProcTable.Stat> all = ProcTable.all();
+        // The listing comes before the group's signal: an escapee is traced through its parent,
+        // which the signal may end. At the fd limit the listing retries with FdReserve's spares;
+        // if it fails all the same, the pinned group still gets its signal (killpg needs no fd)
+        // before the error is thrown, so no error here spares the group.
+        Snapshot snapshot;
+        try {
+            snapshot = ProcTable.snapshot();
+        } catch (RuntimeException e) {
+            TreeSignals.toPinnedGroup(group, signal);
+            throw e;
+        }
         // Remembered even without a subreaper: an escapee signalled now stays part of the tree after
         // its parent dies, so the next round still sees it until it is dead.
-        List<ProcTable.Stat> tree = rememberTree(all);
+        List<Stat> tree = tree(snapshot, true);
         // killpg reaches every member, also one that joined after the listing.
-        if (holdsGroupId(all)) {
-            int r = Posix.killpg(pid, signal.number());
-            if (r != -LibC.ESRCH()) {
-                check(r, signal.signalName() + " to process group " + pid);
-            }
-        }
-        List<ProcTable.Stat> live = ProcessTree.live(tree);
-        for (ProcTable.Stat s : live) {
-            if (s.pgid() != pid) {
-                // An escapee (setsid, setpgid). It ran in the listing a moment ago; ESRCH: it is gone now.
-                Posix.kill((int) s.pid(), signal.number());
-            }
-        }
+        boolean groupReached = TreeSignals.toPinnedGroup(group, signal);
+        List<Stat> live = ProcessTree.live(tree);
+        // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
+        TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
         if (endIfOver(tree)) {
             LiveTrees.remove(this);
         }
         return live.size();
     }
 
-    /**
-     * Whether the group id is still ours. Linux does not reuse a number while any process (a
-     * zombie too) has it as its pid, group or session; so while our leader or sentinel is unreaped
-     * the id is ours. After that, a group can only be created again under this id by a new
-     * process whose pid it is: a process with our old number that leads a group of that number
-     * means the id was freed and reused by someone else's group. (A reused group whose new leader
-     * has already exited too is not detected: that needs two pid reuses in between.)
-     *
-     * @param snapshot a /proc listing to decide from (members must remain), or null for the
-     *                 cheap check of /proc/PGID alone (killpg then reports ESRCH if none remain)
-     */
-    private boolean holdsGroupId(List<ProcTable.Stat> snapshot) {
-        if (!isReaped() || (sentinel != null && !sentinel.isReaped())) {
-            return true;
-        }
-        if (snapshot == null) {
-            return ProcTable.stat(pid).map(s -> s.pgid() != pid).orElse(true);
-        }
-        boolean members = false;
-        for (ProcTable.Stat s : snapshot) {
-            if (s.pgid() == pid) {
-                if (s.pid() == pid) {
-                    return false; // a new leader with our old number: reused
-                }
-                members = true;
-            }
-        }
-        return members;
-    }
-
     @Override
-    public synchronized boolean signalLeader(Signal signal) {
-        if (reaped) {
-            return false;
-        }
-        // Unreaped, the pid is still ours (see the class comment); the pidfd makes that explicit.
-        int r = pidfd >= 0 ? Posix.pidfdSendSignal(pidfd, signal.number()) : Posix.kill(pid, signal.number());
+    public boolean signalLeader(Signal signal) {
+        int r = leader.signal(signal.number());
         if (r == -LibC.ESRCH()) {
-            return false;
+            return false; // reaped (its pid may be someone else's now), or exiting
         }
-        check(r, signal.signalName() + " to pid " + pid);
+        TreeSignals.check(r, signal.signalName() + " to pid " + leader.pid());
         return true;
-    }
-
-    private static void check(int result, String what) {
-        if (result < 0) {
-            ErrnoException e = Errno.exception("cannot send " + what, -result);
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
     }
 }

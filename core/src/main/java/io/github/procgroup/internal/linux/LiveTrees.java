@@ -1,7 +1,5 @@
 package io.github.procgroup.internal.linux;
 
-import io.github.procgroup.Signal;
-
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,15 +18,20 @@ final class LiveTrees {
     private static volatile int pruneAt = FIRST_PRUNE_AT;
 
     static {
+        FdReserve.reserve(); // the spares must exist before the fds run out, not be opened then
+        BootClock.tickAt(System.nanoTime()); // reads /proc/uptime once, now, while an fd is to be had
         // On a normal JVM exit (System.exit, the last thread ending, SIGTERM/SIGINT/SIGHUP to the JVM):
         // SIGKILL every tree whose builder asked for it (the default). Not waited for: the JVM is going.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(() -> {
             for (LinuxProcess tree : TREES) {
                 if (tree.killOnJvmExit()) {
                     try {
-                        tree.signalTree(Signal.KILL);
-                    } catch (RuntimeException ignored) {
-                        // EPERM on one tree must not spare the others.
+                        tree.kill(); // the group first, with no fd needed: EMFILE cannot spare it
+                    } catch (RuntimeException e) {
+                        // One tree's failure (EPERM, no fd left to list escapees) must not spare the others,
+                        // and must not go unseen: the hook's last chance to say so is stderr.
+                        System.err.println("procgroup: at JVM exit, cannot kill the tree of pid " + tree.pid() + ": "
+                                + e.getMessage());
                     }
                 }
             }
@@ -41,7 +44,11 @@ final class LiveTrees {
     static void add(LinuxProcess tree) {
         TREES.add(tree);
         if (TREES.size() >= pruneAt) {
-            prune(ProcTable.all());
+            try {
+                prune(ProcTable.snapshot());
+            } catch (RuntimeException e) {
+                // Pruning only saves memory; a listing that fails now (EMFILE) must not fail this start.
+            }
             pruneAt = Math.max(FIRST_PRUNE_AT, 2 * TREES.size()); // amortised: one /proc scan per doubling
         }
     }
@@ -56,7 +63,7 @@ final class LiveTrees {
     }
 
     /** Forgets the trees that are over in {@code snapshot}: leader reaped, nothing of them left. */
-    static void prune(List<ProcTable.Stat> snapshot) {
+    static void prune(ProcTable.Snapshot snapshot) {
         TREES.removeIf(tree -> tree.isOver(snapshot));
     }
 

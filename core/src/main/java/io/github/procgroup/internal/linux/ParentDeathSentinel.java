@@ -18,20 +18,18 @@ import java.util.List;
  * members that ignore or handle every other signal included. This needs no particular session
  * layout: unlike the orphaned-process-group rule, it also works when a subreaper in the JVM's
  * session adopts the children. SIGKILL to the group (close(), terminate()) ends the sentinel
- * with everyone else.
+ * with everyone else. While unreaped, the sentinel, a member, also pins the group's number
+ * (see {@link TreeGroup}).
  */
 final class ParentDeathSentinel implements ExitWatcher.Watched {
     private static final String SCRIPT = "trap '' HUP INT QUIT TERM USR1 USR2 PIPE ALRM TSTP TTIN TTOU; "
             + "read -r _; kill -KILL 0";
 
-    private final int pid;
-    private int pidfd; // guarded by this; -1 if none or once reaped
-    private int lifeline; // guarded by this; the pipe's write end, -1 once closed
-    private boolean reaped; // guarded by this
+    private final OwnedPid owned;
+    private int lifeline; // guarded by owned's lock (taken in tryReap); the pipe's write end, -1 once closed
 
-    private ParentDeathSentinel(int pid, int pidfd, int lifeline) {
-        this.pid = pid;
-        this.pidfd = pidfd;
+    private ParentDeathSentinel(OwnedPid owned, int lifeline) {
+        this.owned = owned;
         this.lifeline = lifeline;
     }
 
@@ -44,8 +42,8 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
     static ParentDeathSentinel start(int pgid) throws ErrnoException {
         LinuxBackend.Helper helper = LinuxBackend.spawnHelper(List.of("/bin/sh", "-c", SCRIPT, "procgroup-sentinel"),
                 new GroupPlacement.JoinGroup(pgid));
-        int pidfd = Posix.pidfdOpen(helper.pid(), 0); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
-        ParentDeathSentinel sentinel = new ParentDeathSentinel(helper.pid(), pidfd >= 0 ? pidfd : -1, helper.stdinPipe());
+        int pidfd = OwnedPid.openPidfd(helper.pid()); // -errno (ENOSYS, EMFILE): the watcher's thread fallback
+        ParentDeathSentinel sentinel = new ParentDeathSentinel(new OwnedPid(helper.pid(), pidfd), helper.stdinPipe());
         ExitWatcher.instance().watch(sentinel);
         return sentinel;
     }
@@ -53,45 +51,45 @@ final class ParentDeathSentinel implements ExitWatcher.Watched {
     /** @return the sentinel's pid: procgroup's own process, hidden from the user's view of the group */
     @Override
     public long pid() {
-        return pid;
+        return owned.pid();
     }
 
     @Override
-    public synchronized int pidfd() {
-        return pidfd;
+    public int pidfd() {
+        return owned.pidfd();
     }
 
-    synchronized boolean isReaped() {
-        return reaped;
+    /** @return the pid ownership, which also pins the group while unreaped */
+    OwnedPid owned() {
+        return owned;
+    }
+
+    boolean isReaped() {
+        return owned.isReaped();
     }
 
     /** Ends the sentinel (the group needs no protection any more); the exit watcher reaps it. */
-    synchronized void kill() {
-        if (!reaped) {
-            // Unreaped, the pid is still the sentinel's: kill(2) cannot reach another process.
-            Posix.kill(pid, LibC.SIGKILL());
-        }
+    void kill() {
+        owned.signal(LibC.SIGKILL()); // unreaped, the pid is still the sentinel's
     }
 
     @Override
     public boolean tryReap() {
-        synchronized (this) {
-            if (reaped) {
-                return true;
+        synchronized (owned) {
+            if (owned.reap(MemorySegment.NULL, MemorySegment.NULL) == OwnedPid.Reap.RUNNING) {
+                return false;
             }
-            int r = Posix.wait4(pid, MemorySegment.NULL, LibC.WNOHANG(), MemorySegment.NULL);
-            if (r == 0 || r == -LibC.EINTR()) {
-                return false; // still running
+            if (lifeline >= 0) {
+                // Only now: closed earlier, the end of file would make the sentinel kill the group.
+                Posix.close(lifeline);
+                lifeline = -1;
             }
-            reaped = true; // reaped now, or ECHILD: reaped by someone else
-            if (pidfd >= 0) {
-                Posix.close(pidfd);
-                pidfd = -1;
-            }
-            // Only now: closed earlier, the end of file would make the sentinel kill the group.
-            Posix.close(lifeline);
-            lifeline = -1;
             return true;
         }
+    }
+
+    @Override
+    public void failed(RuntimeException cause) {
+        // Nothing waits for the sentinel: the leader's handle reports its own failures.
     }
 }

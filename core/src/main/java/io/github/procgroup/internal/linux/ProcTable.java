@@ -3,17 +3,31 @@ package io.github.procgroup.internal.linux;
 import io.github.procgroup.ProcessInfo;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads process state from /proc. A process can vanish between listing and reading: that is not an error. */
+/**
+ * Reads process state from /proc. A process can vanish between listing and reading: that is
+ * "gone", not an error. Anything else (EMFILE, ENFILE, EACCES...) is an error and is thrown:
+ * taking an fd limit for "gone" would make a running tree look ended. At the fd limit a listing
+ * is retried once with {@link FdReserve}'s spare fds released.
+ */
 public final class ProcTable {
     private static final Path PROC = Path.of("/proc");
+
+    /** What lists /proc: the real one, replaced only by tests that make listing fail. */
+    interface Lister {
+        List<Stat> list() throws IOException;
+    }
+
+    private static volatile Lister lister = ProcTable::listOnce;
 
     private ProcTable() {
     }
@@ -61,28 +75,98 @@ public final class ProcTable {
     record ProcessKey(long pid, long startTime) {
     }
 
-    /** @return the process's stat, or empty if it is gone */
+    /**
+     * A listing of /proc.
+     *
+     * @param takenAt   {@link System#nanoTime()} just before the listing began: a process absent from
+     *                  it did not exist at some moment after this
+     * @param processes every process found
+     */
+    record Snapshot(long takenAt, List<Stat> processes) {
+    }
+
+    /**
+     * @return the process's stat, or empty if it is gone
+     * @throws UncheckedIOException if /proc cannot be read for another reason (EMFILE, say)
+     */
     public static Optional<Stat> stat(long pid) {
         try {
-            return Optional.of(parse(pid, Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"))));
-        } catch (IOException gone) {
-            return Optional.empty(); // no such file, or ESRCH while reading: it exited meanwhile
+            return Optional.ofNullable(readStat(pid));
+        } catch (IOException e) {
+            if (!FdReserve.isFdLimit(e)) {
+                throw new UncheckedIOException("cannot read /proc/" + pid + "/stat", e);
+            }
+            return Optional.ofNullable(FdReserve.withSpareFds(() -> {
+                try {
+                    return readStat(pid);
+                } catch (IOException again) {
+                    throw new UncheckedIOException("cannot read /proc/" + pid + "/stat", again);
+                }
+            }));
         }
     }
 
-    /** @return every process visible in /proc now */
+    /** @return the stat, or null if the process is gone (no such file, or ESRCH while reading) */
+    private static Stat readStat(long pid) throws IOException {
+        try {
+            return parse(pid, Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat")));
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("No such process")) {
+                return null; // ESRCH: it exited while being read
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * @return every process visible in /proc now
+     * @throws IllegalStateException naming the cause if /proc cannot be listed
+     */
     public static List<Stat> all() {
+        return snapshot().processes();
+    }
+
+    /** @return a listing of /proc with the time it began; see {@link #all()} */
+    static Snapshot snapshot() {
+        long takenAt = System.nanoTime();
+        try {
+            return new Snapshot(takenAt, lister.list());
+        } catch (IOException | UncheckedIOException e) {
+            if (!FdReserve.isFdLimit(e)) {
+                throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+            }
+            return FdReserve.withSpareFds(() -> {
+                try {
+                    return new Snapshot(takenAt, lister.list());
+                } catch (IOException | UncheckedIOException again) {
+                    throw new IllegalStateException("cannot list /proc, even with procgroup's spare fds released: "
+                            + again.getMessage(), again);
+                }
+            });
+        }
+    }
+
+    private static List<Stat> listOnce() throws IOException {
         List<Stat> result = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
             for (Path entry : entries) {
-                stat(Long.parseLong(entry.getFileName().toString())).ifPresent(result::add);
+                Stat s = readStat(Long.parseLong(entry.getFileName().toString()));
+                if (s != null) {
+                    result.add(s);
+                }
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc", e);
         }
         return result;
     }
 
+    /** Test seam: replaces the lister (null restores the real one). */
+    static void replaceLister(Lister replacement) {
+        lister = replacement == null ? ProcTable::listOnce : replacement;
+    }
+
+    /** Parses one /proc/PID/stat line. */
     static Stat parse(long pid, String line) {
         // comm may contain spaces and parentheses: it ends at the last ')'. Fields from there on
         // are numbered as in proc(5) minus 3: state is field 3, starttime field 22.

@@ -4,34 +4,57 @@ import io.github.procgroup.internal.linux.ProcTable.ProcessKey;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Finds one procgroup tree in a /proc snapshot: the members of its process group, every process
- * that descends from them by parent links, and the processes remembered as part of the tree
- * (escapees that left the group and whose parent has died since) with their own descendants.
+ * Finds one procgroup tree in a /proc snapshot: the members of its process group (as
+ * {@link TreeGroup} decides them), every process that descends from them by parent links, and the
+ * processes remembered as part of the tree (escapees that left the group and whose parent has died
+ * since) with their own descendants.
+ *
+ * <p>A listing is not atomic: a parent read early may have died, and its pid been reused, before a
+ * child naming that pid was read. So a parent link only counts if {@code parentConfirmed} says the
+ * parent is still the process listed (checked after the listing ended).
  */
 public final class ProcessTree {
     private ProcessTree() {
     }
 
     /**
-     * @param all        a snapshot of every process
-     * @param pgid       the tree's process group
-     * @param excluded   a pid that is procgroup's own, not the user's (the parent-death sentinel), or -1
-     * @param remembered processes seen in this tree before
+     * @param all             a snapshot of every process
+     * @param inGroup         which processes are members of the tree's group
+     * @param excluded        a pid that is procgroup's own, not the user's (the parent-death sentinel), or -1
+     * @param remembered      processes seen in this tree before
+     * @param parentConfirmed whether a listed parent is still the same process
      * @return the tree's processes in the snapshot, zombies included
      */
-    static List<Stat> find(List<Stat> all, long pgid, long excluded, Set<ProcessKey> remembered) {
+    static List<Stat> find(List<Stat> all, Predicate<Stat> inGroup, long excluded, Predicate<ProcessKey> remembered,
+                           Predicate<Stat> parentConfirmed) {
+        Map<Long, Stat> byPid = new HashMap<>();
         Set<Long> pids = new HashSet<>();
         for (Stat s : all) {
-            if (s.pid() != excluded && (s.pgid() == pgid || remembered.contains(s.key()))) {
+            byPid.put(s.pid(), s);
+            if (s.pid() != excluded && (inGroup.test(s) || remembered.test(s.key()))) {
                 pids.add(s.pid());
             }
         }
-        addDescendants(all, pids, excluded);
+        Map<Long, Boolean> confirmed = new HashMap<>();
+        boolean grew = !pids.isEmpty();
+        while (grew) {
+            grew = false;
+            for (Stat s : all) {
+                if (s.pid() != excluded && !pids.contains(s.pid()) && pids.contains(s.ppid())
+                        && confirmed.computeIfAbsent(s.ppid(), ppid -> parentConfirmed.test(byPid.get(ppid)))) {
+                    pids.add(s.pid());
+                    grew = true;
+                }
+            }
+        }
         List<Stat> tree = new ArrayList<>(pids.size());
         for (Stat s : all) {
             if (pids.contains(s.pid())) {

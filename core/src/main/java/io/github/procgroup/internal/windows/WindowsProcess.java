@@ -174,6 +174,17 @@ final class WindowsProcess implements ChildProcess {
         throw new UnsupportedOperationException("tree() is not implemented on Windows yet");
     }
 
+    /** The job's console break (or the job terminated where there is no shared console); no SIGCONT needed. */
+    @Override
+    public int requestStop() {
+        return signalTree(Signal.TERM);
+    }
+
+    @Override
+    public int kill() {
+        return signalTree(Signal.KILL);
+    }
+
     @Override
     public int signalTree(Signal signal) {
         int running = activeProcesses();

@@ -1,0 +1,115 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.bindings.linux.LibC;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * A child of the JVM that procgroup spawned and reaps itself (a leader or a parent-death
+ * sentinel): its pid, its pidfd while unreaped, and the lock that makes signalling it by pid safe.
+ *
+ * <p>The pid-safety rule: Linux does not hand out a pid again while any process, a zombie too,
+ * has it as its pid, group or session. Until this object reaps the child, the child (at worst
+ * its zombie) holds the number, so a signal sent under this object's lock, which the reap also
+ * takes, can only reach this child, or, for {@code killpg}, the group it leads. The pidfd makes
+ * the same guarantee explicit where the kernel has pidfds.
+ */
+final class OwnedPid {
+    /** What one reap attempt found. */
+    enum Reap { RUNNING, REAPED_NOW, ALREADY_REAPED, LOST }
+
+    /** pidfd_open for a new child; replaced only by tests of the no-pidfd path (see {@link #openPidfd}). */
+    private static volatile IntUnaryOperator pidfdOpener = pid -> Posix.pidfdOpen(pid, 0);
+
+    private final int pid;
+    private int pidfd; // guarded by this; -1 if there is none or once reaped
+    private boolean reaped; // guarded by this
+    private volatile long reapedAtNanos; // System.nanoTime() read just before the reaping wait4
+
+    OwnedPid(int pid, int pidfd) {
+        this.pid = pid;
+        this.pidfd = pidfd >= 0 ? pidfd : -1;
+    }
+
+    int pid() {
+        return pid;
+    }
+
+    /**
+     * Opens a pidfd for a child just spawned (unreaped, so the pid is certainly it).
+     *
+     * @return the pidfd, or -errno: ENOSYS on old kernels or C libraries, EMFILE when out of fds;
+     *         the exit watcher then waits for that child on a thread of its own
+     */
+    static int openPidfd(int pid) {
+        return pidfdOpener.applyAsInt(pid);
+    }
+
+    /** Test seam: makes {@link #openPidfd} answer {@code opener} (null restores pidfd_open). */
+    static void replacePidfdOpener(IntUnaryOperator opener) {
+        pidfdOpener = opener == null ? p -> Posix.pidfdOpen(p, 0) : opener;
+    }
+
+    synchronized int pidfd() {
+        return pidfd;
+    }
+
+    synchronized boolean isReaped() {
+        return reaped;
+    }
+
+    /** @return when it was reaped (a {@link System#nanoTime()} reading from just before), once reaped */
+    long reapedAtNanos() {
+        return reapedAtNanos;
+    }
+
+    /**
+     * Reaps it if it has exited: wait4 with WNOHANG on this pid only (never waitpid(-1), which would
+     * steal the JDK's children). {@code status} and {@code usage} receive what wait4 reports.
+     *
+     * @return what was found; LOST (ECHILD: reaped by someone else) also counts as reaped from now on
+     */
+    synchronized Reap reap(MemorySegment status, MemorySegment usage) {
+        if (reaped) {
+            return Reap.ALREADY_REAPED;
+        }
+        long before = System.nanoTime();
+        int r = Posix.wait4(pid, status, LibC.WNOHANG(), usage);
+        if (r == 0 || r == -LibC.EINTR()) {
+            return Reap.RUNNING;
+        }
+        reapedAtNanos = before;
+        reaped = true;
+        if (pidfd >= 0) {
+            Posix.close(pidfd);
+            pidfd = -1;
+        }
+        return r < 0 ? Reap.LOST : Reap.REAPED_NOW;
+    }
+
+    /**
+     * Sends a signal to it, through its pidfd where there is one.
+     *
+     * @return 0, -ESRCH if it is reaped (or gone), or another -errno
+     */
+    synchronized int signal(int signal) {
+        if (reaped) {
+            return -LibC.ESRCH();
+        }
+        return pidfd >= 0 ? Posix.pidfdSendSignal(pidfd, signal) : Posix.kill(pid, signal);
+    }
+
+    /**
+     * Runs {@code action} with the pid (and so the group it leads) held, if it is unreaped.
+     *
+     * @return whether it ran
+     */
+    synchronized boolean whileUnreaped(Runnable action) {
+        if (reaped) {
+            return false;
+        }
+        action.run();
+        return true;
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.internal.linux.ProcTable.ProcessKey;
+import io.github.procgroup.internal.linux.ProcTable.Stat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The processes seen in one tree, by pid and start time: an escapee stays part of its tree after
+ * its parent died, as long as it exists.
+ *
+ * <p>Several threads update it from listings taken at different moments (the orphan tracker,
+ * close(), terminate()). So a key is only ever forgotten on proof that its process is gone: it
+ * started before the listing began ({@link BootClock}, rounded so that this errs towards
+ * "not proven") and the listing does not show it. Each removal stands on its own, whatever other
+ * threads add or remove meanwhile, and no lock is needed.
+ */
+final class TreeMemory {
+    private final Set<ProcessKey> keys = ConcurrentHashMap.newKeySet();
+
+    boolean contains(ProcessKey key) {
+        return keys.contains(key);
+    }
+
+    boolean isEmpty() {
+        return keys.isEmpty();
+    }
+
+    void add(ProcessKey key) {
+        keys.add(key);
+    }
+
+    /** Remembers {@code tree} (found in {@code snapshot}) and forgets what {@code snapshot} proves gone. */
+    void update(ProcTable.Snapshot snapshot, List<Stat> tree) {
+        for (Stat s : tree) {
+            keys.add(s.key());
+        }
+        forgetGone(keys, snapshot.processes(), BootClock.tickAt(snapshot.takenAt()));
+    }
+
+    /** Removes from {@code keys} those that started before {@code listingTick} and are absent from {@code listing}. */
+    static void forgetGone(Set<ProcessKey> keys, List<Stat> listing, long listingTick) {
+        Set<ProcessKey> present = new HashSet<>();
+        for (Stat s : listing) {
+            present.add(s.key());
+        }
+        keys.removeIf(k -> k.startTime() < listingTick && !present.contains(k));
+    }
+}

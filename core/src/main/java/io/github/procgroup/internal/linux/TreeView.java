@@ -1,0 +1,63 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.internal.linux.ProcTable.Snapshot;
+import io.github.procgroup.internal.linux.ProcTable.Stat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Finds one tree in a /proc listing: its group's members as {@link TreeGroup} decides them, what
+ * descends from them through confirmed parent links ({@link ProcessTree}), and the escapees in its
+ * {@link TreeMemory}, which it keeps up to date.
+ */
+final class TreeView {
+    private final OwnedPid leader;
+    private final TreeGroup group;
+    private final TreeMemory memory = new TreeMemory();
+    private final long hidden; // the parent-death sentinel's pid, procgroup's own, or -1
+    private final String treeToken; // PROCGROUP_TREE in the child's environment, or null
+
+    TreeView(OwnedPid leader, TreeGroup group, long hidden, String treeToken) {
+        this.leader = leader;
+        this.group = group;
+        this.hidden = hidden;
+        this.treeToken = treeToken;
+    }
+
+    /** @return whether no process outside the group is remembered as the tree's */
+    boolean remembersNothing() {
+        return memory.isEmpty();
+    }
+
+    /** @return which processes of {@code snapshot} are members of the tree's group (decided now, after the listing) */
+    Predicate<Stat> groupMembers(Snapshot snapshot) {
+        return group.members(snapshot, memory::contains);
+    }
+
+    /** Finds the tree in {@code snapshot}, the sentinel left out; with {@code remember}, remembers its processes. */
+    List<Stat> find(Snapshot snapshot, boolean remember) {
+        if (remember && treeToken != null) {
+            for (Stat s : snapshot.processes()) {
+                if (treeToken.equals(AdoptedOrphans.adoptedToken(s))) {
+                    memory.add(s.key()); // an escapee adopted before a scan saw it in the tree
+                }
+            }
+        }
+        List<Stat> tree = ProcessTree.find(snapshot.processes(), groupMembers(snapshot), hidden, memory::contains,
+                parentConfirmation());
+        if (remember) {
+            memory.update(snapshot, tree);
+        }
+        return tree;
+    }
+
+    /** The leader needs no check while unreaped (it holds its pid); any other parent is read again. */
+    private Predicate<Stat> parentConfirmation() {
+        Map<Long, Boolean> cache = new HashMap<>();
+        return parent -> (parent.pid() == leader.pid() && !leader.isReaped())
+                || cache.computeIfAbsent(parent.pid(), p -> PidSignals.sameProcess(parent));
+    }
+}
