@@ -65,6 +65,11 @@ public final class ExitStatus {
         return signalNumber == 0;
     }
 
+    /** {@return true if the process exited by itself with code 0, what shells and build tools call success} */
+    public boolean isSuccess() {
+        return exited() && exitCode == 0;
+    }
+
     /** {@return true if a signal ended the process} */
     public boolean signaled() {
         return signalNumber != 0;

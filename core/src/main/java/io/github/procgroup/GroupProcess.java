@@ -19,26 +19,37 @@ import java.util.concurrent.TimeoutException;
  * <p>What a user of {@code Process} must know: {@link #destroyForcibly()} and {@link #close()}
  * <b>wait</b> until the leader is reaped and no process of the tree runs (the JDK's
  * {@code destroyForcibly()} returns at once), and throw {@link IllegalStateException} if something
- * still runs 10 s after SIGKILL. The streams hold their pipes' fds until they, or this process,
- * are closed: close it (try-with-resources). Reading stdout to its end blocks for as long as
- * any process of the tree holds the pipe, so read on another thread before
- * {@code waitFor(timeout)}, or use {@link GroupProcessBuilder#run(Duration)}. The child's group
- * is not the terminal's foreground group: a child that reads an inherited terminal is stopped
- * with SIGTTIN. Native access: see {@link GroupProcessBuilder}.
+ * still runs 10 s after SIGKILL. The streams end at the leader's reap (below); until then,
+ * reading stdout to its end blocks for as long as the leader runs, so read on another thread
+ * before {@code waitFor(timeout)}, or use {@link GroupProcessBuilder#run(Duration)}. The child's
+ * group is not the terminal's foreground group: a child that reads an inherited terminal is
+ * stopped with SIGTTIN ({@link #stoppedBy()}) unless started with
+ * {@link GroupProcessBuilder#foreground(boolean)}. Native access: see {@link GroupProcessBuilder}.
  *
  * <p>It is a {@link Process}, so code written against {@code Process} works unchanged, but
  * {@link #destroy()} and {@link #destroyForcibly()} signal the whole group, not one pid.
  * {@link #close()} kills the group and reaps the leader, so try-with-resources leaves nothing
  * running. The leader is reaped by procgroup's exit watcher (one thread for all children),
  * never by {@code waitpid(-1)}, so the JDK's own children are left alone.
+ *
+ * <p>As with the JDK, the streams end when the leader is reaped: what the pipes still buffer stays
+ * readable, and their fds are closed (unless {@link GroupProcessBuilder#streamsOutliveLeader(boolean)}).
+ * The streams are procgroup's own over the pipes' original fds (close-on-exec, never reopened);
+ * a virtual thread blocked reading one does not pin its carrier. Every difference from
+ * {@link ProcessBuilder}'s processes is listed in docs/differences.md.
  */
 public final class GroupProcess extends Process implements AutoCloseable {
     private static final long TREE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10); // a poll lists /proc
     /** How long SIGKILLed processes may take to die before close() and terminate() give up. */
     private static final Duration TREE_GONE_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final System.Logger LOGGER = System.getLogger("io.github.procgroup");
+    /** How often a wait looks whether the leader was stopped by the terminal. */
+    private static final long STOP_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final ChildProcess child;
     private final ProcessHandle handle;
+    private volatile boolean warnedOfTerminalStop;
 
     GroupProcess(ChildProcess child) {
         this.child = child;
@@ -97,8 +108,9 @@ public final class GroupProcess extends Process implements AutoCloseable {
     /**
      * Sends SIGTERM to the whole group and returns at once, as the JDK's does. Processes that left
      * the group are not reached; {@link #terminate(Duration)} and {@link #close()} end the whole
-     * tree. Unlike the JDK's {@code destroy()}, the streams stay open,
-     * so what the group writes while it shuts down can still be read; {@link #close()} closes them.
+     * tree. Unlike the JDK's {@code destroy()}, it does not close the streams: what the leader
+     * writes while it shuts down can still be read, and they end when it is reaped, as at any exit
+     * (see {@link GroupProcessBuilder#streamsOutliveLeader(boolean)}); {@link #close()} closes them.
      */
     @Override
     public void destroy() {
@@ -106,15 +118,17 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends SIGKILL to the whole group and returns once the leader is reaped and nothing of the
-     * tree runs (the JDK's returns at once; waiting is what procgroup promises). Each round of the
+     * Sends SIGKILL to the whole group and <b>blocks</b> until the leader is reaped and nothing of
+     * the tree runs (the JDK's returns at once and never throws; waiting is what procgroup
+     * promises, so that nothing of the tree is left when it returns). Each round of the
      * wait SIGKILLs what it finds of the tree, so a process forked at the last moment dies too.
-     * Waiting is not interruptible; an interrupt is kept for the caller. The streams stay open, as
-     * with {@link #destroy()}; {@link #close()} also closes them and, before the first signal,
-     * looks for escapees outside the group whose parent still runs.
+     * Waiting is not interruptible; an interrupt is kept for the caller. It does not close the
+     * streams, as {@link #destroy()} does not; {@link #close()} also closes them and, before the
+     * first signal, looks for escapees outside the group whose parent still runs.
      *
      * @return this process
-     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL
+     * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (a
+     *                               process stuck in the kernel, state D), which the JDK's never throws
      */
     @Override
     public GroupProcess destroyForcibly() {
@@ -135,9 +149,13 @@ public final class GroupProcess extends Process implements AutoCloseable {
      * then up to {@code grace} for the leader to exit and the tree to empty, then SIGKILL to
      * whatever is left. Returns once the leader is reaped and no process of the tree runs.
      *
+     * <p>An interrupt (also one pending when it is called) cuts the grace short, never the end of
+     * the tree: the tree is SIGKILLed and waited for as without it, and only then is the
+     * {@code InterruptedException} thrown, so that no member that ignores SIGTERM keeps running.
+     *
      * @param grace how long the tree has to exit after SIGTERM
      * @return the leader's exit status
-     * @throws InterruptedException  if interrupted while waiting; the tree may still be running
+     * @throws InterruptedException  if interrupted during the grace; thrown once the tree is gone
      * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (a
      *                               process stuck in the kernel, state D); the message lists them
      */
@@ -163,16 +181,24 @@ public final class GroupProcess extends Process implements AutoCloseable {
             child.signalTree(signal);
             child.signalTree(Signal.CONT); // so that stopped processes see the signal
         }
-        long graceNanos = saturatedNanos(grace);
-        long start = System.nanoTime();
-        awaitExit(grace);
-        while (System.nanoTime() - start < graceNanos && child.treeRuns()) {
-            TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, graceNanos - (System.nanoTime() - start)));
+        InterruptedException interrupted = null;
+        try {
+            long graceNanos = saturatedNanos(grace);
+            long start = System.nanoTime();
+            awaitExit(grace);
+            while (System.nanoTime() - start < graceNanos && child.treeRuns()) {
+                TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, graceNanos - (System.nanoTime() - start)));
+            }
+        } catch (InterruptedException e) {
+            interrupted = e; // the grace is cut short, but the tree still ends below
         }
         child.kill();
-        ExitStatus status = awaitExit();
-        awaitTreeGone();
-        return status;
+        awaitTreeGoneUninterruptibly();
+        if (interrupted != null) {
+            Thread.interrupted(); // thrown, so cleared, as every InterruptedException leaves it
+            throw interrupted;
+        }
+        return awaitExit();
     }
 
     /**
@@ -193,7 +219,14 @@ public final class GroupProcess extends Process implements AutoCloseable {
     /**
      * Kills the whole tree with SIGKILL (the group, and the processes of the tree outside it),
      * waits until the leader is reaped and no process of the tree runs, and closes the streams.
-     * Waiting is not interruptible; an interrupt is kept for the caller.
+     * Waiting is not interruptible; an interrupt is kept for the caller. It returns within about
+     * 10 s whatever the tree does (see below), and calling it again is harmless.
+     *
+     * <p>On JDK 26 and later, {@link Process} is itself {@link java.io.Closeable}, and this method
+     * overrides {@code Process.close()} (it throws no {@code IOException}): the JDK's closes the
+     * streams and then destroys the direct child only, this one kills the whole tree first. On
+     * JDK 22-25 it implements {@link AutoCloseable}. Either way try-with-resources on a
+     * {@code GroupProcess} (or on a {@code Process} variable holding one, from JDK 26) ends the tree.
      *
      * @throws IllegalStateException if processes of the tree still run 10 s after SIGKILL (the
      *                               streams are closed all the same)
@@ -261,33 +294,73 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Waits for the leader to exit and be reaped.
+     * Waits for the leader to exit and be reaped. While it waits, it looks once a second whether
+     * the leader was stopped by SIGTTIN or SIGTTOU (it read the terminal, or changed its modes,
+     * from a background group; see {@link GroupProcessBuilder#foreground(boolean)}) and if so logs
+     * one warning, on the {@code io.github.procgroup} {@link System.Logger}: such a child waits
+     * forever. {@link #waitFor()} and the other waits do the same.
      *
      * @return the decoded status
      * @throws InterruptedException if interrupted while waiting
      */
     public ExitStatus awaitExit() throws InterruptedException {
-        try {
-            return child.exit().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
+        return awaitExit(Duration.ofNanos(Long.MAX_VALUE)).orElseThrow();
     }
 
     /**
-     * Waits at most {@code timeout} for the leader to exit and be reaped.
+     * Waits at most {@code timeout} for the leader to exit and be reaped, watching for a stop by
+     * the terminal as {@link #awaitExit()} does.
      *
      * @param timeout how long to wait
      * @return the decoded status, or empty if the leader still runs
      * @throws InterruptedException if interrupted while waiting
      */
     public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
-        try {
-            return Optional.of(child.exit().get(saturatedNanos(timeout), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
+        long deadline = System.nanoTime() + saturatedNanos(timeout); // wraps safely: only differences are compared
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return Optional.of(child.exit().get(Math.max(0, Math.min(left, STOP_CHECK_NANOS)), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                if (left <= STOP_CHECK_NANOS) {
+                    return Optional.empty();
+                }
+                warnIfStoppedByTerminal();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /**
+     * {@return the signal that stopped the leader, if it is stopped now (SIGSTOP, SIGTSTP, or
+     * SIGTTIN and SIGTTOU: it used the terminal from a background group, see {@link
+     * GroupProcessBuilder#foreground(boolean)}); empty while it runs and once reaped}
+     */
+    public Optional<Signal> stoppedBy() {
+        int number = child.stopSignal();
+        if (number == 0) {
             return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+        try {
+            return Optional.of(Signal.ofNumber(number));
+        } catch (IllegalArgumentException unknown) {
+            return Optional.empty();
+        }
+    }
+
+    private void warnIfStoppedByTerminal() {
+        if (warnedOfTerminalStop) {
+            return;
+        }
+        Optional<Signal> stop = stoppedBy();
+        if (stop.isPresent() && (stop.get() == Signal.TTIN || stop.get() == Signal.TTOU)) {
+            warnedOfTerminalStop = true;
+            LOGGER.log(System.Logger.Level.WARNING, "pid " + pid() + " (" + child.handle()
+                    .flatMap(h -> h.info().command()).orElse("?") + ") is stopped by " + stop.get().signalName()
+                    + ": it used the terminal from its own, background process group, and waits until continued. "
+                    + "Start it with GroupProcessBuilder.foreground(true) (procgroup --foreground), "
+                    + "or give it a pipe or a file as stdin");
         }
     }
 
@@ -353,6 +426,20 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
+     * The leader's decoded status, as a future: {@link #onExit()} must complete with the
+     * {@code Process} (its type is the JDK's), so this is the way to the {@link ExitStatus}
+     * without a cast or a blocking call.
+     *
+     * @return a new future, completed with the leader's status once it is reaped (exceptionally,
+     *         with an {@link ErrnoException}, if something else in the JVM reaped it first);
+     *         completing or cancelling it changes nothing for this process or other callers, and
+     *         dependent actions run asynchronously, never on procgroup's watcher thread
+     */
+    public CompletableFuture<ExitStatus> onExitStatus() {
+        return child.exit().thenApplyAsync(status -> status);
+    }
+
+    /**
      * @return the handle of the leader, taken at start (so it cannot name a process that reused the pid)
      * @throws UnsupportedOperationException if the JDK could not make a handle at start
      */
@@ -364,9 +451,13 @@ public final class GroupProcess extends Process implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * @return as the JDK's {@code Process[pid=42, exitValue="not exited"]}, with the group id and,
+     *         once reaped, the decoded status: {@code GroupProcess[pid=42, pgid=42, exitValue=137 (killed by SIGKILL)]}
+     */
     @Override
     public String toString() {
-        return "GroupProcess[pid=" + pid() + ", pgid=" + processGroupId() + ", "
-                + exitStatus().map(ExitStatus::toString).orElse("alive") + "]";
+        return "GroupProcess[pid=" + pid() + ", pgid=" + processGroupId() + ", exitValue="
+                + exitStatus().map(s -> s.shellCode() + " (" + s + ")").orElse("\"not exited\"") + "]";
     }
 }

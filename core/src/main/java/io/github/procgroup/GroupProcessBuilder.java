@@ -1,7 +1,9 @@
 package io.github.procgroup;
 
+import io.github.procgroup.internal.ChildLifecycle;
 import io.github.procgroup.internal.GroupPlacement;
 import io.github.procgroup.internal.KillTrigger;
+import io.github.procgroup.internal.NativeAccess;
 import io.github.procgroup.internal.SpawnRequest;
 import io.github.procgroup.internal.Stdio;
 import io.github.procgroup.internal.platform.Platforms;
@@ -53,10 +55,11 @@ import java.util.function.Consumer;
  * warn without it; under {@code --illegal-native-access=deny} {@link #start()} fails.
  *
  * <p><b>Defaults that differ from {@code ProcessBuilder}.</b> {@link #killOnJvmExit(boolean)} is
- * on: the tree is killed when the JVM exits normally. The child leads a new process group, which
- * is not the terminal's foreground group: Ctrl-C in the JVM's terminal does not reach it, and a
- * child that reads an inherited terminal is stopped with SIGTTIN; give it a pipe or a file as
- * stdin.
+ * on: when the JVM exits normally the tree gets SIGTERM, then SIGKILL after
+ * {@link #exitHookGrace(Duration)}. The child leads a new process group, which is not the
+ * terminal's foreground group: Ctrl-C in the JVM's terminal does not reach it, and a child that
+ * reads an inherited terminal is stopped with SIGTTIN; give it a pipe or a file as stdin, or use
+ * {@link #foreground(boolean)}.
  *
  * <p>Which platform honours what: everything here works on every supported platform, except
  * {@link #newSession(boolean)} (POSIX; a Windows child always gets a console group of its own)
@@ -67,6 +70,8 @@ public final class GroupProcessBuilder {
     public static final long DEFAULT_OUTPUT_LIMIT = 16L << 20;
     /** The default {@link #grace(Duration)}: 5 s between SIGTERM and SIGKILL. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+    /** The default of {@link #exitHookGrace(Duration)}. */
+    public static final Duration DEFAULT_EXIT_HOOK_GRACE = ChildLifecycle.DEFAULT.exitHookGrace();
     /** The largest {@link #outputLimit(long)}: what one Java array holds. */
     public static final long MAX_OUTPUT_LIMIT = Integer.MAX_VALUE - 8;
 
@@ -86,6 +91,9 @@ public final class GroupProcessBuilder {
     private Consumer<String> stdoutLines;
     private Consumer<String> stderrLines;
     private Duration grace = DEFAULT_GRACE;
+    private boolean streamsOutliveLeader;
+    private boolean foreground;
+    private Duration exitHookGrace = DEFAULT_EXIT_HOOK_GRACE;
 
     /**
      * Creates a builder for a command.
@@ -168,8 +176,9 @@ public final class GroupProcessBuilder {
     /**
      * The child's environment: on first call a copy of the JVM's, to edit in place. Without a
      * call the child gets the JVM's environment unchanged. Keys and values may not contain NUL,
-     * and keys not '=' (checked by {@link #start()}). A PATH set here is also where
-     * {@link #start()} looks the program up.
+     * and keys not '=' (checked by {@link #start()}); an empty key is passed on as the JDK does
+     * ({@code "=value"}). A PATH set here is the child's; the program itself is looked up in the
+     * JVM's PATH, as the JDK does (see {@link #start()}).
      *
      * @return the live, modifiable environment map
      */
@@ -369,10 +378,11 @@ public final class GroupProcessBuilder {
     }
 
     /**
-     * Whether procgroup's shutdown hook SIGKILLs what is left of this tree when the JVM exits
+     * Whether procgroup's shutdown hook ends what is left of this tree when the JVM exits
      * normally ({@code System.exit}, the last non-daemon thread ending, SIGTERM, SIGINT or SIGHUP
-     * to the JVM). On by default: a tree outliving the program that started it is what procgroup
-     * exists to prevent. Turn it off for a child meant to outlive the JVM. The hook does not run
+     * to the JVM): SIGTERM, then SIGKILL after {@link #exitHookGrace(Duration)}. On by default: a
+     * tree outliving the program that started it is what procgroup exists to prevent. This is a
+     * difference from {@link ProcessBuilder}, whose children keep running when the JVM exits. Turn it off for a child meant to outlive the JVM. The hook does not run
      * when the JVM is killed with SIGKILL or crashes: see {@link #killOnParentDeath(boolean)}.
      *
      * @param killOnJvmExit whether the shutdown hook kills the tree
@@ -380,6 +390,92 @@ public final class GroupProcessBuilder {
      */
     public GroupProcessBuilder killOnJvmExit(boolean killOnJvmExit) {
         this.killOnJvmExit = killOnJvmExit;
+        return this;
+    }
+
+    /** {@return how long the shutdown hook lets this tree handle SIGTERM before it SIGKILLs it} */
+    public Duration exitHookGrace() {
+        return exitHookGrace;
+    }
+
+    /**
+     * How the shutdown hook of {@link #killOnJvmExit(boolean)} ends this tree: SIGTERM (and
+     * SIGCONT) to the tree, up to {@code grace} for it to exit, then SIGKILL to what is left.
+     * The hook ends every tree at once, so the JVM's exit waits at most the longest grace of the
+     * trees still running (plus a moment for SIGKILL). {@link Duration#ZERO}: SIGKILL at once.
+     * Default {@link #DEFAULT_EXIT_HOOK_GRACE} (3 s): enough for a server to flush its state, short
+     * enough that an exit does not seem to hang. Keep it short: the other shutdown hooks of the
+     * JVM run at the same time, and a JVM stopped by SIGKILL meanwhile runs no grace at all.
+     * Linux; on Windows the tree's Job Object ends it at once when the JVM exits.
+     *
+     * @param grace how long the tree may take to exit after SIGTERM, zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public GroupProcessBuilder exitHookGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("exitHookGrace must not be negative: " + grace);
+        }
+        this.exitHookGrace = grace;
+        return this;
+    }
+
+    /** {@return whether the pipes stay open after the leader is reaped} */
+    public boolean streamsOutliveLeader() {
+        return streamsOutliveLeader;
+    }
+
+    /**
+     * Whether the stdout, stderr and stdin pipes stay open after the leader is reaped.
+     *
+     * <p>Off by default, as with the JDK: when the exit watcher reaps the leader, what the stdout
+     * and stderr pipes still buffer is read into memory and their fds are closed, and so is the
+     * stdin pipe. Reading after {@link GroupProcess#waitFor()} then gives everything the leader
+     * wrote and ends at once, even while a process it left running in the background holds the
+     * pipe (output written by such a process after the reap is lost, as with the JDK), and a
+     * child that is waited for but never closed holds no fd.
+     *
+     * <p>On: the pipes stay open until the stream, or the {@link GroupProcess}, is closed, so the
+     * output of the whole tree stays readable after the leader exits; a read then ends only when
+     * every process holding the pipe has closed it. Close the process (try-with-resources) in this
+     * mode, or its fds stay open until then.
+     *
+     * <p>Linux; on Windows the pipes stay open until closed, as with this option on.
+     *
+     * @param streamsOutliveLeader whether the pipes stay open after the leader's reap
+     * @return this builder
+     */
+    public GroupProcessBuilder streamsOutliveLeader(boolean streamsOutliveLeader) {
+        this.streamsOutliveLeader = streamsOutliveLeader;
+        return this;
+    }
+
+    /** {@return whether the child's group is made the terminal's foreground group while it runs} */
+    public boolean foreground() {
+        return foreground;
+    }
+
+    /**
+     * Runs the child in the foreground of the JVM's controlling terminal, as a shell runs a job
+     * (Linux). The child's group leads a group of its own, which is not the terminal's foreground
+     * group; per POSIX job control, a background group that reads the terminal is stopped with
+     * SIGTTIN (and one that changes the terminal's modes with SIGTTOU), where a
+     * {@link ProcessBuilder} child, in the JVM's own group, reads it normally. With this option
+     * {@link #start()} makes the child's group the terminal's foreground process group
+     * ({@code tcsetpgrp}, with SIGTTOU blocked around it, as a shell does) and gives the terminal
+     * back to the group that had it when the leader is reaped. Ctrl-C in the terminal then reaches
+     * the child's group and no longer the JVM.
+     *
+     * <p>Effective only when the JVM has a controlling terminal (stdin, stdout or stderr of the JVM
+     * is one) and its group is the terminal's foreground group: otherwise there is nothing to hand
+     * over, and the child starts as without it. Cannot be combined with {@link #newSession(boolean)}
+     * (a new session has no controlling terminal). Off by default.
+     *
+     * @param foreground whether the child gets the terminal's foreground while it runs
+     * @return this builder
+     */
+    public GroupProcessBuilder foreground(boolean foreground) {
+        this.foreground = foreground;
         return this;
     }
 
@@ -407,12 +503,18 @@ public final class GroupProcessBuilder {
     /**
      * Starts the child as the leader of a new process group.
      *
-     * <p>A program name without a slash is looked up in the PATH of {@link #environment()} if it
-     * sets one (the JDK uses the JVM's PATH), else the JVM's, else {@code /bin:/usr/bin}. A file
-     * the kernel cannot exec (ENOEXEC: a script without {@code #!}) is run by {@code /bin/sh}.
+     * <p>A program name without a slash is looked up exactly as the JDK does: in the <em>JVM's</em>
+     * PATH ({@code System.getenv("PATH")}, or {@code /bin:/usr/bin} if the JVM has none), also when
+     * {@link #environment()} clears PATH or sets another one (that PATH is the child's, not where the
+     * program is found). An empty PATH entry, or a relative one, is relative to the child's
+     * directory. If a candidate exists but cannot be executed the search goes on, and fails with
+     * EACCES rather than ENOENT. A name with a slash is used as it is, relative to the child's
+     * directory. A file the kernel cannot exec (ENOEXEC: a script without {@code #!}) is run by
+     * {@code /bin/sh}, as the JDK does. With {@link #redirectErrorStream(boolean)}, a file given to
+     * {@link #redirectError(File)} is still created (or truncated), as the JDK does.
      *
      * @throws IllegalArgumentException if the command is empty, or the environment has a name or
-     *                        value with a NUL byte or a name that is empty or holds '=' (checked
+     *                        value with a NUL byte or a name that holds '=' (checked
      *                        before anything starts; the message names the value)
      * @throws IOException    if the program or an argument holds a NUL byte (a plain IOException,
      *                        as the JDK's); {@link ErrnoException} (a {@link SystemErrorException})
@@ -421,9 +523,12 @@ public final class GroupProcessBuilder {
      *                        directory (ENOTDIR), a redirect file cannot be opened, or the pipes
      *                        cannot be set up; the message names the offending value and nothing
      *                        is left behind
-     * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} is combined with {@link #newSession(boolean)}
+     * @throws IllegalStateException if {@link #killOnParentDeath(boolean)} or {@link #foreground(boolean)} is
+     *                        combined with {@link #newSession(boolean)}
      * @throws UnsupportedOperationException if procgroup does not support this OS or architecture
      *                        (the message names both); the same on every call
+     * @throws IllegalCallerException if the JVM denies procgroup native access; the message names
+     *                        the command-line flag to add
      * @return the running child
      */
     public GroupProcess start() throws IOException {
@@ -781,6 +886,7 @@ public final class GroupProcessBuilder {
     }
 
     SpawnRequest toRequest(Redirect stdin) throws IOException {
+        NativeAccess.require(); // before any class that touches the bindings
         List<String> frozenCommand = List.copyOf(command); // rejects null elements like ProcessBuilder
         if (frozenCommand.isEmpty()) {
             throw new IllegalArgumentException("cannot run an empty command");
@@ -796,7 +902,7 @@ public final class GroupProcessBuilder {
             for (Map.Entry<String, String> e : environment.entrySet()) {
                 rejectNul(e.getKey(), "environment name");
                 rejectNul(e.getValue(), "environment value of " + e.getKey());
-                if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
+                if (e.getKey().indexOf('=') >= 0) { // an empty name is allowed, as by the JDK
                     throw new IllegalArgumentException("invalid environment name \"" + e.getKey() + "\"");
                 }
             }
@@ -812,8 +918,14 @@ public final class GroupProcessBuilder {
         if (killOnParentDeath) {
             killTriggers.add(KillTrigger.PARENT_DEATH);
         }
+        if (redirectErrorStream && (redirects[2].type() == Redirect.Type.WRITE
+                || redirects[2].type() == Redirect.Type.APPEND)) {
+            // As the JDK: the file is created (or truncated) though the child's stderr goes to its stdout.
+            new java.io.FileOutputStream(redirects[2].file(), redirects[2].type() == Redirect.Type.APPEND).close();
+        }
         return new SpawnRequest(frozenCommand, directory, frozenEnvironment, stdio,
-                newSession ? GroupPlacement.NEW_SESSION : GroupPlacement.NEW_GROUP, killTriggers, windowsOptions);
+                newSession ? GroupPlacement.NEW_SESSION : GroupPlacement.NEW_GROUP, killTriggers, windowsOptions,
+                new ChildLifecycle(streamsOutliveLeader, foreground, exitHookGrace));
     }
 
     /** Environment entries the C library could not represent: rejected as the JDK's environment() does. */

@@ -1,5 +1,6 @@
 package io.github.procgroup;
 
+import io.github.procgroup.internal.NativeAccess;
 import io.github.procgroup.internal.linux.Prctl;
 import io.github.procgroup.internal.platform.Platforms;
 
@@ -65,6 +66,7 @@ public final class ParentDeath {
      */
     public static void signalMe(Signal signal, long expectedParent) throws ErrnoException {
         Platforms.requireLinux("ParentDeath.signalMe");
+        NativeAccess.require();
         Prctl.setParentDeathSignal(signal);
         // Read after the setting: a parent that dies from now on sends the signal; one that died
         // before has already made init or a subreaper this process's parent.

@@ -1,5 +1,6 @@
 package io.github.procgroup;
 
+import io.github.procgroup.internal.NativeAccess;
 import io.github.procgroup.internal.linux.Prctl;
 import io.github.procgroup.internal.platform.Platforms;
 import io.github.procgroup.internal.linux.SupervisorReaping;
@@ -72,6 +73,7 @@ public final class Subreaper {
      */
     public static synchronized void enable(Reaping reaping) throws ErrnoException {
         Platforms.requireLinux("Subreaper.enable");
+        NativeAccess.require();
         if (reaping == Reaping.ALL_ORPHANS) {
             SupervisorReaping.enable(); // before the tracker starts, so that its first round reaps in this mode
         }

@@ -66,20 +66,22 @@
  *       {@code destroyForcibly()} returns at once), and throw {@link IllegalStateException} if
  *       something still runs 10 s after SIGKILL (a process stuck in the kernel).
  *       {@code destroy()} sends SIGTERM to the whole group and returns at once.</li>
- *   <li><b>The tree ends with the JVM.</b> {@code killOnJvmExit} is on by default: a shutdown
- *       hook kills what is left of every tree when the JVM exits normally. Turn it off for a child
+ *   <li><b>The tree ends with the JVM.</b> {@code killOnJvmExit} is on by default: when the JVM
+ *       exits normally a shutdown hook sends SIGTERM to every tree, then SIGKILL after its
+ *       {@code exitHookGrace} (3 s unless set). Turn it off for a child
  *       meant to outlive the JVM; {@code killOnParentDeath(true)} also covers SIGKILL and crashes
  *       of the JVM.</li>
- *   <li><b>Stream lifetime.</b> The pipes to the child stay open after the leader exits and after
- *       {@code destroy()}, so what the group writes while it shuts down can still be read; each
- *       holds a file descriptor until the stream, or the {@code GroupProcess}, is closed. Close the
- *       process (try-with-resources) or use {@code run}. Reading stdout to its end before
- *       {@code waitFor(timeout)} blocks for as long as any process of the tree holds the pipe:
- *       read on another thread, or use {@code run}.</li>
+ *   <li><b>Stream lifetime.</b> As with the JDK, the streams end when the leader is reaped: what
+ *       the pipes still buffer stays readable and their fds are closed, so output a background
+ *       process writes later is lost; {@code streamsOutliveLeader(true)} keeps the pipes open for
+ *       the whole tree (then close the process). {@code destroy()} does not close them. Reading
+ *       stdout to its end before {@code waitFor(timeout)} blocks while the leader runs: read on
+ *       another thread, or use {@code run}.</li>
  *   <li><b>The terminal.</b> The child's group is not the terminal's foreground group: Ctrl-C in
  *       the JVM's terminal reaches the JVM, not the child, and a child that reads the terminal
- *       (an inherited stdin) is stopped with SIGTTIN by POSIX job control. Give such a child a pipe
- *       or a file as stdin.</li>
+ *       (an inherited stdin) is stopped with SIGTTIN by POSIX job control ({@code stoppedBy()}
+ *       says so, and {@code waitFor} logs a warning). Give such a child a pipe or a file as stdin,
+ *       or start it with {@code foreground(true)}, which hands it the terminal while it runs.</li>
  * </ul>
  *
  * <p>The guarantees, per mode, and the tests that show them are in the project's

@@ -52,14 +52,6 @@ class BadInputTest {
     }
 
     @Test
-    void nonExecutableFileFoundOnPath() throws Exception {
-        Files.writeString(tmp.resolve("procgroup-not-executable"), "echo hi\n");
-        GroupProcessBuilder b = new GroupProcessBuilder("procgroup-not-executable");
-        b.environment().put("PATH", tmp.toString());
-        failsCleanly(b, "EACCES", "\"procgroup-not-executable\"", tmp.toString());
-    }
-
-    @Test
     void scriptWhoseInterpreterIsMissing() throws Exception {
         Path script = tmp.resolve("bad-shebang");
         EnvironmentTest.executable(script, "#!/nonexistent/procgroup-interpreter -x\necho hi\n");

@@ -91,57 +91,6 @@ class EnvironmentTest {
     }
 
     @Test
-    void emptyEnvironmentStillFindsCommonPrograms() throws Exception {
-        GroupProcessBuilder b = new GroupProcessBuilder("env");
-        b.environment().clear();
-        // No PATH in the child: the program is looked up in /bin:/usr/bin, as execvp does.
-        assertEquals("", Children.output(b));
-    }
-
-    @Test
-    void programIsLookedUpInTheChildsPath() throws Exception {
-        Path bin = Files.createDirectory(tmp.resolve("bin"));
-        executable(bin.resolve("procgroup-only-here"), "#!/bin/sh\necho found \"$@\"\n");
-        GroupProcessBuilder b = new GroupProcessBuilder("procgroup-only-here", "it");
-        b.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-
-        assertEquals("found it\n", Children.output(b));
-
-        // ProcessBuilder looks the program up in the JVM's PATH, which does not have it.
-        ProcessBuilder jdk = new ProcessBuilder("procgroup-only-here");
-        jdk.environment().put("PATH", b.environment().get("PATH"));
-        assertThrows(IOException.class, jdk::start);
-    }
-
-    @Test
-    void relativePathEntryIsResolvedInTheChildsDirectory() throws Exception {
-        Path work = Files.createDirectory(tmp.resolve("work"));
-        Path bin = Files.createDirectory(work.resolve("bin"));
-        executable(bin.resolve("procgroup-relative"), "#!/bin/sh\npwd\n");
-        GroupProcessBuilder b = new GroupProcessBuilder("procgroup-relative").directory(work.toFile());
-        b.environment().put("PATH", "bin:/usr/bin:/bin");
-
-        assertEquals(work.toRealPath() + "\n", Children.output(b));
-    }
-
-    @Test
-    void relativePathEntryWorksWithARelativeDirectory() throws Exception {
-        // A directory relative to the JVM's: the child resolves the program after its chdir.
-        Path work = Files.createTempDirectory(Path.of("target"), "procgroup-relative-");
-        try {
-            executable(Files.createDirectory(work.resolve("bin")).resolve("procgroup-relative"), "#!/bin/sh\npwd\n");
-            GroupProcessBuilder b = new GroupProcessBuilder("procgroup-relative").directory(work.toFile());
-            b.environment().put("PATH", "bin:/usr/bin:/bin");
-
-            assertEquals(work.toRealPath() + "\n", Children.output(b));
-        } finally {
-            Files.delete(work.resolve("bin").resolve("procgroup-relative"));
-            Files.delete(work.resolve("bin"));
-            Files.delete(work);
-        }
-    }
-
-    @Test
     void argumentsAndVariablesAreUtf8WhateverTheJvmEncoding() throws Exception {
         String text = "ünïcødé ✓ 日本";
         GroupProcessBuilder b = new GroupProcessBuilder("sh", "-c", "printf '%s|%s' \"$1\" \"$PROCGROUP_U\"", "sh", text);

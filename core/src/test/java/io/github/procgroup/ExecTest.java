@@ -44,14 +44,6 @@ class ExecTest {
     }
 
     @Test
-    void scriptWithoutShebangFoundOnTheChildsPathIsRunByBinSh() throws Exception {
-        executable(tmp.resolve("procgroup-no-shebang"), "echo \"found: $1\"\n");
-        GroupProcessBuilder b = new GroupProcessBuilder("procgroup-no-shebang", "x");
-        b.environment().put("PATH", tmp + ":/usr/bin:/bin");
-        assertEquals("found: x\n", Children.output(b));
-    }
-
-    @Test
     void relativeProgramIsResolvedInTheChildsDirectory() throws Exception {
         executable(tmp.resolve("here"), "#!/bin/sh\necho here\n");
         assertEquals("here\n", Children.output(new GroupProcessBuilder("./here").directory(tmp)));

@@ -92,6 +92,11 @@ public interface ChildProcess {
      */
     int signalTree(Signal signal);
 
+    /** @return the number of the signal that stopped the leader, if it is stopped now, else 0 */
+    default int stopSignal() {
+        return 0;
+    }
+
     /**
      * Sends a signal to the leader only.
      *

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param placement    which process group the child goes into
  * @param killTriggers when procgroup kills the tree besides the user's calls
  * @param windows      what only the Windows backend reads
+ * @param lifecycle    the streams at the leader's reap, the terminal, the exit hook's grace (POSIX backend)
  */
 public record SpawnRequest(
         List<String> command,
@@ -35,7 +36,8 @@ public record SpawnRequest(
         Stdio stdio,
         GroupPlacement placement,
         Set<KillTrigger> killTriggers,
-        WindowsOptions windows) {
+        WindowsOptions windows,
+        ChildLifecycle lifecycle) {
 
     /** Freezes the collections and checks that nothing required is missing. */
     public SpawnRequest {
@@ -45,6 +47,28 @@ public record SpawnRequest(
         Objects.requireNonNull(placement, "placement");
         killTriggers = Set.copyOf(killTriggers);
         Objects.requireNonNull(windows, "windows");
+        Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** A request with {@link ChildLifecycle#DEFAULT}, for procgroup's own helpers and tests. */
+    public SpawnRequest(List<String> command, File directory, Map<String, String> environment, Stdio stdio,
+                        GroupPlacement placement, Set<KillTrigger> killTriggers, WindowsOptions windows) {
+        this(command, directory, environment, stdio, placement, killTriggers, windows, ChildLifecycle.DEFAULT);
+    }
+
+    /** @return whether the pipes stay open after the leader's reap */
+    public boolean streamsOutliveLeader() {
+        return lifecycle.streamsOutliveLeader();
+    }
+
+    /** @return whether the child's group is the terminal's foreground group while it runs */
+    public boolean foreground() {
+        return lifecycle.foreground();
+    }
+
+    /** @return how long the shutdown hook lets the tree handle SIGTERM before SIGKILL */
+    public java.time.Duration exitHookGrace() {
+        return lifecycle.exitHookGrace();
     }
 
     /** @return the program, as the user named it */

@@ -4276,6 +4276,15 @@ public class LibC {
     public static int EPOLLRDHUP() {
         return EPOLLRDHUP;
     }
+    private static final int EPOLLONESHOT = (int)1073741824L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLONESHOT = 1073741824
+     * }
+     */
+    public static int EPOLLONESHOT() {
+        return EPOLLONESHOT;
+    }
     private static final int EPOLLET = (int)-2147483648L;
     /**
      * {@snippet lang=c :

@@ -5,20 +5,13 @@ import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.NullStreams;
 import io.github.procgroup.internal.SpawnRequest;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.Closeable;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The three fds a child starts with, opened in the parent before {@code posix_spawn}.
@@ -27,7 +20,7 @@ import java.util.List;
  * the file. Every fd is opened {@code O_CLOEXEC}, so no other child started meanwhile (by
  * procgroup, the JDK or native code) inherits it; the child gets its copies through
  * {@code dup2}, which clears the flag on fds 0-2 only. {@link #close()} closes every
- * fd it opened: the child has its copies by then, and {@link #streams()} its own.
+ * fd it still owns: the child has its copies by then, and {@link #streams} took the parent's ends.
  */
 final class ChildStdio implements AutoCloseable {
     static final int INHERIT = -1;
@@ -88,6 +81,8 @@ final class ChildStdio implements AutoCloseable {
                 MemorySegment ends = arena.allocate(ValueLayout.JAVA_INT, 2);
                 int r = Posix.pipe2(ends, LibC.O_CLOEXEC());
                 if (r < 0) {
+                    // EMFILE or ENFILE, typically: the JVM (or the system) is out of fds.
+                    // The program is named by LinuxBackend, which wraps every stream setup failure.
                     throw Errno.exception("cannot create a pipe for fd " + fd, -r);
                 }
                 int readEnd = ends.getAtIndex(ValueLayout.JAVA_INT, 0);
@@ -132,46 +127,67 @@ final class ChildStdio implements AutoCloseable {
         return errorToOutput;
     }
 
-    /** The parent's ends of the pipes, as JDK streams. */
-    record Streams(OutputStream stdin, InputStream stdout, InputStream stderr) {
-    }
-
     /**
-     * Wraps the parent's ends of the pipes in JDK streams; call after a successful spawn and
-     * before {@link #close()}. The JDK offers no way to wrap an int fd, so each stream opens
-     * the same pipe again through /proc/self/fd (a pipe reopened there is the same pipe, and
-     * the open never blocks because our original keeps both ends counted); {@link #close()}
-     * then closes the O_CLOEXEC original. The reopened fd lacks O_CLOEXEC, like every fd the
-     * JDK opens: procgroup's children and the JDK's close every fd above 2, so neither inherits it.
+     * The parent's ends of the pipes, as streams of procgroup's own over the original fds.
      *
-     * @throws IOException if a pipe cannot be reopened (EMFILE, for example); streams opened
-     *                     so far are closed
+     * @param pid        the leader's pid (and group id)
+     * @param endAtReap  whether {@link #leaderReaped()} ends them, as the JDK ends its process streams
+     * @param foreground the JVM's terminal, handed to the child's group while it runs, or null
      */
-    Streams streams() throws IOException {
-        List<Closeable> opened = new ArrayList<>(3);
-        try {
-            OutputStream in = parentFds[0] == INHERIT ? NullStreams.OUTPUT
-                    : track(opened, new BufferedOutputStream(new FileOutputStream(procAlias(0))));
-            InputStream out = parentFds[1] == INHERIT ? NullStreams.INPUT
-                    : track(opened, new BufferedInputStream(new FileInputStream(procAlias(1))));
-            InputStream err = parentFds[2] == INHERIT ? NullStreams.INPUT
-                    : track(opened, new BufferedInputStream(new FileInputStream(procAlias(2))));
-            return new Streams(in, out, err);
-        } catch (IOException e) {
-            for (Closeable c : opened) {
-                c.close();
+    record Streams(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, boolean endAtReap,
+                   Foreground foreground) {
+        /**
+         * Called once the leader is reaped, before its exit is reported: the terminal goes back to
+         * the JVM's group, and unless the streams outlive the leader, what the pipes buffer is kept
+         * for reading and their fds are closed. Never blocks.
+         */
+        void leaderReaped() {
+            if (foreground != null) {
+                foreground.giveBack(pid);
             }
-            throw e;
+            if (!endAtReap) {
+                return;
+            }
+            if (stdin instanceof StdinStream buffered) {
+                buffered.pipe.leaderReaped();
+            }
+            if (stdout instanceof PipeInputStream pipe) {
+                pipe.leaderReaped();
+            }
+            if (stderr instanceof PipeInputStream pipe) {
+                pipe.leaderReaped();
+            }
         }
     }
 
-    private static <T extends Closeable> T track(List<Closeable> opened, T stream) {
-        opened.add(stream);
-        return stream;
+    /** The JDK's buffering around the stdin pipe, remembering the pipe for the reap. */
+    private static final class StdinStream extends BufferedOutputStream {
+        private final PipeOutputStream pipe;
+
+        StdinStream(PipeOutputStream pipe) {
+            super(pipe);
+            this.pipe = pipe;
+        }
     }
 
-    private String procAlias(int fd) {
-        return "/proc/self/fd/" + parentFds[fd];
+    /**
+     * Hands the parent's ends of the pipes to streams of procgroup's own. The fds stay the O_CLOEXEC
+     * originals: no child started meanwhile inherits them, nothing is reopened, and no fd is
+     * opened here (so this cannot fail with EMFILE: pipe2 above reports that, naming the program).
+     * Call after a successful spawn; {@link #close()} then closes only the child's ends.
+     *
+     * @param pid        the child's pid, for the streams' error messages
+     * @param endAtReap  whether the streams end at the leader's reap
+     * @param foreground the terminal handed to the child's group, to give back at the reap, or null
+     */
+    Streams streams(int pid, boolean endAtReap, Foreground foreground) {
+        OutputStream in = parentFds[0] == INHERIT ? NullStreams.OUTPUT
+                : new StdinStream(new PipeOutputStream(takeParentFd(0), "stdin of pid " + pid));
+        InputStream out = parentFds[1] == INHERIT ? NullStreams.INPUT
+                : new PipeInputStream(takeParentFd(1), "stdout of pid " + pid);
+        InputStream err = parentFds[2] == INHERIT ? NullStreams.INPUT
+                : new PipeInputStream(takeParentFd(2), "stderr of pid " + pid);
+        return new Streams(pid, in, out, err, endAtReap, foreground);
     }
 
     @Override

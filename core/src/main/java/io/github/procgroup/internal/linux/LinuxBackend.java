@@ -102,14 +102,22 @@ public final class LinuxBackend implements Backend {
                     placement);
             ChildStdio.Streams streams = null;
             ParentDeathSentinel sentinel;
+            // The terminal goes to the child's group before anything can fail, and back if something does.
+            Foreground foreground = leader && request.foreground() ? Foreground.take(pid) : null;
             try {
-                streams = stdio.streams();
+                streams = stdio.streams(pid, !request.streamsOutliveLeader(), foreground);
                 sentinel = leader && request.killOnParentDeath() ? ParentDeathSentinel.start(pid) : null;
             } catch (IOException e) {
+                if (foreground != null) {
+                    foreground.giveBack(pid);
+                }
                 killAndReap(pid, leader);
                 closeAll(streams); // nothing may wait for a GC: the fds are what ran out, perhaps
                 throw startFailure(request, streams == null ? "its streams" : "its parent-death helper", e);
             } catch (RuntimeException e) {
+                if (foreground != null) {
+                    foreground.giveBack(pid);
+                }
                 killAndReap(pid, leader);
                 closeAll(streams);
                 throw e;
@@ -118,7 +126,7 @@ public final class LinuxBackend implements Backend {
             // then falls back to a waiting thread for this child.
             int pidfd = OwnedPid.openPidfd(pid);
             return new LinuxProcess(pid, pidfd >= 0 ? pidfd : -1, streams, sentinel,
-                    leader && request.killOnJvmExit(), treeToken);
+                    leader && request.killOnJvmExit(), request.exitHookGrace(), treeToken);
         }
     }
 
@@ -131,7 +139,11 @@ public final class LinuxBackend implements Backend {
             throw new IllegalStateException("killOnParentDeath needs the child in the JVM's session: "
                     + "it cannot be combined with newSession");
         }
-        return ProgramLocator.locate(request.program(), request.environment(), request.directory());
+        if (request.foreground() && request.placement() instanceof GroupPlacement.NewSession) {
+            throw new IllegalStateException("foreground needs the child in the JVM's session, whose terminal it "
+                    + "gets: it cannot be combined with newSession");
+        }
+        return ProgramLocator.locate(request.program(), request.directory());
     }
 
     private static void closeGiven(int... fds) {

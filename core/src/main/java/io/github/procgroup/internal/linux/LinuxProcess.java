@@ -6,15 +6,18 @@ import io.github.procgroup.ResourceUsage;
 import io.github.procgroup.Signal;
 import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.bindings.linux.rusage;
+import io.github.procgroup.bindings.linux.siginfo_t;
 import io.github.procgroup.internal.ChildProcess;
 import io.github.procgroup.internal.linux.ProcTable.Snapshot;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
+
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,16 +41,18 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private final Optional<ProcessHandle> handle;
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
+    private final Duration exitHookGrace;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private volatile ResourceUsage usage;
 
     LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
-                 String treeToken) {
+                 Duration exitHookGrace, String treeToken) {
         this.leader = new OwnedPid(pid, pidfd);
         this.group = new TreeGroup(pid, leader, sentinel == null ? null : sentinel.owned());
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
+        this.exitHookGrace = exitHookGrace;
         this.view = new TreeView(leader, group, sentinel == null ? -1 : sentinel.pid(), treeToken);
         // Taken before the exit watcher knows the child: unreaped, even a child that has already
         // exited still has its pid, so the JDK can make a handle for it.
@@ -79,6 +84,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
                     usage = ResourceUsages.decode(resources);
             }
         }
+        streams.leaderReaped(); // before the exit future: once waitFor() returns, the streams have ended
         exit.complete(status);
         afterLeaderReaped();
         return true;
@@ -117,6 +123,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     /** @return whether the shutdown hook kills this tree */
     boolean killOnJvmExit() {
         return killOnJvmExit;
+    }
+
+    /** @return how long the shutdown hook lets this tree handle SIGTERM before SIGKILL */
+    Duration exitHookGrace() {
+        return exitHookGrace;
     }
 
     private List<Stat> tree(Snapshot snapshot, boolean remember) {
@@ -278,6 +289,26 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
             LiveTrees.remove(this);
         }
         return live.size();
+    }
+
+    /**
+     * Looks with waitid(WSTOPPED | WNOHANG | WNOWAIT), which leaves the report for anyone else; under
+     * the leader's reap lock (see {@link OwnedPid#whileUnreaped}), so the pid is still our unreaped child.
+     */
+    @Override
+    public int stopSignal() {
+        return leader.whileUnreaped(pid -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment info = siginfo_t.allocate(arena); // zeroed: si_pid stays 0 if nothing is reported
+                int r = Posix.waitid(LibC.P_PID(), pid, info, LibC.WSTOPPED() | LibC.WNOHANG() | LibC.WNOWAIT());
+                MemorySegment child = siginfo_t._sifields._sigchld(siginfo_t._sifields(info));
+                if (r < 0 || siginfo_t._sifields._sigchld.si_pid(child) != pid
+                        || siginfo_t.si_code(info) != LibC.CLD_STOPPED()) {
+                    return 0;
+                }
+                return siginfo_t._sifields._sigchld.si_status(child);
+            }
+        }, 0);
     }
 
     @Override

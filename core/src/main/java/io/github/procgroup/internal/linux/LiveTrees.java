@@ -21,21 +21,13 @@ final class LiveTrees {
         FdReserve.reserve(); // the spares must exist before the fds run out, not be opened then
         BootClock.tickAt(System.nanoTime()); // reads /proc/uptime once, now, while an fd is to be had
         // On a normal JVM exit (System.exit, the last thread ending, SIGTERM/SIGINT/SIGHUP to the JVM):
-        // SIGKILL every tree whose builder asked for it (the default). Not waited for: the JVM is going.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(() -> {
-            for (LinuxProcess tree : TREES) {
-                if (tree.killOnJvmExit()) {
-                    try {
-                        tree.kill(); // the group first, with no fd needed: EMFILE cannot spare it
-                    } catch (RuntimeException e) {
-                        // One tree's failure (EPERM, no fd left to list escapees) must not spare the others,
-                        // and must not go unseen: the hook's last chance to say so is stderr.
-                        System.err.println("procgroup: at JVM exit, cannot kill the tree of pid " + tree.pid() + ": "
-                                + e.getMessage());
-                    }
-                }
-            }
-        }));
+        // TERM, then KILL after each tree's grace, to every tree whose builder asked for it (the default).
+        // ExitHook never throws: one tree's failure (EPERM, no fd left) must not spare the others.
+        // ExitHook is loaded now, not at exit: a class loaded from a class-path directory needs an fd,
+        // and at exit there may be none left (the JVM at its fd limit is a case the hook must survive).
+        ExitHook.load();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(
+                () -> ExitHook.endAll(all())));
     }
 
     private LiveTrees() {

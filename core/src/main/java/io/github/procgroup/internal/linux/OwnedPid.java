@@ -112,4 +112,13 @@ final class OwnedPid {
         action.run();
         return true;
     }
+
+    /**
+     * Applies {@code action} to the pid while it is held (unreaped), so the pid cannot name another process.
+     *
+     * @return what {@code action} returned, or {@code ifReaped} if it is reaped
+     */
+    synchronized int whileUnreaped(java.util.function.IntUnaryOperator action, int ifReaped) {
+        return reaped ? ifReaped : action.applyAsInt(pid);
+    }
 }

@@ -43,6 +43,13 @@ public final class Posix {
             FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_LONG),
             Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
+    private static final MethodHandle READ = capturing(LibC.read$address(), LibC.read$descriptor());
+    private static final MethodHandle WRITE = capturing(LibC.write$address(), LibC.write$descriptor());
+    private static final MethodHandle POLL = capturing(LibC.poll$address(), LibC.poll$descriptor());
+    private static final MethodHandle ISATTY = capturing(LibC.isatty$address(), LibC.isatty$descriptor());
+    private static final MethodHandle TCGETPGRP = capturing(LibC.tcgetpgrp$address(), LibC.tcgetpgrp$descriptor());
+    private static final MethodHandle TCSETPGRP = capturing(LibC.tcsetpgrp$address(), LibC.tcsetpgrp$descriptor());
+
     /** pidfd_open and pidfd_send_signal are glibc 2.36+ (and Linux 5.3+): probed, never required. */
     static final boolean HAS_PIDFD_SYMBOLS = LINKER.defaultLookup().find("pidfd_open").isPresent()
             && LINKER.defaultLookup().find("pidfd_send_signal").isPresent();
@@ -72,6 +79,63 @@ public final class Posix {
         } catch (Throwable t) {
             throw new AssertionError("downcall failed", t);
         }
+    }
+
+    /** @return a segment for the errno of calls made by one thread at a time, such as {@link #read} */
+    public static MemorySegment newCallState() {
+        return Arena.ofAuto().allocate(CAPTURE_LAYOUT);
+    }
+
+    /**
+     * read(2) into {@code buffer}, a native segment; it blocks if the fd is blocking and empty.
+     *
+     * @param state from {@link #newCallState()}, used by one thread at a time (the pipe streams' hot path
+     *              allocates nothing per call)
+     * @return the bytes read, 0 at end of file, or -errno
+     */
+    public static long read(int fd, MemorySegment buffer, MemorySegment state) {
+        try {
+            long r = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+            return r == -1 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : r;
+        } catch (Throwable t) {
+            throw new AssertionError("downcall failed", t);
+        }
+    }
+
+    /**
+     * write(2) from {@code buffer}, a native segment; it blocks while a blocking pipe is full.
+     *
+     * @param state from {@link #newCallState()}, used by one thread at a time
+     * @return the bytes written, or -errno (-EPIPE: no reader left)
+     */
+    public static long write(int fd, MemorySegment buffer, MemorySegment state) {
+        try {
+            long r = (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
+            return r == -1 ? -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET) : r;
+        } catch (Throwable t) {
+            throw new AssertionError("downcall failed", t);
+        }
+    }
+
+    /** poll(2). @return the number of ready fds, 0 on timeout, or -errno */
+    public static int poll(MemorySegment fds, long count, int timeoutMillis) {
+        return withErrno(s -> (int) POLL.invokeExact(s, fds, count, timeoutMillis));
+    }
+
+    /** isatty(3). @return 1 if {@code fd} is a terminal, else -errno (-ENOTTY, -EBADF) */
+    public static int isatty(int fd) {
+        int r = withErrno(s -> (int) ISATTY.invokeExact(s, fd));
+        return r == 0 ? -LibC.EINVAL() : r; // isatty returns 0 (not -1) and sets errno on failure
+    }
+
+    /** tcgetpgrp(3). @return the terminal's foreground process group, or -errno */
+    public static int tcgetpgrp(int fd) {
+        return withErrno(s -> (int) TCGETPGRP.invokeExact(s, fd));
+    }
+
+    /** tcsetpgrp(3). @return 0, or -errno */
+    public static int tcsetpgrp(int fd, int pgrp) {
+        return withErrno(s -> (int) TCSETPGRP.invokeExact(s, fd, pgrp));
     }
 
     /** kill(2). @return 0, or -errno */
