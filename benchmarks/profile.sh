@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Where the time goes: profiles of procgroup's spawn + wait and of its cold start, with the tools
-# this machine has. Writes to benchmarks/target/profile/ and prints the summaries that
+# Where the time goes: profiles of procgroup's spawn + wait and of its cold start, with whichever of the tools below
+# are installed. Writes to benchmarks/target/profile/ and prints the summaries that
 # docs/benchmarks.md quotes ("Where the time goes").
 #   benchmarks/profile.sh          JFR hot methods, system calls per spawn (strace), cold start
 # Each step is skipped with a note where its tool is missing. Run benchmarks/run.sh --quick first

@@ -23,17 +23,19 @@ public final class ExitStatus {
     }
 
     /**
+     * {@return the status of a process that exited by itself}
+     *
      * @param code the code passed to {@code exit}, 0 to 255
-     * @return the status of a process that exited by itself
      */
     public static ExitStatus exited(int code) {
         return new ExitStatus(code, 0, false);
     }
 
     /**
+     * {@return the status of a process that a signal ended}
+     *
      * @param signalNumber the number of the signal that ended the process
      * @param coreDumped   whether the kernel wrote a core dump
-     * @return the status of a process that a signal ended
      */
     public static ExitStatus killedBy(int signalNumber, boolean coreDumped) {
         return new ExitStatus(-1, signalNumber, coreDumped);
@@ -58,34 +60,34 @@ public final class ExitStatus {
         return killedBy(termSignal, (rawStatus & 0x80) != 0);
     }
 
-    /** @return true if the process called {@code exit} (or returned from {@code main}) */
+    /** {@return true if the process called {@code exit} (or returned from {@code main})} */
     public boolean exited() {
         return signalNumber == 0;
     }
 
-    /** @return true if the process exited by itself with code 0, what shells and build tools call success */
+    /** {@return true if the process exited by itself with code 0, what shells and build tools call success} */
     public boolean isSuccess() {
         return exited() && exitCode == 0;
     }
 
-    /** @return true if a signal ended the process */
+    /** {@return true if a signal ended the process} */
     public boolean signaled() {
         return signalNumber != 0;
     }
 
-    /** @return the exit code if the process {@linkplain #exited() exited}, else empty */
+    /** {@return the exit code if the process {@linkplain #exited() exited}, else empty} */
     public OptionalInt exitCode() {
         return exited() ? OptionalInt.of(exitCode) : OptionalInt.empty();
     }
 
-    /** @return the number of the signal that ended the process, else empty */
+    /** {@return the number of the signal that ended the process, else empty} */
     public OptionalInt signalNumber() {
         return signaled() ? OptionalInt.of(signalNumber) : OptionalInt.empty();
     }
 
     /**
-     * @return the signal that ended the process; empty if it exited, or if the number is
-     *         not one {@link Signal} names (use {@link #signalNumber()} then)
+     * {@return the signal that ended the process; empty if it exited, or if the number is not one
+     * {@link Signal} names (use {@link #signalNumber()} then)}
      */
     public Optional<Signal> signal() {
         if (!signaled()) {
@@ -98,12 +100,12 @@ public final class ExitStatus {
         }
     }
 
-    /** @return true if a signal ended the process and the kernel wrote a core dump */
+    /** {@return true if a signal ended the process and the kernel wrote a core dump} */
     public boolean coreDumped() {
         return coreDumped;
     }
 
-    /** @return the exit code, or 128 plus the signal number, as a POSIX shell reports it */
+    /** {@return the exit code, or 128 plus the signal number, as a POSIX shell reports it} */
     public int shellCode() {
         return exited() ? exitCode : 128 + signalNumber;
     }

@@ -16,6 +16,16 @@ import java.util.concurrent.TimeoutException;
 /**
  * A running child that leads its own process group, started by {@link GroupProcessBuilder}.
  *
+ * <p>What a user of {@code Process} must know: {@link #destroyForcibly()} and {@link #close()}
+ * <b>wait</b> until the leader is reaped and no process of the tree runs (the JDK's
+ * {@code destroyForcibly()} returns at once), and throw {@link IllegalStateException} if something
+ * still runs 10 s after SIGKILL. The streams end at the leader's reap (below); until then,
+ * reading stdout to its end blocks for as long as the leader runs, so read on another thread
+ * before {@code waitFor(timeout)}, or use {@link GroupProcessBuilder#run(Duration)}. The child's
+ * group is not the terminal's foreground group: a child that reads an inherited terminal is
+ * stopped with SIGTTIN ({@link #stoppedBy()}) unless started with
+ * {@link GroupProcessBuilder#foreground(boolean)}. Native access: see {@link GroupProcessBuilder}.
+ *
  * <p>It is a {@link Process}, so code written against {@code Process} works unchanged, but
  * {@link #destroy()} and {@link #destroyForcibly()} signal the whole group, not one pid.
  * {@link #close()} kills the group and reaps the leader, so try-with-resources leaves nothing
@@ -53,7 +63,7 @@ public final class GroupProcess extends Process implements AutoCloseable {
         return child.pid();
     }
 
-    /** @return the id of the process group the child leads (equal to its pid on POSIX) */
+    /** {@return the id of the process group the child leads (equal to its pid on POSIX)} */
     public long processGroupId() {
         return child.processGroupId();
     }
@@ -367,9 +377,9 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * @return the signal that stopped the leader, if it is stopped now (SIGSTOP, SIGTSTP, or SIGTTIN
-     *         and SIGTTOU: it used the terminal from a background group, see
-     *         {@link GroupProcessBuilder#foreground(boolean)}); empty while it runs and once reaped
+     * {@return the signal that stopped the leader, if it is stopped now (SIGSTOP, SIGTSTP, or
+     * SIGTTIN and SIGTTOU: it used the terminal from a background group, see {@link
+     * GroupProcessBuilder#foreground(boolean)}); empty while it runs and once reaped}
      */
     public Optional<Signal> stoppedBy() {
         int number = child.stopSignal();
@@ -413,13 +423,13 @@ public final class GroupProcess extends Process implements AutoCloseable {
         }
     }
 
-    /** @return the leader's decoded status if it has exited and been reaped, else empty */
+    /** {@return the leader's decoded status if it has exited and been reaped, else empty} */
     public Optional<ExitStatus> exitStatus() {
         CompletableFuture<ExitStatus> exit = child.exit();
         return exit.isDone() && !exit.isCompletedExceptionally() ? Optional.of(exit.join()) : Optional.empty();
     }
 
-    /** @return the leader's CPU time and peak memory, once it has been reaped */
+    /** {@return the leader's CPU time and peak memory, once it has been reaped} */
     public Optional<ResourceUsage> resourceUsage() {
         return child.resourceUsage();
     }

@@ -49,6 +49,19 @@ import java.util.function.Consumer;
  * ProcessResult r = new GroupProcessBuilder("make", "test").run(Duration.ofMinutes(10)).checkSuccess();
  * }</pre>
  *
+ * <p><b>Native access.</b> procgroup calls the C library through the FFM API: run the JVM with
+ * {@code --enable-native-access=ALL-UNNAMED} (class path),
+ * {@code --enable-native-access=io.github.procgroup,io.github.procgroup.bindings} (module path),
+ * or {@code Enable-Native-Access: ALL-UNNAMED} in an executable jar's manifest. JDK 22 to 25
+ * warn without it; under {@code --illegal-native-access=deny} {@link #start()} fails.
+ *
+ * <p><b>Defaults that differ from {@code ProcessBuilder}.</b> {@link #killOnJvmExit(boolean)} is
+ * on: when the JVM exits normally the tree gets SIGTERM, then SIGKILL after
+ * {@link #exitHookGrace(Duration)}. The child leads a new process group, which is not the
+ * terminal's foreground group: Ctrl-C in the JVM's terminal does not reach it, and a child that
+ * reads an inherited terminal is stopped with SIGTTIN; give it a pipe or a file as stdin, or use
+ * {@link #foreground(boolean)}.
+ *
  * <p>Which platform honours what: everything here works on every supported platform, except
  * {@link #newSession(boolean)} (POSIX; a Windows child always gets a console group of its own)
  * and {@link #containment(Containment)} ({@link Containment#CGROUP} is Linux; a Windows tree is always in a
@@ -386,7 +399,7 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return how long the shutdown hook lets this tree handle SIGTERM before it SIGKILLs it */
+    /** {@return how long the shutdown hook lets this tree handle SIGTERM before it SIGKILLs it} */
     public Duration exitHookGrace() {
         return exitHookGrace;
     }
@@ -413,7 +426,7 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the pipes stay open after the leader is reaped */
+    /** {@return whether the pipes stay open after the leader is reaped} */
     public boolean streamsOutliveLeader() {
         return streamsOutliveLeader;
     }
@@ -443,7 +456,7 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return whether the child's group is made the terminal's foreground group while it runs */
+    /** {@return whether the child's group is made the terminal's foreground group while it runs} */
     public boolean foreground() {
         return foreground;
     }
@@ -678,7 +691,7 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return how many bytes of each stream a run keeps */
+    /** {@return how many bytes of each stream a run keeps} */
     public long outputLimit() {
         return outputLimit;
     }
@@ -737,7 +750,7 @@ public final class GroupProcessBuilder {
         return line -> logger.log(level, line);
     }
 
-    /** @return how long the tree has between SIGTERM and SIGKILL when a run ends it */
+    /** {@return how long the tree has between SIGTERM and SIGKILL when a run ends it} */
     public Duration grace() {
         return grace;
     }

@@ -22,7 +22,7 @@ public final class ProcessFailedException extends RuntimeException {
         this.result = result;
     }
 
-    /** @return the result of the failed run; null only after serialization */
+    /** {@return the result of the failed run; null only after serialization} */
     public ProcessResult result() {
         return result;
     }

@@ -40,87 +40,88 @@ public final class ProcessResult {
         this.ended = List.copyOf(ended);
     }
 
-    /** @return the command as run, its arguments separated by spaces; a pipeline's stages joined by {@code " | "} */
+    /** {@return the command as run, its arguments separated by spaces; a pipeline's stages joined by {@code " | "}} */
     public String command() {
         return command;
     }
 
     /**
-     * @return how the process ended (for a pipeline: its last stage, as a shell reports it);
-     *         after a timeout, usually "killed by SIGTERM" or "killed by SIGKILL"
+     * {@return how the process ended (for a pipeline: its last stage, as a shell reports it); after
+     * a timeout, usually "killed by SIGTERM" or "killed by SIGKILL"}
      */
     public ExitStatus exitStatus() {
         return stageStatuses.get(stageStatuses.size() - 1);
     }
 
-    /** @return how each stage of a pipeline ended, in order (like bash's PIPESTATUS); one element for a single process */
+    /** {@return how each stage of a pipeline ended, in order (like bash's PIPESTATUS); one element for a single process} */
     public List<ExitStatus> stageStatuses() {
         return stageStatuses;
     }
 
-    /** @return stdout as text, decoded with the builder's charset (UTF-8 unless set); malformed bytes become U+FFFD */
+    /** {@return stdout as text, decoded with the builder's charset (UTF-8 unless set); malformed bytes become U+FFFD} */
     public String stdout() {
         return new String(stdout, charset);
     }
 
-    /** @return stderr as text (for a pipeline: every stage's, in stage order), decoded as {@link #stdout()} */
+    /** {@return stderr as text (for a pipeline: every stage's, in stage order), decoded as {@link #stdout()}} */
     public String stderr() {
         return new String(stderr, charset);
     }
 
-    /** @return stdout as bytes, a copy */
+    /** {@return stdout as bytes, a copy} */
     public byte[] stdoutBytes() {
         return stdout.clone();
     }
 
-    /** @return stderr as bytes, a copy */
+    /** {@return stderr as bytes, a copy} */
     public byte[] stderrBytes() {
         return stderr.clone();
     }
 
-    /** @return how many bytes of stdout came after the limit and were dropped */
+    /** {@return how many bytes of stdout came after the limit and were dropped} */
     public long droppedStdoutBytes() {
         return droppedStdoutBytes;
     }
 
-    /** @return how many bytes of stderr came after the limit and were dropped */
+    /** {@return how many bytes of stderr came after the limit and were dropped} */
     public long droppedStderrBytes() {
         return droppedStderrBytes;
     }
 
-    /** @return whether either stream had more output than the limit (see {@link #droppedStdoutBytes()}) */
+    /** {@return whether either stream had more output than the limit (see {@link #droppedStdoutBytes()})} */
     public boolean truncated() {
         return droppedStdoutBytes > 0 || droppedStderrBytes > 0;
     }
 
-    /** @return whether the timeout fired and the tree was ended because of it */
+    /** {@return whether the timeout fired and the tree was ended because of it} */
     public boolean timedOut() {
         return timedOut;
     }
 
-    /** @return from just before the spawn until the tree was gone and the output read */
+    /** {@return from just before the spawn until the tree was gone and the output read} */
     public Duration duration() {
         return duration;
     }
 
     /**
-     * @return the processes of the tree that still ran when the run ended them (after the
-     *         timeout, or still running once the process, or every stage of a pipeline, had
-     *         exited), as listed just before the first signal; empty if none was left
+     * {@return the processes of the tree that still ran when the run ended them (after the timeout,
+     * or still running once the process, or every stage of a pipeline, had exited), as listed just
+     * before the first signal; empty if none was left}
      */
     public List<ProcessInfo> ended() {
         return ended;
     }
 
-    /** @return whether the process exited with code 0 and the timeout did not fire */
+    /** {@return whether the process exited with code 0 and the timeout did not fire} */
     public boolean isSuccess() {
         return !timedOut && exitStatus().exitCode().orElse(-1) == 0;
     }
 
     /**
-     * @return this result, if {@link #isSuccess()}
+     * {@return this result, if {@link #isSuccess()}}
+     *
      * @throws ProcessFailedException if the process did not exit with 0 or timed out; its message
-     *                                has the command, the status and the tail of stderr
+     *   has the command, the status and the tail of stderr
      */
     public ProcessResult checkSuccess() {
         if (!isSuccess()) {

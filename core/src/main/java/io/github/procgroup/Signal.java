@@ -8,7 +8,7 @@ package io.github.procgroup;
  * generic numbering, which x86_64 and aarch64 share for every signal listed (a test checks
  * them against the generated x86_64 bindings). Other POSIX systems number some signals
  * differently (USR1 is 30 on macOS); procgroup does not run there. On Windows only
- * {@link #KILL}, {@link #TERM} and {@link #INT} have a meaning (see the README's Windows section).
+ * {@link #KILL}, {@link #TERM} and {@link #INT} have a meaning (see docs/windows.md).
  */
 public enum Signal {
     /** Hangup. */ HUP(1),

@@ -46,7 +46,7 @@ class StressTest {
                 .filter(p -> groups.contains(p.pgid()) && p.state() != 'Z').toList();
         assertEquals(List.of(), survivors, "live processes of the killed trees");
         assertEquals(List.of(), ProcFs.childrenOfThisJvm(), "children (zombies) of this JVM");
-        // Members re-parented to init are reaped by it, here about 2 s late: give it the time.
+        // Members re-parented to init are reaped by it, by some inits seconds late: give it the time.
         ProcFs.await(() -> ProcFs.all().stream().noneMatch(p -> groups.contains(p.pgid())), Duration.ofSeconds(30),
                 () -> "zombies of the killed trees left: " + ProcFs.all().stream()
                         .filter(p -> groups.contains(p.pgid())).toList());

@@ -37,7 +37,7 @@ class FloorTest {
     @Test
     void theCompiledFloorReportsEveryMeasureInTheTablesFormat(@TempDir Path dir) throws Exception {
         Optional<Floor> floor = Floor.compile(dir);
-        assumeTrue(floor.isPresent(), "no working cc on this machine: the C floor is skipped, as the run skips it");
+        assumeTrue(floor.isPresent(), "no working cc found: the C floor is skipped, as the run skips it");
 
         Measurement spawn = floor.get().run("spawn", "3");
         assertEquals("SpawnBenchmark", spawn.benchmarkClass());
@@ -53,7 +53,7 @@ class FloorTest {
     @Test
     void aFailingFloorRunIsReportedWithItsOutput(@TempDir Path dir) throws Exception {
         Optional<Floor> floor = Floor.compile(dir);
-        assumeTrue(floor.isPresent(), "no working cc on this machine: the C floor is skipped, as the run skips it");
+        assumeTrue(floor.isPresent(), "no working cc found: the C floor is skipped, as the run skips it");
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> floor.get().run("nonsense"));
         assertTrue(e.getMessage().contains("unknown mode nonsense"), e.getMessage());

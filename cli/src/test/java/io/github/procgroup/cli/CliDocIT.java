@@ -40,7 +40,7 @@ class CliDocIT {
 
     @Test
     void everyConsoleExampleOfTheCommandsPagePrintsWhatThePageSays() throws Exception {
-        Assumptions.assumeTrue(gnuTimeout(), "the page compares with GNU coreutils timeout, which this machine lacks");
+        Assumptions.assumeTrue(gnuTimeout(), "the page compares with GNU coreutils timeout, which is not installed");
         List<Example> examples = examples(Files.readAllLines(DOC));
         Assumptions.assumeFalse(examples.isEmpty(), "no examples found in " + DOC);
         for (Example example : examples) {
