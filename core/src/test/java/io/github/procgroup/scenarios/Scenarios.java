@@ -209,10 +209,13 @@ public final class Scenarios {
         System.out.println("children=" + ProcessHandle.current().children().count());
     }
 
+    /** Waits (at most 30 s: a loaded machine is slow to re-parent) until {@code parent} has adopted {@code pid}. */
     private static void awaitParent(long pid, long parent) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L) != parent
-                && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L) != parent) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("pid " + pid + " was not adopted by " + parent + " within 30 s");
+            }
             Thread.sleep(10);
         }
     }
