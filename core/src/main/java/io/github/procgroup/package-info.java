@@ -8,8 +8,9 @@
  *   <li>{@link io.github.procgroup.GroupProcessBuilder} mirrors {@link java.lang.ProcessBuilder}
  *       (command, directory, environment, redirects) and adds what a tree needs:
  *       {@code newSession}, {@code killOnJvmExit}, {@code killOnParentDeath}, the grace between
- *       SIGTERM and SIGKILL, and the options only one platform reads
- *       ({@link io.github.procgroup.WindowsOptions}).</li>
+ *       SIGTERM and SIGKILL, the {@link io.github.procgroup.Containment} level (a cgroup v2 on
+ *       Linux) and {@link io.github.procgroup.Limits}, whose Javadoc says which platform honours
+ *       each knob.</li>
  *   <li>{@link io.github.procgroup.GroupProcess}, what {@code start()} returns, <em>is</em> a
  *       {@link java.lang.Process}, so code written against {@code Process} keeps working. It adds
  *       {@code signal(Signal)} to the whole group, {@code terminate(grace)}, {@code members()},
