@@ -53,7 +53,7 @@ public final class PortableBackend implements Backend {
         refuse(request.placement() instanceof GroupPlacement.JoinGroup,
                 "joining another process group (ProcessBuilder cannot set a process group)");
         refuse(request.killOnParentDeath(), "killOnParentDeath (needs the Linux backend's lifeline helper)");
-        // WindowsOptions are read by the Windows backend only, as the native Linux backend ignores them.
+        // Limits and CGROUP containment need a native backend: not honoured here; containment() reports DESCENDANTS.
         ProcessBuilder builder = new ProcessBuilder(request.command())
                 .directory(request.directory())
                 .redirectInput(request.stdin())
