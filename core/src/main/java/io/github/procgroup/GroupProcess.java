@@ -292,6 +292,8 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
+     * Tells how this child's tree is held together.
+     *
      * @return the containment this child actually got: {@link Containment#CGROUP} if it runs in a
      *         leaf cgroup of its own, {@link Containment#GROUP} if in a process group only (also
      *         when {@link Containment#AUTO} fell back), {@link Containment#JOB_OBJECT} on Windows,

@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Native access.</b> procgroup calls the C library through the FFM API: run the JVM with
  * {@code --enable-native-access=ALL-UNNAMED} (class path),
- * {@code --enable-native-access=io.github.procgroup,io.github.procgroup.bindings} (module path),
+ * {@code --enable-native-access=io.github.procgroup} (module path),
  * or {@code Enable-Native-Access: ALL-UNNAMED} in an executable jar's manifest. JDK 22 to 25
  * warn without it; under {@code --illegal-native-access=deny} {@link #start()} fails.
  *
@@ -485,7 +485,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return the containment asked for */
+    /**
+     * Returns the containment asked for.
+     *
+     * @return the containment asked for
+     */
     public Containment containment() {
         return containment;
     }
@@ -511,7 +515,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return the cgroup v2 directory leaf cgroups are created under, or null for the default */
+    /**
+     * Returns the cgroup parent set with {@link #cgroupParent(java.nio.file.Path)}.
+     *
+     * @return the cgroup v2 directory leaf cgroups are created under, or null for the default
+     */
     public Path cgroupParent() {
         return cgroupParent;
     }
@@ -531,7 +539,11 @@ public final class GroupProcessBuilder {
         return this;
     }
 
-    /** @return the limits for the tree */
+    /**
+     * Returns the limits set with {@link #limits(Limits)}.
+     *
+     * @return the limits for the tree
+     */
     public Limits limits() {
         return limits;
     }

@@ -105,7 +105,11 @@ public record Limits(int maxProcesses, long maxMemoryBytes, double cpuCores, Opt
         return new Limits(maxProcesses, maxMemoryBytes, cpuCores, processCpuTime, skip);
     }
 
-    /** @return whether any limit is set */
+    /**
+     * Tells whether any knob is set.
+     *
+     * @return whether any limit is set
+     */
     public boolean any() {
         return maxProcesses > 0 || maxMemoryBytes > 0 || cpuCores > 0 || processCpuTime.isPresent();
     }

@@ -58,7 +58,7 @@
  * <ul>
  *   <li><b>Native access.</b> procgroup calls the C library through the FFM API. Run with
  *       {@code --enable-native-access=ALL-UNNAMED} on the class path,
- *       {@code --enable-native-access=io.github.procgroup,io.github.procgroup.bindings} on the
+ *       {@code --enable-native-access=io.github.procgroup} on the
  *       module path, or {@code Enable-Native-Access: ALL-UNNAMED} in an executable jar's manifest
  *       (and in the Surefire {@code argLine} of your own tests). JDK 22 to 25 only warn without
  *       it; under {@code --illegal-native-access=deny} the native calls fail.</li>

@@ -12,30 +12,25 @@ import java.lang.foreign.ValueLayout;
  * This class uses no binding class itself, and is only loaded by the public classes that need native code.
  */
 public final class NativeAccess {
-    /** The bindings module, which must have native access too (its generated layouts call restricted methods). */
-    static final String BINDINGS_MODULE = "io.github.procgroup.bindings";
-
     private static volatile boolean checked;
 
     private NativeAccess() {
     }
 
     /**
-     * @throws IllegalCallerException if procgroup's module, or the bindings module, may not call
-     *                                native code (where the JVM only warns, it warns instead); the
-     *                                message names the flag to add
+     * @throws IllegalCallerException if procgroup's module (which holds the generated bindings too)
+     *                                may not call native code (where the JVM only warns, it warns
+     *                                instead); the message names the flag to add
      */
     public static void require() {
         if (checked) {
             return;
         }
         Module core = NativeAccess.class.getModule();
-        Module bindings = core.getLayer() == null ? core
-                : core.getLayer().findModule(BINDINGS_MODULE).orElse(core);
-        if (!core.isNativeAccessEnabled() || !bindings.isNativeAccessEnabled()) {
+        if (!core.isNativeAccessEnabled()) {
             // Not granted. JDK 22-25 still allow it by default with a warning; under
             // --illegal-native-access=deny every restricted call throws. A harmless restricted call
-            // tells which (the mode is the JVM's, the same for both modules).
+            // tells which.
             try {
                 ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_BYTE);
             } catch (IllegalCallerException denied) {
@@ -48,7 +43,7 @@ public final class NativeAccess {
     /** @return what to add to the java command line, for where procgroup was loaded from */
     static String message(Module core) {
         String flag = core.isNamed()
-                ? "--enable-native-access=" + core.getName() + "," + BINDINGS_MODULE
+                ? "--enable-native-access=" + core.getName()
                 : "--enable-native-access=ALL-UNNAMED";
         return "procgroup calls the C library through the FFM API, and this JVM does not allow it native access: "
                 + "add " + flag + " to the java command line ("
