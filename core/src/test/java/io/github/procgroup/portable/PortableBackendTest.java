@@ -4,6 +4,7 @@ import io.github.procgroup.Containment;
 import io.github.procgroup.ExitStatus;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.GroupProcessBuilder;
+import io.github.procgroup.Limits;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.Signal;
 import io.github.procgroup.testing.Backends;
@@ -53,6 +54,23 @@ class PortableBackendTest {
             assertEquals(ProcFs.proc(ProcFs.self()).orElseThrow().pgid(), ProcFs.proc(p.pid()).orElseThrow().pgid(),
                     "in the JVM's own group");
             assertEquals(List.of(p.pid()), p.members().stream().map(ProcessInfo::pid).toList());
+        }
+    }
+
+    @Test
+    void cgroupContainmentAndLimitsAreRefusedByNameAndStartNothing() throws Exception {
+        List<ProcFs.Proc> before = ProcFs.childrenOfThisJvm();
+        UnsupportedOperationException cgroup = assertThrows(UnsupportedOperationException.class,
+                () -> new GroupProcessBuilder("sleep", "600").containment(Containment.CGROUP).start());
+        assertTrue(cgroup.getMessage().contains("Containment.CGROUP"), cgroup.getMessage());
+        UnsupportedOperationException limits = assertThrows(UnsupportedOperationException.class,
+                () -> new GroupProcessBuilder("sleep", "600").limits(Limits.NONE.withMaxProcesses(10)).start());
+        assertTrue(limits.getMessage().contains("maxProcesses=10") && limits.getMessage().contains("withBestEffort"),
+                limits.getMessage());
+        assertEquals(before, ProcFs.childrenOfThisJvm(), "a refused start starts no process");
+        try (GroupProcess auto = new GroupProcessBuilder("sleep", "600").containment(Containment.AUTO)
+                .limits(Limits.NONE.withMaxProcesses(10).withBestEffort(true)).start()) {
+            assertEquals(Containment.DESCENDANTS, auto.containment(), "AUTO and best-effort limits fall back");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.portable;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.internal.Backend;
 import io.github.procgroup.internal.ChildProcess;
 import io.github.procgroup.internal.GroupPlacement;
@@ -53,7 +54,14 @@ public final class PortableBackend implements Backend {
         refuse(request.placement() instanceof GroupPlacement.JoinGroup,
                 "joining another process group (ProcessBuilder cannot set a process group)");
         refuse(request.killOnParentDeath(), "killOnParentDeath (needs the Linux backend's lifeline helper)");
-        // Limits and CGROUP containment need a native backend: not honoured here; containment() reports DESCENDANTS.
+        // CGROUP and limits need a native backend: refused by name, as the native backends refuse a knob
+        // they do not honour. AUTO means "a cgroup where the host allows": here it does not, so the child
+        // runs as ProcessBuilder's and containment() reports DESCENDANTS. Best-effort limits are skipped.
+        refuse(request.containment().containment() == Containment.CGROUP,
+                "Containment.CGROUP (a cgroup needs the Linux backend; AUTO falls back instead)");
+        refuse(request.containment().limits().any() && !request.containment().limits().bestEffort(),
+                "Limits " + request.containment().limits() + " (limits need a cgroup or a Job Object;"
+                        + " Limits.withBestEffort(true) skips them)");
         ProcessBuilder builder = new ProcessBuilder(request.command())
                 .directory(request.directory())
                 .redirectInput(request.stdin())
