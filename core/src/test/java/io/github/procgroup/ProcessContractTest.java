@@ -97,6 +97,24 @@ class ProcessContractTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aLargeReadTakesAllThatAFullPipeHoldsInOneCall(Kind kind) throws Exception {
+        // The JDK's stream reads a large array with one read(2): a full default pipe (64 KiB) in one
+        // call. A smaller transfer size costs a system call, and a wakeup of the writer, per chunk.
+        Process p = kind.start("sh", "-c", "head -c 65536 /dev/zero; echo full >&2; exec sleep 300");
+        try {
+            BufferedReader stderr = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            assertEquals("full", stderr.readLine(), "head wrote the whole 64 KiB into the pipe");
+            byte[] buffer = new byte[1 << 20];
+            assertEquals(65536, p.getInputStream().read(buffer), "one read returns the full pipe");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+            killGrandchildAndClose(p, -1);
+        }
+    }
+
     private static boolean jvmHolds(String pipe) {
         for (int fd : ProcFs.openFds()) {
             try {

@@ -4,7 +4,6 @@ import io.github.procgroup.bindings.linux.LibC;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -29,8 +28,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PipeInputStream extends InputStream {
     private static final int BUFFER_SIZE = 8192; // as the JDK's BufferedInputStream around its pipes
-    /** What one read(2) asks for at most: a quarter of a default pipe, the JDK's transfer size. */
-    private static final int NATIVE_BUFFER_SIZE = 16384;
     /** At most this much is kept at the reap (the largest pipe an unprivileged process can make). */
     private static final int MAX_DRAIN = 1 << 20;
 
@@ -40,14 +37,14 @@ final class PipeInputStream extends InputStream {
     private byte[] buffer = new byte[BUFFER_SIZE]; // guarded by lock; null once closed
     private int position; // guarded by lock
     private int limit; // guarded by lock
-    private MemorySegment nativeBuffer; // guarded by lock; what read(2) fills
+    private final NativeChunk nativeBuffer = new NativeChunk(); // guarded by lock; what read(2) fills
     private volatile boolean leaderReaped;
     private volatile boolean closed;
     private volatile Thread waiter; // the thread parked in FdWaiter, to wake at close or reap
     private final MemorySegment callState = Posix.newCallState(); // errno of read, used under lock
 
     /**
-     * @param fd   the pipe's read end, O_NONBLOCK, owned by this stream from now on
+     * @param fd   the pipe's read end (blocking, O_CLOEXEC), owned by this stream from now on
      * @param name what the stream is, for error messages ("stdout of pid 42")
      */
     PipeInputStream(int fd, String name) {
@@ -146,8 +143,8 @@ final class PipeInputStream extends InputStream {
                 awaitReadable();
                 continue;
             }
-            MemorySegment buffer = nativeBuffer();
-            long n = Posix.read(fd, buffer.asSlice(0, Math.min(len, buffer.byteSize())), callState);
+            MemorySegment buffer = nativeBuffer.atLeast(len);
+            long n = Posix.read(fd, buffer, callState);
             if (n > 0) {
                 MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
                 return (int) n;
@@ -173,13 +170,6 @@ final class PipeInputStream extends InputStream {
             waiter = null;
         }
         ensureOpen();
-    }
-
-    private MemorySegment nativeBuffer() {
-        if (nativeBuffer == null) {
-            nativeBuffer = Arena.ofAuto().allocate(NATIVE_BUFFER_SIZE); // freed with the stream, by the GC
-        }
-        return nativeBuffer;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.github.procgroup.bindings.linux.LibC;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -21,11 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * happens under {@link #lock}, so it is never closed while a write or poll uses it.
  */
 final class PipeOutputStream extends OutputStream {
-    private static final int NATIVE_BUFFER_SIZE = 16384;
     private static final int PIPE_BUF = 4096; // POSIX: a write of at most this much to a pipe is atomic
 
     private final ReentrantLock lock = new ReentrantLock();
-    private MemorySegment nativeBuffer; // guarded by lock; what write(2) sends
+    private final NativeChunk nativeBuffer = new NativeChunk(); // guarded by lock; what write(2) sends
     private final String name;
     private volatile int fd; // -1 once closed; changed under lock
     private volatile boolean ended; // closed, or the leader reaped
@@ -33,7 +31,7 @@ final class PipeOutputStream extends OutputStream {
     private final MemorySegment callState = Posix.newCallState(); // errno of read/write, used under lock
 
     /**
-     * @param fd   the pipe's write end, O_NONBLOCK, owned by this stream from now on
+     * @param fd   the pipe's write end (blocking, O_CLOEXEC), owned by this stream from now on
      * @param name what the stream is, for error messages ("stdin of pid 42")
      */
     PipeOutputStream(int fd, String name) {
@@ -55,7 +53,7 @@ final class PipeOutputStream extends OutputStream {
                 if (ended || fd < 0) {
                     throw new IOException("Stream closed");
                 }
-                int chunk = Math.min(len, NATIVE_BUFFER_SIZE);
+                int chunk = Math.min(len, NativeChunk.MAX_SIZE);
                 if (Thread.currentThread().isVirtual()) {
                     if (!FdWaiter.ready(fd, true)) {
                         awaitWritable();
@@ -64,9 +62,9 @@ final class PipeOutputStream extends OutputStream {
                     // Ready means a free page in the pipe: PIPE_BUF bytes then fit without blocking.
                     chunk = Math.min(len, PIPE_BUF);
                 }
-                MemorySegment buffer = nativeBuffer();
+                MemorySegment buffer = nativeBuffer.atLeast(chunk);
                 MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
-                long n = Posix.write(fd, buffer.asSlice(0, chunk), callState);
+                long n = Posix.write(fd, buffer, callState);
                 if (n > 0) {
                     off += (int) n;
                     len -= (int) n;
@@ -79,13 +77,6 @@ final class PipeOutputStream extends OutputStream {
         } finally {
             unlock();
         }
-    }
-
-    private MemorySegment nativeBuffer() {
-        if (nativeBuffer == null) {
-            nativeBuffer = Arena.ofAuto().allocate(NATIVE_BUFFER_SIZE); // freed with the stream, by the GC
-        }
-        return nativeBuffer;
     }
 
     private void awaitWritable() throws IOException {
