@@ -93,7 +93,7 @@ public final class Compare {
         }
         if (CommandBenchmark.launcher().isEmpty()) {
             System.out.println("command: no launcher at " + CommandBenchmark.LAUNCHER + ", so not measured");
-            fresh.exclude("CommandBenchmark\\.procgroupLauncher$");
+            fresh.exclude("CommandBenchmark\\.procgroupLauncher.*");
         }
         if (!freshClasses.isEmpty()) {
             measurements.addAll(run(fresh));
