@@ -7,14 +7,8 @@
 # (or mvn -pl benchmarks -am package) so that benchmarks/target/benchmarks.jar exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-feature() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
-jdk_ok() { [ -x "$1/bin/jfr" ] && [ "$(feature "$1")" -ge 22 ] 2>/dev/null; }
-if [ -z "${JAVA_HOME:-}" ] || ! jdk_ok "$JAVA_HOME"; then
-  JAVA_HOME=$(for dir in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
-                if jdk_ok "$dir"; then echo "$(feature "$dir") $dir"; fi
-              done | sort -n -r | head -n 1 | cut -d' ' -f2-)
-  [ -n "$JAVA_HOME" ] || { echo "no JDK 22+ found: set JAVA_HOME to one" >&2; exit 1; }
-fi
+# bin/find-jdk's search, as in run.sh; a JDK (--javac) also has the jfr tool used below.
+JAVA_HOME=$(bin/find-jdk --javac 22)
 jar=benchmarks/target/benchmarks.jar
 [ -f "$jar" ] || { echo "no $jar: run benchmarks/run.sh --quick or mvn -pl benchmarks -am package first" >&2; exit 1; }
 out=benchmarks/target/profile

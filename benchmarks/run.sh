@@ -12,15 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Any JDK 22+ will do: JAVA_HOME if it qualifies, else the newest one under the usual places.
-feature() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
-jdk_ok() { [ -x "$1/bin/javac" ] && [ "$(feature "$1")" -ge 22 ] 2>/dev/null; }
-if [ -z "${JAVA_HOME:-}" ] || ! jdk_ok "$JAVA_HOME"; then
-  JAVA_HOME=$(for dir in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
-                if jdk_ok "$dir"; then echo "$(feature "$dir") $dir"; fi
-              done | sort -n -r | head -n 1 | cut -d' ' -f2-)
-  [ -n "$JAVA_HOME" ] || { echo "no JDK 22+ found: set JAVA_HOME to one" >&2; exit 1; }
-fi
+# Any JDK 22+ will do: bin/find-jdk's search (JAVA_HOME if it qualifies, else the newest installed),
+# the one bin/procgroup and .ci/run use.
+JAVA_HOME=$(bin/find-jdk --javac 22)
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 echo "using JDK at $JAVA_HOME"
 

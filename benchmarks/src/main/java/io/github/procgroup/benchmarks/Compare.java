@@ -2,6 +2,7 @@ package io.github.procgroup.benchmarks;
 
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -93,7 +94,7 @@ public final class Compare {
         }
         if (CommandBenchmark.launcher().isEmpty()) {
             System.out.println("command: no launcher at " + CommandBenchmark.LAUNCHER + ", so not measured");
-            fresh.exclude("CommandBenchmark\\.procgroupLauncher$");
+            fresh.exclude("CommandBenchmark\\.procgroupLauncher.*");
         }
         if (!freshClasses.isEmpty()) {
             measurements.addAll(run(fresh));
@@ -135,6 +136,8 @@ public final class Compare {
             for (RunResult run : new Runner(options.build()).run()) {
                 found.add(Measurement.of(run));
             }
+        } catch (NoBenchmarksException selectedNone) {
+            // --only matched, but the excludes left nothing of this group (--only Command, say).
         } catch (RunnerException e) {
             if (!String.valueOf(e.getMessage()).contains("No matching benchmarks")) {
                 throw e;

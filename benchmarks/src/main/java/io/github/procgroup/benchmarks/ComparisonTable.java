@@ -37,7 +37,7 @@ final class ComparisonTable {
             "CommandBenchmark");
     /** The order of the libraries within a measure. */
     private static final List<String> ORDER = List.of(Floor.METHOD, PROCGROUP, "procgroupClose", "procgroupTerminate",
-            "procgroupLauncher", PROCESS_BUILDER, PROCESS_BUILDER_VFORK, "nuProcess");
+            "procgroupLauncher", "procgroupLauncherNoCache", PROCESS_BUILDER, PROCESS_BUILDER_VFORK, "nuProcess", "helloWorld");
 
     /**
      * One line of the table.

@@ -56,10 +56,13 @@ final class Goals {
                     ComparisonTable.Row::figure, ms -> ms <= 60);
         }
         for (Map<String, String> p : table.paramsOf("CommandBenchmark")) {
-            for (String method : List.of(ComparisonTable.PROCGROUP, "procgroupLauncher")) {
+            double hello = table.find("CommandBenchmark", p, "helloWorld").map(ComparisonTable.Row::figure).orElse(Double.NaN);
+            for (String method : List.of(ComparisonTable.PROCGROUP, "procgroupLauncher", "procgroupLauncherNoCache")) {
                 table.find("CommandBenchmark", p, method).filter(r -> !Double.isNaN(r.figure())).ifPresent(r ->
                         verdicts.add(verdict(r.figure() <= 150, "command wall time, " + r.library() + ": "
-                                + ComparisonTable.format(r.figure()) + " ms (target <= 150)")));
+                                + ComparisonTable.format(r.figure()) + " ms (target <= 150); "
+                                + ratioText(r.vsFloor(), "timeout 10 /bin/true") + ", "
+                                + ratioText(r.figure() / hello, "a JVM hello world") + ", same run")));
             }
         }
         for (Map<String, String> p : table.paramsOf("ThroughputBenchmark")) {
@@ -75,6 +78,10 @@ final class Goals {
                     verdicts.add(verdict(r.figure() <= 4, "start " + ConcurrencyBenchmark.CHILDREN + " sleeps: procgroup adds "
                             + ComparisonTable.format(r.figure()) + " JVM threads (target <= 4)")));
         }
+    }
+
+    private static String ratioText(double ratio, String baseline) {
+        return Double.isNaN(ratio) ? baseline + " not run" : ComparisonTable.format(ratio) + "x " + baseline;
     }
 
     /** A goal on one figure of one row: met, missed, or not run if the row or its baseline is missing. */

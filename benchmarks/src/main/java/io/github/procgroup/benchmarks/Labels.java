@@ -34,6 +34,8 @@ final class Labels {
                 case "cFloor" -> { return "C floor: timeout 10 /bin/true"; }
                 case "procgroup" -> { return "procgroup: java -jar procgroup.jar"; }
                 case "procgroupLauncher" -> { return "procgroup: bin/procgroup"; }
+                case "procgroupLauncherNoCache" -> { return "procgroup: bin/procgroup, cache off"; }
+                case "helloWorld" -> { return "JVM hello world"; }
                 case "processBuilder" -> { return "ProcessBuilder: JVM running /bin/true"; }
                 default -> { }
             }

@@ -2,8 +2,6 @@ package io.github.procgroup.cli;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses durations as GNU {@code timeout} writes them: a number, optionally with a fraction,
@@ -11,8 +9,6 @@ import java.util.regex.Pattern;
  * Examples: {@code 30}, {@code 1.5s}, {@code 250ms}, {@code 2m}.
  */
 final class Durations {
-    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
-
     private Durations() {
     }
 
@@ -22,11 +18,11 @@ final class Durations {
      * @throws IllegalArgumentException naming the text if it is not a duration
      */
     static Duration parse(String text) {
-        Matcher m = FORMAT.matcher(text);
-        if (!m.matches()) {
+        int numberEnd = numberEnd(text);
+        if (numberEnd < 0) {
             throw new IllegalArgumentException("invalid duration '" + text + "' (examples: 30, 1.5s, 250ms, 2m, 1h)");
         }
-        String unit = m.group(2) == null ? "s" : m.group(2);
+        String unit = numberEnd == text.length() ? "s" : text.substring(numberEnd);
         long nanosPerUnit = switch (unit) {
             case "ms" -> 1_000_000L;
             case "s" -> 1_000_000_000L;
@@ -34,7 +30,7 @@ final class Durations {
             case "h" -> 3_600_000_000_000L;
             default -> 86_400_000_000_000L;
         };
-        BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
+        BigDecimal nanos = new BigDecimal(text.substring(0, numberEnd)).multiply(BigDecimal.valueOf(nanosPerUnit));
         try {
             return Duration.ofNanos(nanos.longValueExact());
         } catch (ArithmeticException tooLongOrFractional) {
@@ -47,7 +43,7 @@ final class Durations {
 
     /** @return whether {@code text} is a duration {@link #parse} accepts */
     static boolean isDuration(String text) {
-        if (!FORMAT.matcher(text).matches()) {
+        if (numberEnd(text) < 0) {
             return false;
         }
         try {
@@ -56,6 +52,39 @@ final class Durations {
         } catch (IllegalArgumentException tooLong) {
             return false;
         }
+    }
+
+    /**
+     * Checks the form {@code DIGITS[.DIGITS][ms|s|m|h|d]} by hand: the command's start-up should not
+     * pay for {@code java.util.regex}.
+     *
+     * @return where the number ends and the unit begins, or -1 if {@code text} is not of that form
+     */
+    private static int numberEnd(String text) {
+        int i = digits(text, 0);
+        if (i == 0) {
+            return -1;
+        }
+        if (i < text.length() && text.charAt(i) == '.') {
+            int fractionEnd = digits(text, i + 1);
+            if (fractionEnd == i + 1) {
+                return -1;
+            }
+            i = fractionEnd;
+        }
+        return switch (text.substring(i)) {
+            case "", "ms", "s", "m", "h", "d" -> i;
+            default -> -1;
+        };
+    }
+
+    /** @return the index after the ASCII digits of {@code text} that start at {@code from} */
+    private static int digits(String text, int from) {
+        int i = from;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
     }
 
     /** @return the duration as a short human text, for example {@code 1.5s} */

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The procgroup command run as a subprocess of the test JVM, the way a user runs it: either the
@@ -41,6 +43,7 @@ final class Command {
     private final Runner runner;
     private final List<Long> groups = new ArrayList<>();
     private final List<GroupProcess> jars = new ArrayList<>();
+    private final Map<String, String> environment = new HashMap<>();
 
     Command(Path dir) {
         this(dir, Runner.JAR);
@@ -49,6 +52,17 @@ final class Command {
     Command(Path dir, Runner runner) {
         this.dir = dir;
         this.runner = runner;
+    }
+
+    /**
+     * Sets an environment variable for the runs that follow (over {@link #asFromAFreshShell}'s, so
+     * {@code XDG_CACHE_HOME} too); a null value removes it.
+     *
+     * @return this
+     */
+    Command environment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** Starts {@code java -jar procgroup.jar args} or {@code bin/procgroup args}. */
@@ -63,6 +77,13 @@ final class Command {
         if (runner == Runner.LAUNCHER) {
             asFromAFreshShell(builder.environment());
         }
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         GroupProcess jar = builder
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(dir.resolve("stdout").toFile())
@@ -74,7 +95,7 @@ final class Command {
     }
 
     /** No JAVA_HOME, an old java first on PATH where there is one, the tests' own archive cache. */
-    static void asFromAFreshShell(java.util.Map<String, String> env) {
+    static void asFromAFreshShell(Map<String, String> env) {
         env.remove("JAVA_HOME");
         if (OLD_JAVA_HOME != null) {
             env.put("PATH", OLD_JAVA_HOME.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));

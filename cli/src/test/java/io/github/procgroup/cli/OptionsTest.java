@@ -23,7 +23,7 @@ class OptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "s", "-1s", "1.s", "1x", "1 s", "99999999999d"})
+    @ValueSource(strings = {"", "s", "-1s", "1.s", ".5s", "1.5.5s", "1e3", "\u0663s", "1x", "1 s", "99999999999d"})
     void badDurationsNameTheText(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
         assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
