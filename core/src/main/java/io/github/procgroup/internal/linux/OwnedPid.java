@@ -121,4 +121,13 @@ final class OwnedPid {
     synchronized int whileUnreaped(java.util.function.IntUnaryOperator action, int ifReaped) {
         return reaped ? ifReaped : action.applyAsInt(pid);
     }
+
+    /**
+     * Applies {@code action} to the pid while it is held (unreaped).
+     *
+     * @return what {@code action} returned, or null if it is reaped
+     */
+    synchronized <T> T whileUnreaped(java.util.function.LongFunction<T> action) {
+        return reaped ? null : action.apply(pid);
+    }
 }
