@@ -2,9 +2,6 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.posix_spawn_file_actions_t;
-import io.github.procgroup.bindings.linux.posix_spawnattr_t;
-import io.github.procgroup.bindings.linux.sigset_t;
 import io.github.procgroup.internal.GroupPlacement;
 
 import java.io.BufferedReader;
@@ -78,7 +75,7 @@ final class PosixSpawner {
     /** As {@link #spawn(Arena, String, List, MemorySegment, ChildStdio, File, GroupPlacement)}, with {@code extras} (or null). */
     static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
                      File directory, GroupPlacement placement, Extras extras) throws ErrnoException {
-        MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
+        MemorySegment actions = SpawnCalls.allocateFileActions(arena);
         check(SpawnCalls.fileActionsInit(actions), "posix_spawn_file_actions_init");
         try {
             addFileActions(arena, actions, stdio, directory, extras);
@@ -86,7 +83,7 @@ final class PosixSpawner {
             if (shared != null) {
                 return spawn(arena, path, argv, envp, directory, actions, shared);
             }
-            MemorySegment attr = posix_spawnattr_t.allocate(arena);
+            MemorySegment attr = SpawnCalls.allocateAttributes(arena);
             check(SpawnCalls.attrInit(attr), "posix_spawnattr_init");
             try {
                 setAttributes(arena, attr, placement, extras);
@@ -136,7 +133,7 @@ final class PosixSpawner {
 
         private static MemorySegment build(GroupPlacement placement) {
             Arena forever = Arena.global(); // never destroyed: glibc's posix_spawnattr_destroy frees nothing
-            MemorySegment attr = posix_spawnattr_t.allocate(forever);
+            MemorySegment attr = SpawnCalls.allocateAttributes(forever);
             try {
                 check(SpawnCalls.attrInit(attr), "posix_spawnattr_init");
                 setAttributes(forever, attr, placement, null);
@@ -206,11 +203,11 @@ final class PosixSpawner {
         // not run their handlers) and which stay ignored across exec, as in every JDK child.
         // SIG_DFL for them is safe there: all signals stay blocked until just before the exec, and
         // glibc sends them only to threads of the JVM, never to the child.
-        MemorySegment allSignals = sigset_t.allocate(arena);
+        MemorySegment allSignals = SpawnCalls.allocateSignalSet(arena);
         allSignals.fill((byte) 0xff);
         check(SpawnCalls.setSigDefault(attr, allSignals), "posix_spawnattr_setsigdefault");
         // SETSIGMASK with an empty set: the mask of the calling JVM thread would survive exec otherwise.
-        MemorySegment noSignals = sigset_t.allocate(arena);
+        MemorySegment noSignals = SpawnCalls.allocateSignalSet(arena);
         SpawnCalls.sigEmptySet(noSignals);
         check(SpawnCalls.setSigMask(attr, noSignals), "posix_spawnattr_setsigmask");
         int flags = LibC.POSIX_SPAWN_SETSIGDEF() | LibC.POSIX_SPAWN_SETSIGMASK();

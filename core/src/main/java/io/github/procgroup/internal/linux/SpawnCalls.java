@@ -1,6 +1,7 @@
 package io.github.procgroup.internal.linux;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 
 /**
  * posix_spawn and its helpers, called through {@link Downcalls}' shared shapes (so a first spawn
@@ -8,6 +9,19 @@ import java.lang.foreign.MemorySegment;
  * matters: 0 on success.
  */
 final class SpawnCalls {
+    // The sizes of glibc's structs on LP64 Linux (x86_64 and aarch64 alike), allocated by procgroup
+    // and filled only through the calls below. Not taken from jextract's classes, whose class
+    // initialisation builds VarHandles for the structs' array fields: a sixth of a first spawn's
+    // time. LinuxLayoutTest checks them against the generated layouts.
+    /** sizeof(posix_spawn_file_actions_t). */
+    static final long FILE_ACTIONS_SIZE = 80;
+    /** sizeof(posix_spawnattr_t). */
+    static final long ATTR_SIZE = 336;
+    /** sizeof(sigset_t). */
+    static final long SIGSET_SIZE = 128;
+    /** The alignment of all three (they hold pointers or longs). */
+    static final long STRUCT_ALIGNMENT = 8;
+
     private static final MemorySegment SPAWN = Downcalls.required("posix_spawn");
     private static final MemorySegment FA_INIT = Downcalls.required("posix_spawn_file_actions_init");
     private static final MemorySegment FA_DESTROY = Downcalls.required("posix_spawn_file_actions_destroy");
@@ -25,6 +39,21 @@ final class SpawnCalls {
     private static final MemorySegment SIGEMPTYSET = Downcalls.required("sigemptyset");
 
     private SpawnCalls() {
+    }
+
+    /** @return a zeroed posix_spawn_file_actions_t, for {@link #fileActionsInit} */
+    static MemorySegment allocateFileActions(SegmentAllocator arena) {
+        return arena.allocate(FILE_ACTIONS_SIZE, STRUCT_ALIGNMENT);
+    }
+
+    /** @return a zeroed posix_spawnattr_t, for {@link #attrInit} */
+    static MemorySegment allocateAttributes(SegmentAllocator arena) {
+        return arena.allocate(ATTR_SIZE, STRUCT_ALIGNMENT);
+    }
+
+    /** @return a zeroed (empty) sigset_t */
+    static MemorySegment allocateSignalSet(SegmentAllocator arena) {
+        return arena.allocate(SIGSET_SIZE, STRUCT_ALIGNMENT);
     }
 
     static int spawn(MemorySegment pid, MemorySegment path, MemorySegment actions, MemorySegment attr,
