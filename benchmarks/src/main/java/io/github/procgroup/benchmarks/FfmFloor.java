@@ -10,11 +10,11 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The floor of procgroup's cold start: one spawn + wait of {@code /bin/true} with bare FFM, making
- * the system calls procgroup's first spawn makes, through the same downcall shapes (13, each
+ * the system calls procgroup's first spawn makes, through the same downcall shapes (12, each
  * capturing errno, each linked once), with no library code around them: three O_CLOEXEC pipes,
  * posix_spawn with dup2/closefrom file actions and a new process group, pidfd_open, an epoll
- * instance and one epoll_wait, wait4, the drain of the two output pipes (poll, read) and the
- * closes. What a fresh JVM spends beyond this in procgroup's first {@code start()} is the
+ * instance and one epoll_wait, wait4, a poll of each output pipe at the reap (a read only if it
+ * holds data: /bin/true writes nothing) and the closes. What a fresh JVM spends beyond this in procgroup's first {@code start()} is the
  * library's own start-up work. x86_64 and aarch64 Linux, glibc 2.36+ (pidfd_open).
  *
  * <pre>
@@ -66,7 +66,6 @@ public final class FfmFloor {
         MethodHandle intIPII = linker.downcallHandle(FunctionDescriptor.of(i, i, p, i, i), errno);
         MethodHandle intIPIP = linker.downcallHandle(FunctionDescriptor.of(i, i, p, i, p), errno);
         MethodHandle intPLI = linker.downcallHandle(FunctionDescriptor.of(i, p, l, i), errno);
-        MethodHandle longIPL = linker.downcallHandle(FunctionDescriptor.of(l, i, p, l), errno);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 6);
@@ -125,8 +124,10 @@ public final class FfmFloor {
             for (int k = 1; k < 3; k++) { // the drain of stdout and stderr at the reap
                 poll.set(ValueLayout.JAVA_INT, 0, parent[k]);
                 poll.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
-                if ((int) intPLI.invokeExact(sym("poll"), st, poll, 1L, 0) > 0) {
-                    long n = (long) longIPL.invokeExact(sym("read"), st, parent[k], buffer, buffer.byteSize());
+                if ((int) intPLI.invokeExact(sym("poll"), st, poll, 1L, 0) > 0
+                        && (poll.get(ValueLayout.JAVA_SHORT, 6) & POLLIN) != 0) { // not POLLHUP alone: data
+                    MethodHandle read = linker.downcallHandle(FunctionDescriptor.of(l, i, p, l), errno);
+                    long n = (long) read.invokeExact(sym("read"), st, parent[k], buffer, buffer.byteSize());
                 }
             }
             for (int fd : parent) {
