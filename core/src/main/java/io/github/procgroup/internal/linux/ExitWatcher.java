@@ -110,8 +110,12 @@ final class ExitWatcher {
         int epollFd = Posix.epollCreate1(LibC.EPOLL_CLOEXEC());
         ExitWatcher watcher = new ExitWatcher(epollFd); // epollFd < 0: every child waits on its own thread
         if (epollFd >= 0) {
-            Runtime.getRuntime().addShutdownHook(
-                    Thread.ofPlatform().name("procgroup-exit-watcher-exit").unstarted(watcher::jvmExiting));
+            try {
+                Runtime.getRuntime().addShutdownHook(
+                        Thread.ofPlatform().name("procgroup-exit-watcher-exit").unstarted(watcher::jvmExiting));
+            } catch (IllegalStateException shutdownInProgress) {
+                watcher.jvmExiting = true; // the first spawn came from a shutdown hook: poll from the start
+            }
             watcher.thread = Thread.ofPlatform().daemon().name("procgroup-exit-watcher").start(watcher::loop);
         }
         return watcher;
