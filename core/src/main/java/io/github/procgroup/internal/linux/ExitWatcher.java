@@ -198,8 +198,10 @@ final class ExitWatcher {
     /**
      * Makes the watcher's epoll_wait return: the read end of a pipe whose write end is closed is
      * always readable, and registering a ready fd wakes a thread waiting on the epoll. If the pipe
-     * cannot be made (no fd left), the watcher is not woken: it then leaves epoll_wait at its
-     * next event, or, at exit, HotSpot stops waiting for it after its own timeout.
+     * cannot be made (pipe2: EMFILE or ENFILE, no fd left) or registered (epoll_ctl: ENOMEM, or
+     * ENOSPC at the user's max_user_watches), the watcher is not woken: it then leaves epoll_wait
+     * at its next event, or, at exit, HotSpot stops waiting for it after its own timeout. Nothing
+     * is lost either way but time.
      */
     private void wake() {
         try (Arena arena = Arena.ofConfined()) {
