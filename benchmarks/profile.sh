@@ -61,6 +61,7 @@ echo "  of procgroup (io.github.procgroup.*): $(grep -c ' io\.github\.procgroup\
 echo "  of java.lang.foreign / jdk.internal.foreign: $(grep -c -E ' (java\.lang\.foreign|jdk\.internal\.foreign)\.' "$out/classload.txt")"
 echo "  of java.lang.invoke (incl. hidden LambdaForms): $(grep -c ' java\.lang\.invoke\.' "$out/classload.txt")"
 echo "  jextract function holders (one downcall handle each): $(grep -c -E ' io\.github\.procgroup\.bindings\.[a-z]+\.LibC\$[a-z_0-9]+ ' "$out/classload.txt")"
+echo "  downcall stubs (one per linked shape): $(grep -c ' jdk\.internal\.foreign\.abi\.DowncallStub' "$out/classload.txt")"
 "${java[@]}" -Xlog:class+load=info:file="$out/classload-pb.txt" -cp "$jar" io.github.procgroup.benchmarks.CommandBenchmark\$SpawnTrue
 echo "for comparison, a JVM that runs /bin/true with ProcessBuilder loads $(grep -c 'source:' "$out/classload-pb.txt") classes"
 for flag in "" "-XX:UserThreadWaitAttemptsAtExit=0"; do

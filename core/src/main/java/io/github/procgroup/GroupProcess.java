@@ -43,18 +43,14 @@ public final class GroupProcess extends Process implements AutoCloseable {
     /** How long SIGKILLed processes may take to die before close() and terminate() give up. */
     private static final Duration TREE_GONE_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final System.Logger LOGGER = System.getLogger("io.github.procgroup");
     /** How often a wait looks whether the leader was stopped by the terminal. */
     private static final long STOP_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ChildProcess child;
-    private final ProcessHandle handle;
     private volatile boolean warnedOfTerminalStop;
 
     GroupProcess(ChildProcess child) {
         this.child = child;
-        // Taken by the backend before the leader could be reaped: afterwards its pid may name another process.
-        this.handle = child.handle().orElse(null);
     }
 
     /** @return the leader's pid */
@@ -402,7 +398,7 @@ public final class GroupProcess extends Process implements AutoCloseable {
         Optional<Signal> stop = stoppedBy();
         if (stop.isPresent() && (stop.get() == Signal.TTIN || stop.get() == Signal.TTOU)) {
             warnedOfTerminalStop = true;
-            LOGGER.log(System.Logger.Level.WARNING, "pid " + pid() + " (" + child.handle()
+            Log.LOGGER.log(System.Logger.Level.WARNING, "pid " + pid() + " (" + child.handle()
                     .flatMap(h -> h.info().command()).orElse("?") + ") is stopped by " + stop.get().signalName()
                     + ": it used the terminal from its own, background process group, and waits until continued. "
                     + "Start it with GroupProcessBuilder.foreground(true) (procgroup --foreground), "
@@ -486,15 +482,14 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * @return the handle of the leader, taken at start (so it cannot name a process that reused the pid)
-     * @throws UnsupportedOperationException if the JDK could not make a handle at start
+     * @return the handle of the leader, made while it is unreaped (so it cannot name a process that
+     *         reused the pid); asked for first after the reap, a handle of the dead leader
+     *         ({@code isAlive()} false, no information)
+     * @throws UnsupportedOperationException if the JDK could not make a handle
      */
     @Override
     public ProcessHandle toHandle() {
-        if (handle == null) {
-            throw new UnsupportedOperationException("no process handle for pid " + pid());
-        }
-        return handle;
+        return child.handle().orElseThrow(() -> new UnsupportedOperationException("no process handle for pid " + pid()));
     }
 
     /**
@@ -505,5 +500,10 @@ public final class GroupProcess extends Process implements AutoCloseable {
     public String toString() {
         return "GroupProcess[pid=" + pid() + ", pgid=" + processGroupId() + ", exitValue="
                 + exitStatus().map(s -> s.shellCode() + " (" + s + ")").orElse("\"not exited\"") + "]";
+    }
+
+    /** The logger, in a holder: getting it loads the JDK's logging, which only a warning needs. */
+    private static final class Log {
+        static final System.Logger LOGGER = System.getLogger("io.github.procgroup");
     }
 }

@@ -1003,7 +1003,9 @@ public final class GroupProcessBuilder {
     }
 
     private static int nulIndex(String value, String what) {
-        Objects.requireNonNull(value, () -> what + " is null"); // as ProcessBuilder rejects null
+        if (value == null) {
+            throw new NullPointerException(what + " is null"); // as ProcessBuilder rejects null
+        }
         return value.indexOf('\0');
     }
 

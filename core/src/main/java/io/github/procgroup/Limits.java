@@ -48,11 +48,9 @@ public record Limits(int maxProcesses, long maxMemoryBytes, double cpuCores, Opt
             throw new IllegalArgumentException("CPU limit must be a finite number of cores >= 0: " + cpuCores);
         }
         Objects.requireNonNull(processCpuTime, "processCpuTime");
-        processCpuTime.ifPresent(d -> {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("CPU time limit must be positive: " + d);
-            }
-        });
+        if (processCpuTime.isPresent() && (processCpuTime.get().isNegative() || processCpuTime.get().isZero())) {
+            throw new IllegalArgumentException("CPU time limit must be positive: " + processCpuTime.get());
+        }
     }
 
     /**

@@ -73,6 +73,18 @@ public class ColdStartBenchmark {
         return code;
     }
 
+    /**
+     * The floor: the same system calls through the same downcall shapes with bare FFM ({@link FfmFloor}).
+     *
+     * @return the exit code
+     */
+    @Benchmark
+    public int ffmFloor(Classes classes) throws Throwable {
+        int code = FfmFloor.trueOnce();
+        classes.record();
+        return code;
+    }
+
     /** @return the exit code */
     @Benchmark
     public int nuProcess(Classes classes) throws InterruptedException {

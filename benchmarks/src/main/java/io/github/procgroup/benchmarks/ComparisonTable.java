@@ -36,8 +36,9 @@ final class ComparisonTable {
             "TreeKillBenchmark", "TreeListBenchmark", "PipeBenchmark", "ConcurrencyBenchmark", "ColdStartBenchmark",
             "CommandBenchmark");
     /** The order of the libraries within a measure. */
-    private static final List<String> ORDER = List.of(Floor.METHOD, PROCGROUP, "procgroupClose", "procgroupTerminate",
-            "procgroupLauncher", "procgroupLauncherNoCache", PROCESS_BUILDER, PROCESS_BUILDER_VFORK, "nuProcess", "helloWorld");
+    private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", PROCGROUP, "procgroupClose",
+            "procgroupTerminate", "procgroupLauncher", "procgroupLauncherNoCache", PROCESS_BUILDER, PROCESS_BUILDER_VFORK,
+            "nuProcess", "helloWorld");
 
     /**
      * One line of the table.

@@ -52,6 +52,7 @@ final class Labels {
             case ComparisonTable.PROCESS_BUILDER -> "ProcessBuilder";
             case ComparisonTable.PROCESS_BUILDER_VFORK -> "ProcessBuilder VFORK";
             case "nuProcess" -> "NuProcess 3.0.0";
+            case "ffmFloor" -> "FFM floor: procgroup's calls, bare";
             default -> method;
         };
     }

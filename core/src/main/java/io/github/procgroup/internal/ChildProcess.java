@@ -19,8 +19,9 @@ public interface ChildProcess {
     long pid();
 
     /**
-     * @return the JDK's handle of the child, taken before the exit watcher could reap it (a reaped
-     *         pid has none); empty only if the platform could not make one
+     * @return the JDK's handle of the child, made while it is unreaped (a reaped pid has none; a
+     *         backend that made none by the reap answers a handle of the dead child); empty only
+     *         if the platform could not make one
      */
     Optional<ProcessHandle> handle();
 

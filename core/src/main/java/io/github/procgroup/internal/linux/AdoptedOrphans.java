@@ -46,9 +46,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AdoptedOrphans {
     private static final long PERIOD_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
-    private static final Path MAIN_THREAD_CHILDREN = Path.of("/proc", Long.toString(ProcessHandle.current().pid()),
-            "task", Long.toString(ProcessHandle.current().pid()), "children");
-    private static final long SELF = ProcessHandle.current().pid();
     /** The environment variable that marks the processes of one tree. */
     static final String TREE_VARIABLE = "PROCGROUP_TREE";
     private static final AtomicLong TREES = new AtomicLong();
@@ -70,7 +67,7 @@ public final class AdoptedOrphans {
 
     /** @return a new {@code PROCGROUP_TREE} value, unique in this JVM's lifetime */
     static String newToken() {
-        return SELF + "." + TREES.incrementAndGet();
+        return SelfPid.PID + "." + TREES.incrementAndGet();
     }
 
     /**
@@ -78,7 +75,7 @@ public final class AdoptedOrphans {
      *         procgroup did not start itself (an adopted orphan, or a JDK child), else ""
      */
     static String adoptedToken(ProcTable.Stat s) {
-        if (s.ppid() != SELF || LiveTrees.spawnedByProcgroup(s.pid())) {
+        if (s.ppid() != SelfPid.PID || LiveTrees.spawnedByProcgroup(s.pid())) {
             return "";
         }
         if (s.isZombie()) {
@@ -103,7 +100,7 @@ public final class AdoptedOrphans {
         try {
             byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
             // This JVM's own marks only: a value inherited from a procgroup JVM further up may come first.
-            String prefix = TREE_VARIABLE + "=" + SELF + ".";
+            String prefix = TREE_VARIABLE + "=" + SelfPid.PID + ".";
             for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
                 if (entry.startsWith(prefix)) {
                     return entry.substring(TREE_VARIABLE.length() + 1);
@@ -158,7 +155,7 @@ public final class AdoptedOrphans {
         Set<ProcTable.ProcessKey> zombies = new HashSet<>();
         synchronized (SupervisorReaping.LOCK) { // no reap while a supervisor lists, then kills, adopted pids
             for (ProcTable.Stat s : all) {
-                if (s.ppid() != SELF || !s.isZombie() || LiveTrees.spawnedByProcgroup(s.pid())) {
+                if (s.ppid() != SelfPid.PID || !s.isZombie() || LiveTrees.spawnedByProcgroup(s.pid())) {
                     continue;
                 }
                 zombies.add(s.key());
@@ -177,11 +174,17 @@ public final class AdoptedOrphans {
         TOKENS.keySet().retainAll(present);
     }
 
+    /** @return /proc/SELF/task/SELF/children: the children of the JVM's main thread (its tid is the pid) */
+    private static Path mainThreadChildrenFile() {
+        String self = Long.toString(SelfPid.PID);
+        return Path.of("/proc", self, "task", self, "children");
+    }
+
     /** @return the pids whose parent is the JVM's main thread, where orphans are re-parented */
     private static Set<Long> mainThreadChildren() {
         try {
             Set<Long> pids = new HashSet<>();
-            for (String pid : Files.readString(MAIN_THREAD_CHILDREN).trim().split(" ")) {
+            for (String pid : Files.readString(mainThreadChildrenFile()).trim().split(" ")) {
                 if (!pid.isEmpty()) {
                     pids.add(Long.parseLong(pid));
                 }

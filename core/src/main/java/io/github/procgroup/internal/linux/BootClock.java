@@ -1,9 +1,9 @@
 package io.github.procgroup.internal.linux;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +32,11 @@ final class BootClock {
 
     private static long measureOffset() {
         try {
-            String uptime = Files.readString(Path.of("/proc/uptime"));
+            String uptime;
+            // java.io rather than Files.readString, which would load NIO's channels into the first spawn.
+            try (FileInputStream in = new FileInputStream("/proc/uptime")) {
+                uptime = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            }
             long centis = parseCentiseconds(uptime.substring(0, uptime.indexOf(' ')));
             // Read after the file: the true offset is at least (uptime truncated) - (a later nanoTime).
             long after = System.nanoTime();
@@ -48,7 +52,7 @@ final class BootClock {
         if (dot < 0) {
             return Long.parseLong(seconds) * 100;
         }
-        String fraction = (seconds.substring(dot + 1) + "00").substring(0, 2);
+        String fraction = seconds.substring(dot + 1).concat("00").substring(0, 2); // concat: no string-concatenation bootstrap at start-up
         return Long.parseLong(seconds.substring(0, dot)) * 100 + Long.parseLong(fraction);
     }
 }

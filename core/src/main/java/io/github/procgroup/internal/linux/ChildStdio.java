@@ -181,12 +181,14 @@ final class ChildStdio implements AutoCloseable {
      * @param foreground the terminal handed to the child's group, to give back at the reap, or null
      */
     Streams streams(int pid, boolean endAtReap, Foreground foreground) {
+        // String.concat, not +: a first + here would bootstrap the JDK's string concatenation in the first spawn.
+        String ofPid = " of pid ".concat(Integer.toString(pid));
         OutputStream in = parentFds[0] == INHERIT ? NullStreams.OUTPUT
-                : new StdinStream(new PipeOutputStream(takeParentFd(0), "stdin of pid " + pid));
+                : new StdinStream(new PipeOutputStream(takeParentFd(0), "stdin".concat(ofPid)));
         InputStream out = parentFds[1] == INHERIT ? NullStreams.INPUT
-                : new PipeInputStream(takeParentFd(1), "stdout of pid " + pid);
+                : new PipeInputStream(takeParentFd(1), "stdout".concat(ofPid));
         InputStream err = parentFds[2] == INHERIT ? NullStreams.INPUT
-                : new PipeInputStream(takeParentFd(2), "stderr of pid " + pid);
+                : new PipeInputStream(takeParentFd(2), "stderr".concat(ofPid));
         return new Streams(pid, in, out, err, endAtReap, foreground);
     }
 

@@ -1,16 +1,14 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
-import io.github.procgroup.bindings.linux.LibC;
 
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 
 /** Names and describes errno values, and turns them into {@link ErrnoException}s. */
 public final class Errno {
     /** strerrorname_np is glibc 2.32+; probe it instead of failing on an older or another libc. */
-    private static final boolean HAS_STRERRORNAME =
-            Linker.nativeLinker().defaultLookup().find("strerrorname_np").isPresent();
+    private static final MemorySegment STRERRORNAME_NP = Downcalls.symbol("strerrorname_np");
+    private static final MemorySegment STRERROR = Downcalls.required("strerror");
 
     private Errno() {
     }
@@ -20,8 +18,8 @@ public final class Errno {
      * @return its symbolic name, for example {@code ENOENT}, or {@code errno N} if the C library has none
      */
     public static String name(int errno) {
-        if (HAS_STRERRORNAME) {
-            MemorySegment name = LibC.strerrorname_np(errno);
+        if (Downcalls.exists(STRERRORNAME_NP)) {
+            MemorySegment name = string(STRERRORNAME_NP, errno);
             if (!name.equals(MemorySegment.NULL)) {
                 return name.reinterpret(Long.MAX_VALUE).getString(0);
             }
@@ -35,7 +33,16 @@ public final class Errno {
      */
     public static String describe(int errno) {
         // strerror's buffer is static only for unknown values; known ones point at constant strings.
-        return LibC.strerror(errno).reinterpret(Long.MAX_VALUE).getString(0);
+        return string(STRERROR, errno).reinterpret(Long.MAX_VALUE).getString(0);
+    }
+
+    /** @return what {@code function}, a {@code char *f(int)}, returns for {@code errno} (linked at the first error) */
+    private static MemorySegment string(MemorySegment function, int errno) {
+        try {
+            return (MemorySegment) Downcalls.PtrI.H.invokeExact(function, Downcalls.callState(), errno);
+        } catch (Throwable t) {
+            throw Downcalls.failed(t);
+        }
     }
 
     /**

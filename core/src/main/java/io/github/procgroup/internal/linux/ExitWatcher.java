@@ -6,9 +6,13 @@ import io.github.procgroup.bindings.linux.siginfo_t;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Notices when children exit and reaps them, with one thread for all of them.
@@ -18,9 +22,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * unavailable (Linux before 5.3, glibc before 2.36, or pidfd_open failing with EMFILE), a
  * child gets a thread of its own that blocks in waitid(P_PID, WNOWAIT) and then reaps it:
  * correct, but a thread per child, as the JDK does.
+ *
+ * <p>The watcher thread leaves native code whenever it can, because HotSpot's exit waits (up to
+ * 300 ms) for every thread that is in native code: with nothing to watch, it stays in epoll_wait
+ * for at most {@link #LINGER_MILLIS} more (so that a loop of spawns does not park and wake it
+ * each time) and then parks in Java until {@link #watch} or {@link #watchFd} unparks it; and at
+ * JVM exit (a shutdown hook, {@link #jvmExiting}) it is woken out of epoll_wait and from then on
+ * only polls (epoll_wait with no timeout), parking in Java between polls, so it still reaps for
+ * the shutdown hooks (procgroup's own ends trees there) without holding up the exit.
+ * A thread in epoll_wait is woken by registering a pipe whose write end is closed (see {@link #wake}),
+ * which needs no call shape beyond those already linked.
  */
 final class ExitWatcher {
     private static final int MAX_EVENTS = 64;
+    /** How long the watcher stays in epoll_wait with nothing to watch before it parks. */
+    static final int LINGER_MILLIS = 100;
+    /** At JVM exit: the pause between two polls while something is watched. */
+    private static final long EXITING_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static volatile ExitWatcher instance;
 
@@ -29,6 +47,13 @@ final class ExitWatcher {
     private volatile boolean broken; // set once epoll_wait failed for good: every child then waits on its own thread
     // Other fds on the same epoll (a cgroup's cgroup.events, see CgroupTree): run on each event.
     private final Map<Integer, OtherFd> otherFds = new ConcurrentHashMap<>();
+    // Read ends of the pipes registered by wake(), closed by the watcher when it sees one.
+    private final Set<Integer> wakeFds = ConcurrentHashMap.newKeySet();
+    private volatile Thread thread; // the watcher thread, once started
+    // Set by the watcher just before it looks whether to park, cleared once it left epoll_wait: with
+    // it, a thread that made the watcher idle, or the exit hook, knows whether to wake it.
+    private volatile boolean maybeInEpollWait;
+    private volatile boolean jvmExiting;
 
     /** What to do for a fd given to {@link #watchFd}. */
     interface OtherFd {
@@ -85,9 +110,21 @@ final class ExitWatcher {
         int epollFd = Posix.epollCreate1(LibC.EPOLL_CLOEXEC());
         ExitWatcher watcher = new ExitWatcher(epollFd); // epollFd < 0: every child waits on its own thread
         if (epollFd >= 0) {
-            Thread.ofPlatform().daemon().name("procgroup-exit-watcher").start(watcher::loop);
+            try {
+                Runtime.getRuntime().addShutdownHook(
+                        Thread.ofPlatform().name("procgroup-exit-watcher-exit").unstarted(watcher::jvmExiting));
+            } catch (IllegalStateException shutdownInProgress) {
+                watcher.jvmExiting = true; // the first spawn came from a shutdown hook: poll from the start
+            }
+            watcher.thread = Thread.ofPlatform().daemon().name("procgroup-exit-watcher").start(watcher::loop);
         }
         return watcher;
+    }
+
+    /** @return the watcher thread, or null if it was never started (tests look at its state) */
+    static Thread threadForTests() {
+        ExitWatcher w = instance;
+        return w == null ? null : w.thread;
     }
 
     /** Starts watching a child; it is reaped and its exit future completed when it exits. */
@@ -96,8 +133,12 @@ final class ExitWatcher {
         if (pidfd >= 0 && epollFd >= 0 && !broken) {
             byPidfd.put(pidfd, process); // before epoll_ctl, so the event cannot arrive first
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment event = LinuxArch.epollEvent(LibC.EPOLLIN(), pidfd, arena);
+                // One-shot: one event disables the registration, so the pidfd needs no EPOLL_CTL_DEL
+                // before tryReap closes it (a disabled registration reports nothing, even if the number
+                // is reused before the kernel drops it).
+                MemorySegment event = LinuxArch.epollEvent(LibC.EPOLLIN() | LibC.EPOLLONESHOT(), pidfd, arena);
                 if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), pidfd, event) == 0) {
+                    LockSupport.unpark(thread); // it may be parked with nothing to watch
                     return;
                 }
             }
@@ -121,6 +162,7 @@ final class ExitWatcher {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment event = LinuxArch.epollEvent(events, fd, arena); // this architecture's layout
             if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), fd, event) == 0) {
+                LockSupport.unpark(thread); // it may be parked with nothing to watch
                 return true;
             }
         }
@@ -132,6 +174,50 @@ final class ExitWatcher {
     void unwatchFd(int fd) {
         if (otherFds.remove(fd) != null) {
             Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), fd, MemorySegment.NULL);
+            if (isIdle() && maybeInEpollWait) {
+                wake(); // it may be in an epoll_wait without timeout, with nothing left to watch
+            }
+        }
+    }
+
+    /**
+     * Called once, by a shutdown hook: from now on the watcher does not wait in native code (see
+     * the class comment), and it is woken if it may be in epoll_wait now.
+     */
+    void jvmExiting() {
+        jvmExiting = true;
+        if (maybeInEpollWait) {
+            wake();
+        }
+    }
+
+    private boolean isIdle() {
+        return byPidfd.isEmpty() && otherFds.isEmpty();
+    }
+
+    /**
+     * Makes the watcher's epoll_wait return: the read end of a pipe whose write end is closed is
+     * always readable, and registering a ready fd wakes a thread waiting on the epoll. If the pipe
+     * cannot be made (pipe2: EMFILE or ENFILE, no fd left) or registered (epoll_ctl: ENOMEM, or
+     * ENOSPC at the user's max_user_watches), the watcher is not woken: it then leaves epoll_wait
+     * at its next event, or, at exit, HotSpot stops waiting for it after its own timeout. Nothing
+     * is lost either way but time.
+     */
+    private void wake() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ends = arena.allocate(ValueLayout.JAVA_INT, 2);
+            if (Posix.pipe2(ends, LibC.O_CLOEXEC()) < 0) {
+                return;
+            }
+            int readEnd = ends.getAtIndex(ValueLayout.JAVA_INT, 0);
+            Posix.close(ends.getAtIndex(ValueLayout.JAVA_INT, 1));
+            wakeFds.add(readEnd); // before epoll_ctl, so the event cannot arrive first
+            // One-shot, as the pidfds: the watcher closes it at its one event, with no EPOLL_CTL_DEL.
+            MemorySegment event = LinuxArch.epollEvent(LibC.EPOLLIN() | LibC.EPOLLONESHOT(), readEnd, arena);
+            if (Posix.epollCtl(epollFd, LibC.EPOLL_CTL_ADD(), readEnd, event) != 0) {
+                wakeFds.remove(readEnd);
+                Posix.close(readEnd);
+            }
         }
     }
 
@@ -145,8 +231,20 @@ final class ExitWatcher {
     private void loop() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = LinuxArch.allocateEpollEvents(MAX_EVENTS, arena);
+            boolean lingered = false; // the last epoll_wait was a whole linger with nothing to watch
             while (true) {
-                int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, -1);
+                maybeInEpollWait = true; // before looking: see unwatchFd and jvmExiting
+                boolean exiting = jvmExiting;
+                boolean idle = isIdle();
+                if (idle && (lingered || exiting)) {
+                    maybeInEpollWait = false;
+                    lingered = false;
+                    LockSupport.park(this); // unparked by watch or watchFd; a spurious return just loops
+                    continue;
+                }
+                int timeout = exiting ? 0 : idle ? LINGER_MILLIS : -1;
+                int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, timeout);
+                maybeInEpollWait = false;
                 if (ready == -LibC.EINTR()) {
                     continue; // a signal for the JVM landed on this thread
                 }
@@ -156,6 +254,10 @@ final class ExitWatcher {
                 }
                 for (int i = 0; i < ready; i++) {
                     handle(LinuxArch.epollEventFd(LinuxArch.epollEventAt(events, i)));
+                }
+                lingered = ready == 0 && timeout == LINGER_MILLIS;
+                if (exiting && ready == 0 && !isIdle()) {
+                    LockSupport.parkNanos(this, EXITING_POLL_NANOS); // in Java, not in epoll_wait
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -167,6 +269,10 @@ final class ExitWatcher {
     private void handle(int pidfd) {
         Watched process = byPidfd.remove(pidfd);
         if (process == null) {
+            if (wakeFds.remove(pidfd)) {
+                Posix.close(pidfd); // a wake-up (see wake): it has done its work by ending epoll_wait
+                return;
+            }
             OtherFd other = otherFds.get(pidfd);
             if (other != null) {
                 other.ready();
@@ -174,8 +280,7 @@ final class ExitWatcher {
             return;
         }
         try {
-            // Deregister before tryReap closes the pidfd, so a reused fd number cannot alias it.
-            Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), pidfd, MemorySegment.NULL);
+            // No EPOLL_CTL_DEL before tryReap closes the pidfd: the registration is one-shot (see watch).
             if (!process.tryReap()) {
                 // Readable but not reapable: the leader thread exited while other threads of
                 // the child live on. Wait for the whole process elsewhere.

@@ -50,6 +50,23 @@ final class FdWaiter {
     }
 
     /**
+     * @return whether the pipe read end {@code fd} is at its end now: empty, with no writer left
+     *         (POLLHUP without POLLIN: a read would return 0); false if poll fails
+     */
+    static boolean atEndOfPipe(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment entry = pollfd.allocate(arena);
+            pollfd.fd(entry, fd);
+            pollfd.events(entry, (short) LibC.POLLIN());
+            if (Posix.poll(entry, 1, 0) <= 0) {
+                return false; // not ready (a writer is left), or an error the caller's read then reports
+            }
+            short revents = pollfd.revents(entry);
+            return (revents & LibC.POLLHUP()) != 0 && (revents & LibC.POLLIN()) == 0;
+        }
+    }
+
+    /**
      * Parks the calling virtual thread until {@code fd} is ready or {@link #RECHECK_MILLIS} have passed.
      *
      * @throws IOException naming the errno if epoll fails

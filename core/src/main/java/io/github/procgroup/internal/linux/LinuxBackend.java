@@ -13,7 +13,6 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -33,9 +32,7 @@ public final class LinuxBackend implements Backend {
      * bytes that are not valid in {@code sun.jnu.encoding} into replacement characters.
      */
     private static final class InheritedEnvironment {
-        private static final MemorySegment ENVIRON = Linker.nativeLinker().defaultLookup().find("environ")
-                .orElseThrow(() -> new IllegalStateException("the C library has no environ"))
-                .reinterpret(ValueLayout.ADDRESS.byteSize());
+        private static final MemorySegment ENVIRON = Downcalls.required("environ").reinterpret(ValueLayout.ADDRESS.byteSize());
 
         /** @return the current {@code char **environ}; read at each spawn, as native code may setenv */
         static MemorySegment envp() {

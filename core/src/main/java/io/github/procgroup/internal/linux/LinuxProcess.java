@@ -33,13 +33,11 @@ import java.util.function.Predicate;
  * tree just before.
  */
 final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
-    private static final long SELF = ProcessHandle.current().pid();
-
     private final OwnedPid leader;
     private final TreeGroup group;
     private final TreeView view;
     private final ChildStdio.Streams streams;
-    private final Optional<ProcessHandle> handle;
+    private Optional<ProcessHandle> handle; // guarded by this; null until first asked for (see handle())
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
     private final Duration exitHookGrace;
@@ -57,9 +55,6 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         this.exitHookGrace = exitHookGrace;
         this.cgroup = cgroup;
         this.view = new TreeView(leader, group, sentinel == null ? -1 : sentinel.pid(), treeToken);
-        // Taken before the exit watcher knows the child: unreaped, even a child that has already
-        // exited still has its pid, so the JDK can make a handle for it.
-        this.handle = ProcessHandle.of(pid);
     }
 
     /** @return the pidfd to watch, or -1 if pidfd_open was not available */
@@ -159,7 +154,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     /** As {@link #isOver}, given this tree's processes. */
     private boolean endIfOver(List<Stat> tree) {
-        if (!leader.isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SELF)) {
+        if (!leader.isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SelfPid.PID)) {
             return false;
         }
         endSentinel();
@@ -186,8 +181,18 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         return leader.pid();
     }
 
+    /**
+     * The JDK's handle is made on first request (ProcessHandle.of reads /proc, which a spawn need
+     * not pay for), under the leader's reap lock while it is unreaped: an unreaped child, even one
+     * that has exited, still holds its pid, so the handle names it. Asked for only after the reap,
+     * when the pid may be another process's, it is a {@link ReapedProcessHandle}.
+     */
     @Override
-    public Optional<ProcessHandle> handle() {
+    public synchronized Optional<ProcessHandle> handle() {
+        if (handle == null) {
+            Optional<ProcessHandle> unreaped = leader.whileUnreaped(ProcessHandle::of);
+            handle = unreaped != null ? unreaped : Optional.of(new ReapedProcessHandle(leader.pid()));
+        }
         return handle;
     }
 

@@ -19,8 +19,8 @@ final class OwnedPid {
     /** What one reap attempt found. */
     enum Reap { RUNNING, REAPED_NOW, ALREADY_REAPED, LOST }
 
-    /** pidfd_open for a new child; replaced only by tests of the no-pidfd path (see {@link #openPidfd}). */
-    private static volatile IntUnaryOperator pidfdOpener = pid -> Posix.pidfdOpen(pid, 0);
+    /** Null for pidfd_open; replaced only by tests of the no-pidfd path (see {@link #openPidfd}). */
+    private static volatile IntUnaryOperator pidfdOpener;
 
     private final int pid;
     private int pidfd; // guarded by this; -1 if there is none or once reaped
@@ -43,12 +43,13 @@ final class OwnedPid {
      *         the exit watcher then waits for that child on a thread of its own
      */
     static int openPidfd(int pid) {
-        return pidfdOpener.applyAsInt(pid);
+        IntUnaryOperator opener = pidfdOpener;
+        return opener == null ? Posix.pidfdOpen(pid, 0) : opener.applyAsInt(pid);
     }
 
     /** Test seam: makes {@link #openPidfd} answer {@code opener} (null restores pidfd_open). */
     static void replacePidfdOpener(IntUnaryOperator opener) {
-        pidfdOpener = opener == null ? p -> Posix.pidfdOpen(p, 0) : opener;
+        pidfdOpener = opener;
     }
 
     synchronized int pidfd() {
@@ -120,5 +121,14 @@ final class OwnedPid {
      */
     synchronized int whileUnreaped(java.util.function.IntUnaryOperator action, int ifReaped) {
         return reaped ? ifReaped : action.applyAsInt(pid);
+    }
+
+    /**
+     * Applies {@code action} to the pid while it is held (unreaped).
+     *
+     * @return what {@code action} returned, or null if it is reaped
+     */
+    synchronized <T> T whileUnreaped(java.util.function.LongFunction<T> action) {
+        return reaped ? null : action.apply(pid);
     }
 }

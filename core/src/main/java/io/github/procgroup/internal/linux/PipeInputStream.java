@@ -41,7 +41,6 @@ final class PipeInputStream extends InputStream {
     private volatile boolean leaderReaped;
     private volatile boolean closed;
     private volatile Thread waiter; // the thread parked in FdWaiter, to wake at close or reap
-    private final MemorySegment callState = Posix.newCallState(); // errno of read, used under lock
 
     /**
      * @param fd   the pipe's read end (blocking, O_CLOEXEC), owned by this stream from now on
@@ -144,7 +143,7 @@ final class PipeInputStream extends InputStream {
                 continue;
             }
             MemorySegment buffer = nativeBuffer.atLeast(len);
-            long n = Posix.read(fd, buffer, callState);
+            long n = Posix.read(fd, buffer, Downcalls.callState());
             if (n > 0) {
                 MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
                 return (int) n;
@@ -202,6 +201,10 @@ final class PipeInputStream extends InputStream {
     /** Appends what the pipe holds to the buffer, without waiting, then closes the fd. */
     private void drain() {
         try {
+            if (FdWaiter.atEndOfPipe(fd)) {
+                closeFd(); // the common end: nothing left to keep, so no read, no buffer and no copy
+                return;
+            }
             byte[] kept = Arrays.copyOfRange(buffer, position, Math.max(limit, position + BUFFER_SIZE));
             int length = limit - position;
             while (true) {

@@ -28,7 +28,6 @@ final class PipeOutputStream extends OutputStream {
     private volatile int fd; // -1 once closed; changed under lock
     private volatile boolean ended; // closed, or the leader reaped
     private volatile Thread waiter;
-    private final MemorySegment callState = Posix.newCallState(); // errno of read/write, used under lock
 
     /**
      * @param fd   the pipe's write end (blocking, O_CLOEXEC), owned by this stream from now on
@@ -64,7 +63,7 @@ final class PipeOutputStream extends OutputStream {
                 }
                 MemorySegment buffer = nativeBuffer.atLeast(chunk);
                 MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
-                long n = Posix.write(fd, buffer, callState);
+                long n = Posix.write(fd, buffer, Downcalls.callState());
                 if (n > 0) {
                     off += (int) n;
                     len -= (int) n;

@@ -2,16 +2,12 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.posix_spawn_file_actions_t;
-import io.github.procgroup.bindings.linux.posix_spawnattr_t;
-import io.github.procgroup.bindings.linux.sigset_t;
 import io.github.procgroup.internal.GroupPlacement;
 
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -34,16 +30,12 @@ final class PosixSpawner {
     private static final int OWN_PID = 0;
 
     /** glibc 2.34+; without it the child would inherit every fd of the JVM that lacks O_CLOEXEC. */
-    static final boolean HAS_CLOSEFROM = symbolExists("posix_spawn_file_actions_addclosefrom_np");
+    static final boolean HAS_CLOSEFROM = Downcalls.exists(SpawnCalls.FA_ADDCLOSEFROM);
     /** glibc 2.29+. */
-    static final boolean HAS_ADDCHDIR = symbolExists("posix_spawn_file_actions_addchdir_np");
+    static final boolean HAS_ADDCHDIR = Downcalls.exists(SpawnCalls.FA_ADDCHDIR);
     private static final String SHELL = "/bin/sh";
 
     private PosixSpawner() {
-    }
-
-    private static boolean symbolExists(String name) {
-        return Linker.nativeLinker().defaultLookup().find(name).isPresent();
     }
 
     /**
@@ -83,37 +75,73 @@ final class PosixSpawner {
     /** As {@link #spawn(Arena, String, List, MemorySegment, ChildStdio, File, GroupPlacement)}, with {@code extras} (or null). */
     static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, ChildStdio stdio,
                      File directory, GroupPlacement placement, Extras extras) throws ErrnoException {
-        MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
-        MemorySegment attr = posix_spawnattr_t.allocate(arena);
-        check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+        MemorySegment actions = SpawnCalls.allocateFileActions(arena);
+        check(SpawnCalls.fileActionsInit(actions), "posix_spawn_file_actions_init");
         try {
-            check(LibC.posix_spawnattr_init(attr), "posix_spawnattr_init");
+            addFileActions(arena, actions, stdio, directory, extras);
+            MemorySegment shared = extras == null ? SharedAttributes.of(placement) : null;
+            if (shared != null) {
+                return spawn(arena, path, argv, envp, directory, actions, shared);
+            }
+            MemorySegment attr = SpawnCalls.allocateAttributes(arena);
+            check(SpawnCalls.attrInit(attr), "posix_spawnattr_init");
             try {
-                addFileActions(arena, actions, stdio, directory, extras);
                 setAttributes(arena, attr, placement, extras);
-                MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
-                int error = LibC.posix_spawn(pid, arena.allocateFrom(path), actions, attr,
-                        CStrings.array(arena, argv), envp);
-                if (error == LibC.ENOEXEC()) {
-                    List<String> viaShell = new ArrayList<>(argv.size() + 1);
-                    viaShell.add(SHELL);
-                    viaShell.add(path);
-                    viaShell.addAll(argv.subList(1, argv.size()));
-                    error = LibC.posix_spawn(pid, arena.allocateFrom(SHELL), actions, attr,
-                            CStrings.array(arena, viaShell), envp);
-                }
-                if (error != 0) {
-                    throw Errno.exception("cannot run program \"" + argv.get(0) + "\""
-                            + (path.equals(argv.get(0)) ? "" : " (" + path + ")")
-                            + (directory == null ? "" : " in directory \"" + directory + "\"")
-                            + (error == LibC.ENOENT() ? missingInterpreter(path, directory) : ""), error);
-                }
-                return pid.get(ValueLayout.JAVA_INT, 0);
+                return spawn(arena, path, argv, envp, directory, actions, attr);
             } finally {
-                LibC.posix_spawnattr_destroy(attr);
+                SpawnCalls.attrDestroy(attr);
             }
         } finally {
-            LibC.posix_spawn_file_actions_destroy(actions);
+            SpawnCalls.fileActionsDestroy(actions);
+        }
+    }
+
+    private static int spawn(Arena arena, String path, List<String> argv, MemorySegment envp, File directory,
+                             MemorySegment actions, MemorySegment attr) throws ErrnoException {
+        MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
+        int error = SpawnCalls.spawn(pid, arena.allocateFrom(path), actions, attr, CStrings.array(arena, argv), envp);
+        if (error == LibC.ENOEXEC()) {
+            List<String> viaShell = new ArrayList<>(argv.size() + 1);
+            viaShell.add(SHELL);
+            viaShell.add(path);
+            viaShell.addAll(argv.subList(1, argv.size()));
+            error = SpawnCalls.spawn(pid, arena.allocateFrom(SHELL), actions, attr, CStrings.array(arena, viaShell), envp);
+        }
+        if (error != 0) {
+            throw Errno.exception("cannot run program \"" + argv.get(0) + "\""
+                    + (path.equals(argv.get(0)) ? "" : " (" + path + ")")
+                    + (directory == null ? "" : " in directory \"" + directory + "\"")
+                    + (error == LibC.ENOENT() ? missingInterpreter(path, directory) : ""), error);
+        }
+        return pid.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    /**
+     * The attributes of every spawn that leads a new group or session and adds nothing (no cgroup):
+     * they are the same each time, so they are set once, kept for the JVM's life, and shared by all
+     * threads (posix_spawn only reads them: its attribute argument is {@code const}).
+     */
+    private static final class SharedAttributes {
+        private static final MemorySegment NEW_GROUP = build(GroupPlacement.NEW_GROUP);
+        private static final MemorySegment NEW_SESSION = build(GroupPlacement.NEW_SESSION);
+
+        /** @return the shared attributes for {@code placement}, or null for a group to join */
+        static MemorySegment of(GroupPlacement placement) {
+            return placement instanceof GroupPlacement.NewGroup ? NEW_GROUP
+                    : placement instanceof GroupPlacement.NewSession ? NEW_SESSION : null;
+        }
+
+        private static MemorySegment build(GroupPlacement placement) {
+            Arena forever = Arena.global(); // never destroyed: glibc's posix_spawnattr_destroy frees nothing
+            MemorySegment attr = SpawnCalls.allocateAttributes(forever);
+            try {
+                check(SpawnCalls.attrInit(attr), "posix_spawnattr_init");
+                setAttributes(forever, attr, placement, null);
+            } catch (ErrnoException e) {
+                // EINVAL only, for values that are constants here: a C library procgroup cannot work with.
+                throw new IllegalStateException("cannot set up posix_spawn's attributes: " + e.getMessage(), e);
+            }
+            return attr;
         }
     }
 
@@ -142,15 +170,15 @@ final class PosixSpawner {
         for (int fd = 0; fd < STDIO_FDS; fd++) {
             if (fd == 2 && stdio.errorToOutput()) {
                 // File actions run in order: fd 1 is already in place.
-                check(LibC.posix_spawn_file_actions_adddup2(actions, 1, 2), "posix_spawn_file_actions_adddup2");
+                check(SpawnCalls.addDup2(actions, 1, 2), "posix_spawn_file_actions_adddup2");
             } else if (stdio.childFd(fd) != ChildStdio.INHERIT) {
-                check(LibC.posix_spawn_file_actions_adddup2(actions, stdio.childFd(fd), fd),
+                check(SpawnCalls.addDup2(actions, stdio.childFd(fd), fd),
                         "posix_spawn_file_actions_adddup2");
             }
         }
         int closeFrom = extras == null ? STDIO_FDS : extras.addFileActions(arena, actions);
         if (HAS_CLOSEFROM) {
-            check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, closeFrom), "posix_spawn_file_actions_addclosefrom_np");
+            check(SpawnCalls.addCloseFrom(actions, closeFrom), "posix_spawn_file_actions_addclosefrom_np");
         } else if (closeFrom != STDIO_FDS) {
             throw new UnsupportedOperationException("keeping fds beyond stdio needs posix_spawn_file_actions_addclosefrom_np"
                     + " (glibc 2.34+)");
@@ -162,7 +190,7 @@ final class PosixSpawner {
                 throw new UnsupportedOperationException(
                         "this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29+): cannot set a directory");
             }
-            check(LibC.posix_spawn_file_actions_addchdir_np(actions, arena.allocateFrom(directory.getPath())),
+            check(SpawnCalls.addChdir(actions, arena.allocateFrom(directory.getPath())),
                     "posix_spawn_file_actions_addchdir_np");
         }
     }
@@ -175,30 +203,28 @@ final class PosixSpawner {
         // not run their handlers) and which stay ignored across exec, as in every JDK child.
         // SIG_DFL for them is safe there: all signals stay blocked until just before the exec, and
         // glibc sends them only to threads of the JVM, never to the child.
-        MemorySegment allSignals = sigset_t.allocate(arena);
+        MemorySegment allSignals = SpawnCalls.allocateSignalSet(arena);
         allSignals.fill((byte) 0xff);
-        check(LibC.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
+        check(SpawnCalls.setSigDefault(attr, allSignals), "posix_spawnattr_setsigdefault");
         // SETSIGMASK with an empty set: the mask of the calling JVM thread would survive exec otherwise.
-        MemorySegment noSignals = sigset_t.allocate(arena);
-        LibC.sigemptyset(noSignals);
-        check(LibC.posix_spawnattr_setsigmask(attr, noSignals), "posix_spawnattr_setsigmask");
+        MemorySegment noSignals = SpawnCalls.allocateSignalSet(arena);
+        SpawnCalls.sigEmptySet(noSignals);
+        check(SpawnCalls.setSigMask(attr, noSignals), "posix_spawnattr_setsigmask");
         int flags = LibC.POSIX_SPAWN_SETSIGDEF() | LibC.POSIX_SPAWN_SETSIGMASK();
-        switch (placement) {
-            case GroupPlacement.NewSession s -> flags |= LibC.POSIX_SPAWN_SETSID(); // setsid also makes it a group leader
-            case GroupPlacement.NewGroup g -> {
-                flags |= LibC.POSIX_SPAWN_SETPGROUP();
-                check(LibC.posix_spawnattr_setpgroup(attr, OWN_PID), "posix_spawnattr_setpgroup");
-            }
-            case GroupPlacement.JoinGroup join -> {
-                flags |= LibC.POSIX_SPAWN_SETPGROUP();
-                check(LibC.posix_spawnattr_setpgroup(attr, Math.toIntExact(join.processGroupId())),
-                        "posix_spawnattr_setpgroup");
-            }
+        // An if chain, not a pattern switch: that would spin a class at the first spawn's start-up.
+        if (placement instanceof GroupPlacement.NewSession) {
+            flags |= LibC.POSIX_SPAWN_SETSID(); // setsid also makes it a group leader
+        } else if (placement instanceof GroupPlacement.JoinGroup join) {
+            flags |= LibC.POSIX_SPAWN_SETPGROUP();
+            check(SpawnCalls.setPgroup(attr, Math.toIntExact(join.processGroupId())), "posix_spawnattr_setpgroup");
+        } else {
+            flags |= LibC.POSIX_SPAWN_SETPGROUP(); // NewGroup
+            check(SpawnCalls.setPgroup(attr, OWN_PID), "posix_spawnattr_setpgroup");
         }
         if (extras != null) {
             flags |= extras.addAttributes(arena, attr);
         }
-        check(LibC.posix_spawnattr_setflags(attr, (short) flags), "posix_spawnattr_setflags");
+        check(SpawnCalls.setFlags(attr, (short) flags), "posix_spawnattr_setflags");
     }
 
     /** The posix_spawn* helpers return an error number instead of setting errno. */

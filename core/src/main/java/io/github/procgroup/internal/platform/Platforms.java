@@ -8,7 +8,6 @@ import io.github.procgroup.internal.windows.WindowsBackend;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -28,21 +27,24 @@ public final class Platforms {
 
     /** The (OS, architecture) pairs with generated bindings, and the backend each one runs. */
     enum Supported {
-        LINUX_X86_64("Linux", "x86_64", LinuxBackend::new),
+        LINUX_X86_64("Linux", "x86_64"),
         /** Compiled and layout-tested on x86_64 (Aarch64LayoutTest), not run on aarch64 yet. */
-        LINUX_AARCH64("Linux", "aarch64", LinuxBackend::new),
-        WINDOWS_X86_64("Windows", "x86_64", WindowsBackend::new);
+        LINUX_AARCH64("Linux", "aarch64"),
+        WINDOWS_X86_64("Windows", "x86_64");
 
         /** How {@code os.name} starts ("Windows 11", "Windows Server 2022"). */
         final String osNamePrefix;
         /** The architecture, as {@link #canonicalArch} names it. */
         final String arch;
-        final Supplier<Backend> backend;
 
-        Supported(String osNamePrefix, String arch, Supplier<Backend> backend) {
+        Supported(String osNamePrefix, String arch) {
             this.osNamePrefix = osNamePrefix;
             this.arch = arch;
-            this.backend = backend;
+        }
+
+        /** @return a new backend for this platform (no lambdas: this runs in the first start()'s start-up) */
+        Backend newBackend() {
+            return this == WINDOWS_X86_64 ? new WindowsBackend() : new LinuxBackend();
         }
 
         @Override
@@ -129,7 +131,7 @@ public final class Platforms {
                 return new Selection(new PortableBackend(), null, null);
             }
             try {
-                return new Selection(platform.backend.get(), null, null);
+                return new Selection(platform.newBackend(), null, null);
             } catch (RuntimeException | LinkageError e) {
                 return new Selection(null, "procgroup could not set up its " + platform + " backend ("
                         + describe(osName, osArch) + "): " + e, e);

@@ -1,0 +1,153 @@
+package io.github.procgroup.benchmarks;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The floor of procgroup's cold start: one spawn + wait of {@code /bin/true} with bare FFM, making
+ * the system calls procgroup's first spawn makes, through the same downcall shapes (12, each
+ * capturing errno, each linked once), with no library code around them: three O_CLOEXEC pipes,
+ * posix_spawn with dup2/closefrom file actions and a new process group, pidfd_open, an epoll
+ * instance and one epoll_wait, wait4, a poll of each output pipe at the reap (a read only if it
+ * holds data: /bin/true writes nothing) and the closes. What a fresh JVM spends beyond this in procgroup's first {@code start()} is the
+ * library's own start-up work. x86_64 and aarch64 Linux, glibc 2.36+ (pidfd_open).
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.github.procgroup.benchmarks.FfmFloor
+ * </pre>
+ */
+public final class FfmFloor {
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int EPOLL_CLOEXEC = O_CLOEXEC;
+    private static final int EPOLL_CTL_ADD = 1;
+    private static final int EPOLLIN = 1;
+    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final long FILE_ACTIONS_SIZE = 80; // posix_spawn_file_actions_t on LP64 glibc
+    private static final long ATTR_SIZE = 336; // posix_spawnattr_t on LP64 glibc
+    private static final long SIGSET_SIZE = 128;
+    private static final long EPOLL_EVENT_SIZE = 16; // room for x86_64's packed 12 bytes and aarch64's 16
+    private static final long POLLFD_SIZE = 8;
+    private static final short POLLIN = 1;
+
+    private FfmFloor() {
+    }
+
+    /** Runs one spawn + wait and prints its time. */
+    public static void main(String[] args) throws Throwable {
+        long start = System.nanoTime();
+        int code = trueOnce();
+        System.out.printf("FFM floor: first spawn+wait %.1f ms, exit %d%n", (System.nanoTime() - start) / 1e6, code);
+    }
+
+    /** @return the exit code of /bin/true, spawned and reaped with bare FFM calls */
+    static int trueOnce() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        Linker.Option errno = Linker.Option.captureCallState("errno");
+        ValueLayout i = ValueLayout.JAVA_INT;
+        ValueLayout l = ValueLayout.JAVA_LONG;
+        ValueLayout s = ValueLayout.JAVA_SHORT;
+        ValueLayout p = ValueLayout.ADDRESS;
+        MethodHandle intPI = linker.downcallHandle(FunctionDescriptor.of(i, p, i), errno);
+        MethodHandle intP = linker.downcallHandle(FunctionDescriptor.of(i, p), errno);
+        MethodHandle intPII = linker.downcallHandle(FunctionDescriptor.of(i, p, i, i), errno);
+        MethodHandle intPP = linker.downcallHandle(FunctionDescriptor.of(i, p, p), errno);
+        MethodHandle intPS = linker.downcallHandle(FunctionDescriptor.of(i, p, s), errno);
+        MethodHandle spawn = linker.downcallHandle(FunctionDescriptor.of(i, p, p, p, p, p, p), errno);
+        MethodHandle intI = linker.downcallHandle(FunctionDescriptor.of(i, i), errno);
+        MethodHandle intII = linker.downcallHandle(FunctionDescriptor.of(i, i, i), errno);
+        MethodHandle intIIIP = linker.downcallHandle(FunctionDescriptor.of(i, i, i, i, p), errno);
+        MethodHandle intIPII = linker.downcallHandle(FunctionDescriptor.of(i, i, p, i, i), errno);
+        MethodHandle intIPIP = linker.downcallHandle(FunctionDescriptor.of(i, i, p, i, p), errno);
+        MethodHandle intPLI = linker.downcallHandle(FunctionDescriptor.of(i, p, l, i), errno);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 6);
+            for (int k = 0; k < 3; k++) {
+                check((int) intPI.invokeExact(sym("pipe2"), st, fds.asSlice(k * 8L, 8), O_CLOEXEC), "pipe2");
+            }
+            // Child ends: stdin's read end, stdout's and stderr's write ends.
+            int[] child = {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 3),
+                    fds.getAtIndex(ValueLayout.JAVA_INT, 5)};
+            int[] parent = {fds.getAtIndex(ValueLayout.JAVA_INT, 1), fds.getAtIndex(ValueLayout.JAVA_INT, 2),
+                    fds.getAtIndex(ValueLayout.JAVA_INT, 4)};
+            MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 8);
+            check((int) intP.invokeExact(sym("posix_spawn_file_actions_init"), st, actions), "file_actions_init");
+            for (int fd = 0; fd < 3; fd++) {
+                check((int) intPII.invokeExact(sym("posix_spawn_file_actions_adddup2"), st, actions, child[fd], fd),
+                        "adddup2");
+            }
+            check((int) intPI.invokeExact(sym("posix_spawn_file_actions_addclosefrom_np"), st, actions, 3), "closefrom");
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            check((int) intP.invokeExact(sym("posix_spawnattr_init"), st, attr), "attr_init");
+            MemorySegment all = arena.allocate(SIGSET_SIZE, 8).fill((byte) 0xff);
+            check((int) intPP.invokeExact(sym("posix_spawnattr_setsigdefault"), st, attr, all), "setsigdefault");
+            MemorySegment none = arena.allocate(SIGSET_SIZE, 8);
+            check((int) intP.invokeExact(sym("sigemptyset"), st, none), "sigemptyset");
+            check((int) intPP.invokeExact(sym("posix_spawnattr_setsigmask"), st, attr, none), "setsigmask");
+            check((int) intPI.invokeExact(sym("posix_spawnattr_setpgroup"), st, attr, 0), "setpgroup");
+            short flags = (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+            check((int) intPS.invokeExact(sym("posix_spawnattr_setflags"), st, attr, flags), "setflags");
+            MemorySegment argv = arena.allocate(ValueLayout.ADDRESS, 2);
+            argv.setAtIndex(ValueLayout.ADDRESS, 0, arena.allocateFrom("/bin/true"));
+            MemorySegment environ = sym("environ").reinterpret(8).get(ValueLayout.ADDRESS, 0);
+            MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
+            check((int) spawn.invokeExact(sym("posix_spawn"), st, pid, arena.allocateFrom("/bin/true"), actions, attr,
+                    argv, environ), "posix_spawn");
+            check((int) intP.invokeExact(sym("posix_spawn_file_actions_destroy"), st, actions), "file_actions_destroy");
+            for (int fd : child) {
+                check((int) intI.invokeExact(sym("close"), st, fd), "close");
+            }
+            int childPid = pid.get(ValueLayout.JAVA_INT, 0);
+            int pidfd = (int) intII.invokeExact(sym("pidfd_open"), st, childPid, 0);
+            int epoll = (int) intI.invokeExact(sym("epoll_create1"), st, EPOLL_CLOEXEC);
+            MemorySegment event = arena.allocate(EPOLL_EVENT_SIZE, 8);
+            event.set(ValueLayout.JAVA_INT, 0, EPOLLIN);
+            event.set(ValueLayout.JAVA_INT_UNALIGNED, 4, pidfd); // data.fd: offset 4 (x86_64, packed)
+            event.set(ValueLayout.JAVA_INT_UNALIGNED, 8, pidfd); // data.fd: offset 8 (aarch64)
+            check((int) intIIIP.invokeExact(sym("epoll_ctl"), st, epoll, EPOLL_CTL_ADD, pidfd, event), "epoll_ctl");
+            MemorySegment events = arena.allocate(EPOLL_EVENT_SIZE * 4, 8);
+            while ((int) intIPII.invokeExact(sym("epoll_wait"), st, epoll, events, 4, -1) < 1) {
+                // EINTR: wait again
+            }
+            MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment usage = arena.allocate(MemoryLayout.paddingLayout(144).withByteAlignment(8));
+            check((int) intIPIP.invokeExact(sym("wait4"), st, childPid, status, 1, usage) == childPid ? 0 : 1, "wait4");
+            MemorySegment poll = arena.allocate(POLLFD_SIZE, 8);
+            MemorySegment buffer = arena.allocate(8192);
+            for (int k = 1; k < 3; k++) { // the drain of stdout and stderr at the reap
+                poll.set(ValueLayout.JAVA_INT, 0, parent[k]);
+                poll.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+                if ((int) intPLI.invokeExact(sym("poll"), st, poll, 1L, 0) > 0
+                        && (poll.get(ValueLayout.JAVA_SHORT, 6) & POLLIN) != 0) { // not POLLHUP alone: data
+                    MethodHandle read = linker.downcallHandle(FunctionDescriptor.of(l, i, p, l), errno);
+                    long n = (long) read.invokeExact(sym("read"), st, parent[k], buffer, buffer.byteSize());
+                }
+            }
+            for (int fd : parent) {
+                check((int) intI.invokeExact(sym("close"), st, fd), "close");
+            }
+            check((int) intI.invokeExact(sym("close"), st, pidfd), "close");
+            check((int) intI.invokeExact(sym("close"), st, epoll), "close");
+            int raw = status.get(ValueLayout.JAVA_INT, 0);
+            return (raw >> 8) & 0xff;
+        }
+    }
+
+    private static MemorySegment sym(String name) {
+        return Linker.nativeLinker().defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("no " + name));
+    }
+
+    private static void check(int result, String call) {
+        if (result != 0) {
+            throw new IllegalStateException(call + " failed: " + result);
+        }
+    }
+}
