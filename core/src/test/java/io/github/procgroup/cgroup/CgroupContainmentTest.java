@@ -147,7 +147,8 @@ class CgroupContainmentTest {
     void populatedZeroWakesTheWaiterFromTheExitWatcher() throws Exception {
         // The leader exits when its stdin closes; a grandchild outlives it until its own stdin (a
         // copy of the same pipe) closes too. No timing: each end is caused by the test.
-        try (GroupProcess p = cgroup("sh -c 'exec cat' & cat; wait").start()) {
+        // <&0: a non-interactive shell gives a background job /dev/null as stdin unless told otherwise.
+        try (GroupProcess p = cgroup("sh -c 'exec cat' <&0 & cat; wait").start()) {
             CompletableFuture<Void> emptied = childOf(p).emptied().orElseThrow();
             AtomicReference<String> completer = new AtomicReference<>();
             CompletableFuture<Void> seen = emptied.thenRun(() -> completer.set(Thread.currentThread().getName()));
@@ -169,8 +170,11 @@ class CgroupContainmentTest {
         }
         assertFalse(Files.exists(leaf), "close() returns after the leaf is gone");
 
-        GroupProcess q = cgroup("exit 3").start();
+        // It ends when the test closes its stdin, after its leaf was read: an "exit 3" at once could
+        // have its leaf removed (by the exit watcher, after the reap) before the test looked it up.
+        GroupProcess q = cgroup("read line; exit 3").start();
         Path second = leafOf(q.pid());
+        q.getOutputStream().close();
         assertEquals(3, q.waitFor());
         ProcFs.await(() -> !Files.exists(second), Duration.ofSeconds(5), () -> second + " is left after the tree ended");
     }
