@@ -63,7 +63,10 @@ public final class ProcTable {
 
         private String commandLine() {
             try {
-                byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+                byte[] raw = ProcFile.read("/proc/" + pid + "/cmdline");
+                if (raw == null) {
+                    return "[" + comm + "]";
+                }
                 String line = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
                 return line.isEmpty() ? "[" + comm + "]" : line;
             } catch (IOException gone) {
@@ -129,16 +132,7 @@ public final class ProcTable {
 
     /** @return the /proc/PID/stat line, or null if the process is gone (no such file, or ESRCH while reading) */
     static String readStatLine(long pid) throws IOException {
-        try {
-            return Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
-        } catch (NoSuchFileException gone) {
-            return null;
-        } catch (IOException e) {
-            if (isGone(e)) {
-                return null;
-            }
-            throw e;
-        }
+        return ProcFile.readString("/proc/" + pid + "/stat");
     }
 
     /** @return whether {@code e} is ESRCH: the process exited while its /proc entry was being read */
@@ -148,8 +142,12 @@ public final class ProcTable {
 
     /** @return the number of threads in a /proc/PID/stat line (field 20, num_threads) */
     static int threadCount(String line) {
-        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-        return Integer.parseInt(f[17]);
+        int i = line.lastIndexOf(')') + 2; // field 3, state
+        for (int field = 3; field < 20; field++) {
+            i = line.indexOf(' ', i) + 1;
+        }
+        int end = line.indexOf(' ', i);
+        return Integer.parseInt(line, i, end < 0 ? line.length() : end, 10);
     }
 
     /**

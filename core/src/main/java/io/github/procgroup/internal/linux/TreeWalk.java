@@ -51,6 +51,7 @@ final class TreeWalk {
     /** Whether this kernel has the children files: probed on the JVM's main thread, which always exists. */
     private static final boolean KERNEL_HAS_CHILDREN =
             Files.isReadable(PROC.resolve(Long.toString(SELF)).resolve("task").resolve(Long.toString(SELF)).resolve("children"));
+    private static final int MAX_PASSES = 4;
     private static volatile boolean disabled; // test seam: as on a kernel without the children files
     private static volatile long[] ancestors; // the JVM's, parent first, up to the namespace's init; taken once
 
@@ -124,7 +125,7 @@ final class TreeWalk {
         while (grew) {
             grew = false;
             for (long reaper : reapers) {
-                for (long child : children(reaper, -1)) {
+                for (long child : reapersChildren(reaper)) {
                     if (found.containsKey(child) || skipped.contains(child)) {
                         continue;
                     }
@@ -189,34 +190,62 @@ final class TreeWalk {
         List<Long> result = new ArrayList<>();
         Path task = PROC.resolve(Long.toString(pid)).resolve("task");
         if (threads == 1) {
-            readChildren(task.resolve(Long.toString(pid)).resolve("children"), result);
+            readChildren("/proc/" + pid + "/task/" + pid + "/children", result);
             return result;
         }
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(task)) {
-            for (Path tid : tasks) {
-                readChildren(tid.resolve("children"), result);
-            }
-        } catch (NoSuchFileException gone) {
-            // It exited: its children have been re-parented, to where the ancestors' read finds them.
-        } catch (IOException e) {
-            if (!ProcTable.isGone(e)) {
-                throw e;
+        // A thread that ends hands its children to another thread of the process before it leaves
+        // the task list. So if one was listed but is gone when its file is read, its children may
+        // have moved to a thread read before it: all threads are read again (a few times at most:
+        // a process that keeps ending threads faster than this reads is read as a listing of all
+        // of /proc would read it, at some moment in between).
+        boolean again = true;
+        for (int pass = 0; again && pass < MAX_PASSES; pass++) {
+            again = false;
+            result.clear();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(task)) {
+                for (Path tid : tasks) {
+                    again |= !readChildren(tid.resolve("children").toString(), result);
+                }
+            } catch (NoSuchFileException gone) {
+                // It exited: its children have been re-parented, to where the ancestors' read finds them.
+                return List.of();
+            } catch (IOException e) {
+                if (!ProcTable.isGone(e)) {
+                    throw e;
+                }
+                return List.of();
             }
         }
         return result;
     }
 
-    private static void readChildren(Path file, List<Long> into) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException gone) {
-            return; // the thread (or the process) ended: its children moved on, as above
-        } catch (IOException e) {
-            if (ProcTable.isGone(e)) {
-                return;
-            }
-            throw e;
+    /**
+     * The kernel hands an orphan to the first thread of the reaper that is not exiting, which is
+     * its main thread while that runs; other threads' children are their own forks, never orphans
+     * of this tree. So only a reaper whose main thread has ended (its stat then reads Z while
+     * other threads run) has all its threads' children read.
+     *
+     * @return the children of {@code reaper} that can be orphans it adopted
+     */
+    private static List<Long> reapersChildren(long reaper) throws IOException {
+        String line = ProcTable.readStatLine(reaper);
+        if (line == null) {
+            return List.of(); // it died: its orphans went further up, to a reaper also on the list
+        }
+        Stat stat = ProcTable.parse(reaper, line);
+        if (stat.isZombie()) {
+            return children(reaper, -1);
+        }
+        List<Long> result = new ArrayList<>();
+        readChildren("/proc/" + reaper + "/task/" + reaper + "/children", result);
+        return result;
+    }
+
+    /** @return false if the file is gone (the thread, or the process, ended), else true */
+    private static boolean readChildren(String file, List<Long> into) throws IOException {
+        String text = ProcFile.readString(file);
+        if (text == null) {
+            return false; // the thread (or the process) ended: its children moved on
         }
         int i = 0;
         int n = text.length();
@@ -237,6 +266,7 @@ final class TreeWalk {
                 i++; // a newline, nothing else is expected
             }
         }
+        return true;
     }
 
     /** @return the JVM's ancestors, parent first, ending with the pid namespace's init (whose parent reads 0) */

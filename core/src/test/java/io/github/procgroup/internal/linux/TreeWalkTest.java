@@ -143,6 +143,29 @@ class TreeWalkTest {
         p.close();
     }
 
+    @ParameterizedTest(name = "children files unavailable: {0}")
+    @ValueSource(booleans = {false, true})
+    void terminateEndsTheOrphanedMembersOfALeaderThatHasExited(boolean fallback) throws Exception {
+        TreeWalk.disableForTests(fallback);
+        GroupProcess p = new GroupProcessBuilder("sh", "-c",
+                "i=0; while [ $i -lt 10 ]; do sleep 600 </dev/null >/dev/null 2>&1 & echo $!; i=$((i+1)); done").start();
+        List<Long> sleeps = new ArrayList<>();
+        try (BufferedReader out = p.inputReader(StandardCharsets.UTF_8)) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                sleeps.add(Long.parseLong(line.trim()));
+            }
+        }
+        assertEquals(ExitStatus.exited(0), p.awaitExit(), "the shell exits at once, its sleeps run on");
+        ProcFs.await(() -> ProcFs.liveMembers(p.processGroupId()).size() == 10, START,
+                () -> "sleeps not running: " + ProcFs.liveMembers(p.processGroupId()));
+        assertEquals(10, p.tree().size(), "the orphaned members are the tree: " + p.tree());
+        p.terminate(Duration.ofSeconds(60));
+        for (long pid : sleeps) {
+            assertFalse(ProcFs.running(pid), "survivor " + ProcFs.proc(pid));
+        }
+        p.close();
+    }
+
     @Test
     void closeEndsEveryMemberAndNothingOfTheTreeIsListedAfterwards() throws Exception {
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & echo ready; wait").start();
