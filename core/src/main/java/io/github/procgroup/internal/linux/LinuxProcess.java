@@ -324,9 +324,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     /** {@link #signalTree(Signal)} with each of {@code signals} in turn, on one listing. */
     private int signalTree(Signal... signals) {
         if (cgroup != null) {
-            int listed = 0;
-            for (Signal signal : signals) {
-                listed = cgroup.signal(signal.number());
+            int listed = cgroup.signal(signals[0].number()); // what ran when the first signal went out
+            for (int i = 1; i < signals.length; i++) {
+                cgroup.signal(signals[i].number());
             }
             if (listed == 0 && endIfOverCgroup()) {
                 LiveTrees.remove(this);

@@ -27,6 +27,7 @@ final class LiveTrees {
         // and at exit there may be none left (the JVM at its fd limit is a case the hook must survive).
         ExitHook.load();
         CgroupExitCleanup.load(); // the same reason
+        TreeWalk.load(); // the same reason: listing a tree and waiting for it must work at the fd limit
         // One hook for both, in this order: the grace first, then the leaves of CGROUP trees are removed.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(
                 LiveTrees::endAllAtExit));

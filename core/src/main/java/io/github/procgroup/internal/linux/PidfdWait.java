@@ -34,6 +34,11 @@ final class PidfdWait {
     private PidfdWait() {
     }
 
+    /** Loads the class (see {@link TreeWalk#load}). */
+    static void load() {
+        // Nothing to do: calling it loads and initialises the class.
+    }
+
     /**
      * Waits until every process of {@code processes} still running when looked at has exited,
      * or {@code nanos} have passed.

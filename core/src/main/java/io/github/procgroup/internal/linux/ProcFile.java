@@ -25,6 +25,11 @@ final class ProcFile {
     private ProcFile() {
     }
 
+    /** Loads the class (see {@link TreeWalk#load}). */
+    static void load() {
+        // Nothing to do: calling it loads and initialises the class.
+    }
+
     /**
      * @param path an absolute path under /proc
      * @return the file's text (Latin-1: the files read here are ASCII, cmdline is decoded by its caller), or null if it is gone

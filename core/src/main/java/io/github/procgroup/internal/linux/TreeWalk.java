@@ -65,6 +65,18 @@ final class TreeWalk {
     private TreeWalk() {
     }
 
+    /**
+     * Loads this class and those a listing and a wait use, while an fd is to be had: a class
+     * loaded from a class-path directory needs an fd, and a tree must be listable at the fd limit
+     * (in the shutdown hook too).
+     */
+    static void load() {
+        new Root(0, ANY_START).pid();
+        new Entry(null, 0).threads();
+        ProcFile.load();
+        PidfdWait.load();
+    }
+
     /** @return whether trees can be listed by their children files (else only by the host-wide listing) */
     static boolean available() {
         return KERNEL_HAS_CHILDREN && !disabled;
