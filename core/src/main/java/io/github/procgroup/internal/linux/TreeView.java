@@ -56,6 +56,11 @@ final class TreeView {
             roots.add(new TreeWalk.Root(leader.pid(), TreeWalk.ANY_START)); // unreaped: the pid is certainly it
         }
         memory.forEach(key -> roots.add(new TreeWalk.Root(key.pid(), key.startTime())));
+        // Later stages of a pipeline are members that are children of the JVM, not of the leader.
+        // Any pipeline's: a stage of another group is read, then left out by the group check.
+        for (long stage : LiveTrees.joinedStages()) {
+            roots.add(new TreeWalk.Root(stage, TreeWalk.ANY_START));
+        }
         long pgid = group.pgid();
         return TreeWalk.list(roots, s -> s.pgid() == pgid || memory.contains(s.key()));
     }

@@ -42,6 +42,11 @@ import java.util.function.Predicate;
  * <p>The ancestors are taken once: an ancestor that dies re-parents its children to an ancestor
  * further up (or init), already on the list, so the list can only hold too many, never too few.
  *
+ * <p>As with a listing of all of /proc, a process re-parented <em>inside</em> the tree while the
+ * listing runs (to a process of the tree that is itself a subreaper or a pid namespace's init,
+ * whose children were read before) is seen by the next listing, not this one; the kill loops
+ * list again until nothing runs.
+ *
  * <p>Where the kernel has no children files (built without {@code CONFIG_PROC_CHILDREN}),
  * {@link #available()} is false and callers list the whole of /proc ({@link ProcTable#snapshot}).
  */
@@ -207,9 +212,9 @@ final class TreeWalk {
         }
         // A thread that ends hands its children to another thread of the process before it leaves
         // the task list. So if one was listed but is gone when its file is read, its children may
-        // have moved to a thread read before it: all threads are read again (a few times at most:
-        // a process that keeps ending threads faster than this reads is read as a listing of all
-        // of /proc would read it, at some moment in between).
+        // have moved to a thread read before it: all threads are read again (a few times at most;
+        // for a process that keeps ending threads faster than that, the last pass is taken, and
+        // the caller's next round, which lists again, sees what moved).
         boolean again = true;
         for (int pass = 0; again && pass < MAX_PASSES; pass++) {
             again = false;

@@ -166,6 +166,28 @@ class TreeWalkTest {
         p.close();
     }
 
+    @ParameterizedTest(name = "children files unavailable: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPipelineStageIsInTheTreeAndEndsWithItAfterTheLeaderExited(boolean fallback) throws Exception {
+        TreeWalk.disableForTests(fallback);
+        // The later stages are children of the JVM in the leader's group, not descendants of the leader.
+        List<GroupProcess> stages = GroupProcessBuilder.startPipeline(List.of(
+                new GroupProcessBuilder("true"), new GroupProcessBuilder("sleep", "600")));
+        GroupProcess first = stages.get(0);
+        GroupProcess sleeper = stages.get(1);
+        try {
+            assertEquals(ExitStatus.exited(0), first.awaitExit());
+            ProcFs.await(() -> ProcFs.proc(sleeper.pid()).map(s -> s.comm().equals("sleep")).orElse(false), START,
+                    () -> "the second stage does not run sleep: " + ProcFs.proc(sleeper.pid()));
+            assertTrue(first.tree().stream().anyMatch(i -> i.pid() == sleeper.pid()), "tree " + first.tree());
+            assertTrue(first.members().stream().anyMatch(i -> i.pid() == sleeper.pid()), "members " + first.members());
+        } finally {
+            first.close(); // the first stage's close ends the whole pipeline
+        }
+        assertEquals(Signal.KILL, sleeper.awaitExit().signal().orElseThrow());
+        assertFalse(ProcFs.running(sleeper.pid()));
+    }
+
     @Test
     void closeEndsEveryMemberAndNothingOfTheTreeIsListedAfterwards() throws Exception {
         GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & echo ready; wait").start();
