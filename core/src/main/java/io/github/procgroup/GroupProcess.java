@@ -186,23 +186,26 @@ public final class GroupProcess extends Process implements AutoCloseable {
             child.signalTree(Signal.CONT); // so that stopped processes see the signal
         }
         InterruptedException interrupted = null;
+        boolean runs = true;
         try {
             long graceNanos = saturatedNanos(grace);
             long start = System.nanoTime();
             awaitExit(grace);
             Optional<CompletableFuture<Void>> emptied = child.emptied();
-            while (System.nanoTime() - start < graceNanos && child.treeRuns()) {
+            while (System.nanoTime() - start < graceNanos && (runs = child.treeRuns())) {
                 long wait = graceNanos - (System.nanoTime() - start);
                 if (emptied.isPresent()) {
                     awaitEmptied(emptied.get(), wait); // woken by the kernel's event, not by a poll
-                } else {
+                } else if (!child.awaitListedExit(wait)) { // woken by each process's exit where it can be
                     TimeUnit.NANOSECONDS.sleep(Math.min(TREE_POLL_NANOS, wait));
                 }
             }
         } catch (InterruptedException e) {
             interrupted = e; // the grace is cut short, but the tree still ends below
         }
-        child.kill();
+        if (runs) {
+            child.kill(); // else the last listing found nothing running: the final wait below lists (and kills) again
+        }
         awaitTreeGoneUninterruptibly();
         if (interrupted != null) {
             Thread.interrupted(); // thrown, so cleared, as every InterruptedException leaves it
@@ -225,7 +228,7 @@ public final class GroupProcess extends Process implements AutoCloseable {
             }
             if (emptied.isPresent()) {
                 awaitEmptied(emptied.get(), deadline - System.nanoTime());
-            } else {
+            } else if (!child.awaitListedExit(deadline - System.nanoTime())) {
                 TimeUnit.NANOSECONDS.sleep(TREE_POLL_NANOS / 2);
             }
         }

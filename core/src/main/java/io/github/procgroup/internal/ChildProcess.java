@@ -94,6 +94,20 @@ public interface ChildProcess {
      */
     int signalTree(Signal signal);
 
+    /**
+     * Waits, by an event where the backend has one, until the processes that the last listing of
+     * the tree ({@link #signalTree}, {@link #kill}, {@link #requestStop}, {@link #treeRuns}) found
+     * running have exited, or {@code nanos} have passed. It proves nothing by itself: the caller
+     * lists the tree again afterwards.
+     *
+     * @param nanos how long to wait at most
+     * @return false if the backend cannot wait by event (then the caller waits by the clock)
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    default boolean awaitListedExit(long nanos) throws InterruptedException {
+        return false;
+    }
+
     /** @return the number of the signal that stopped the leader, if it is stopped now, else 0 */
     default int stopSignal() {
         return 0;

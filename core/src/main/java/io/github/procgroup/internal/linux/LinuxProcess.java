@@ -44,6 +44,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private final CgroupTree cgroup; // the child's leaf cgroup (Containment.CGROUP), or null
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private volatile ResourceUsage usage;
+    private volatile List<Stat> listedRunning; // what the last listing found running, or null if none was made
 
     LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
                  Duration exitHookGrace, String treeToken, CgroupTree cgroup) {
@@ -242,7 +243,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (group.isEmptyForGood()) {
             return false;
         }
-        Snapshot snapshot = ProcTable.snapshot();
+        Snapshot snapshot = view.snapshot();
         Predicate<Stat> inGroup = view.groupMembers(snapshot);
         return TreeSignals.toEach(ProcessTree.live(snapshot.processes()).stream()
                 .filter(s -> s.pid() != sentinelPid() && inGroup.test(s)).toList(), signal) > 0;
@@ -259,7 +260,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (Posix.killpg(leader.pid(), 0) == -LibC.ESRCH()) {
             return false;
         }
-        Snapshot snapshot = ProcTable.snapshot();
+        Snapshot snapshot = view.snapshot();
         Predicate<Stat> inGroup = view.groupMembers(snapshot);
         long hidden = sentinelPid();
         return snapshot.processes().stream().anyMatch(s -> inGroup.test(s) && !s.isZombie() && s.pid() != hidden);
@@ -270,7 +271,26 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (cgroup != null) {
             return !leader.isReaped() || cgroup.populated();
         }
-        return !leader.isReaped() || !ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).isEmpty();
+        if (!leader.isReaped()) {
+            listedRunning = null; // no listing: a wait falls back to the clock (the exit future is the leader's event)
+            return true;
+        }
+        List<Stat> live = ProcessTree.live(tree(view.snapshot(), AdoptedOrphans.running()));
+        listedRunning = live;
+        return !live.isEmpty();
+    }
+
+    /**
+     * Waits by event (their pidfds, see {@link PidfdWait}) for the processes the last listing
+     * ({@link #signalTree}, {@link #treeRuns}) found running to exit.
+     */
+    @Override
+    public boolean awaitListedExit(long nanos) throws InterruptedException {
+        if (cgroup != null) {
+            return false; // the cgroup has its own event, emptied()
+        }
+        List<Stat> listed = listedRunning;
+        return listed != null && PidfdWait.awaitExit(listed, nanos);
     }
 
     @Override
@@ -278,7 +298,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (cgroup != null) {
             return cgroup.members();
         }
-        return ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).stream()
+        return ProcessTree.live(tree(view.snapshot(), AdoptedOrphans.running())).stream()
                 .filter(s -> s.pgid() == leader.pid()).map(Stat::info).toList();
     }
 
@@ -287,14 +307,13 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (cgroup != null) {
             return cgroup.members(); // nothing of the tree can be outside its cgroup
         }
-        return ProcessTree.live(tree(ProcTable.snapshot(), AdoptedOrphans.running())).stream().map(Stat::info).toList();
+        return ProcessTree.live(tree(view.snapshot(), AdoptedOrphans.running())).stream().map(Stat::info).toList();
     }
 
     @Override
     public int requestStop() {
-        int running = signalTree(Signal.TERM);
-        signalTree(Signal.CONT); // a stopped process sees the SIGTERM only once continued
-        return running;
+        // One listing for both: a stopped process sees the SIGTERM only once continued.
+        return signalTree(Signal.TERM, Signal.CONT);
     }
 
     @Override
@@ -304,14 +323,23 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public int signalTree(Signal signal) {
+        return signalTree(new Signal[] {signal});
+    }
+
+    /** {@link #signalTree(Signal)} with each of {@code signals} in turn, on one listing. */
+    private int signalTree(Signal... signals) {
         if (cgroup != null) {
-            int listed = cgroup.signal(signal.number());
+            int listed = cgroup.signal(signals[0].number()); // what ran when the first signal went out
+            for (int i = 1; i < signals.length; i++) {
+                cgroup.signal(signals[i].number());
+            }
             if (listed == 0 && endIfOverCgroup()) {
                 LiveTrees.remove(this);
             }
             return listed;
         }
         if (goneWithoutTrace()) {
+            listedRunning = List.of();
             LiveTrees.remove(this);
             return 0;
         }
@@ -321,19 +349,24 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         // before the error is thrown, so no error here spares the group.
         Snapshot snapshot;
         try {
-            snapshot = ProcTable.snapshot();
+            snapshot = view.snapshot();
         } catch (RuntimeException e) {
-            TreeSignals.toPinnedGroup(group, signal);
+            for (Signal signal : signals) {
+                TreeSignals.toPinnedGroup(group, signal);
+            }
             throw e;
         }
         // Remembered even without a subreaper: an escapee signalled now stays part of the tree after
         // its parent dies, so the next round still sees it until it is dead.
         List<Stat> tree = tree(snapshot, true);
-        // killpg reaches every member, also one that joined after the listing.
-        boolean groupReached = TreeSignals.toPinnedGroup(group, signal);
         List<Stat> live = ProcessTree.live(tree);
-        // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
-        TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
+        for (Signal signal : signals) {
+            // killpg reaches every member, also one that joined after the listing.
+            boolean groupReached = TreeSignals.toPinnedGroup(group, signal);
+            // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
+            TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
+        }
+        listedRunning = live;
         if (endIfOver(tree)) {
             LiveTrees.remove(this);
         }

@@ -27,6 +27,7 @@ final class LiveTrees {
         // and at exit there may be none left (the JVM at its fd limit is a case the hook must survive).
         ExitHook.load();
         CgroupExitCleanup.load(); // the same reason
+        TreeWalk.load(); // the same reason: listing a tree and waiting for it must work at the fd limit
         // One hook for both, in this order: the grace first, then the leaves of CGROUP trees are removed.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(
                 LiveTrees::endAllAtExit));
@@ -86,6 +87,11 @@ final class LiveTrees {
     /** Marks a pipeline stage that joined a leader's group as procgroup's own, until {@link #removeJoinedStage}. */
     static void addJoinedStage(long pid) {
         JOINED_STAGES.add(pid);
+    }
+
+    /** @return the pids of the pipeline stages that joined a leader's group and are not reaped yet (or only just) */
+    static List<Long> joinedStages() {
+        return List.copyOf(JOINED_STAGES);
     }
 
     /** Called once the stage is reaped. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads process state from /proc. A process can vanish between listing and reading: that is
@@ -62,7 +63,10 @@ public final class ProcTable {
 
         private String commandLine() {
             try {
-                byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+                byte[] raw = ProcFile.read("/proc/" + pid + "/cmdline");
+                if (raw == null) {
+                    return "[" + comm + "]";
+                }
                 String line = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
                 return line.isEmpty() ? "[" + comm + "]" : line;
             } catch (IOException gone) {
@@ -81,8 +85,22 @@ public final class ProcTable {
      * @param takenAt   {@link System#nanoTime()} just before the listing began: a process absent from
      *                  it did not exist at some moment after this
      * @param processes every process found
+     * @param lookedFor the pids a partial listing looked for by name, or null for a listing of all of /proc
      */
-    record Snapshot(long takenAt, List<Stat> processes) {
+    record Snapshot(long takenAt, List<Stat> processes, Set<Long> lookedFor) {
+        /** A listing of the whole of /proc: a process absent from it was absent at some moment after {@code takenAt}. */
+        Snapshot(long takenAt, List<Stat> processes) {
+            this(takenAt, processes, null);
+        }
+
+        /**
+         * @return whether absence from this listing proves {@code pid} was gone at some moment
+         *         after {@link #takenAt}: always for a whole listing; for a tree's own listing
+         *         ({@link TreeWalk}) only for the pids it looked for by name
+         */
+        boolean provesAbsence(long pid) {
+            return lookedFor == null || lookedFor.contains(pid);
+        }
     }
 
     /**
@@ -108,16 +126,28 @@ public final class ProcTable {
 
     /** @return the stat, or null if the process is gone (no such file, or ESRCH while reading) */
     private static Stat readStat(long pid) throws IOException {
-        try {
-            return parse(pid, Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat")));
-        } catch (NoSuchFileException gone) {
-            return null;
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("No such process")) {
-                return null; // ESRCH: it exited while being read
-            }
-            throw e;
+        String line = readStatLine(pid);
+        return line == null ? null : parse(pid, line);
+    }
+
+    /** @return the /proc/PID/stat line, or null if the process is gone (no such file, or ESRCH while reading) */
+    static String readStatLine(long pid) throws IOException {
+        return ProcFile.readString("/proc/" + pid + "/stat");
+    }
+
+    /** @return whether {@code e} is ESRCH: the process exited while its /proc entry was being read */
+    static boolean isGone(IOException e) {
+        return e.getMessage() != null && e.getMessage().contains("No such process");
+    }
+
+    /** @return the number of threads in a /proc/PID/stat line (field 20, num_threads) */
+    static int threadCount(String line) {
+        int i = line.lastIndexOf(')') + 2; // field 3, state
+        for (int field = 3; field < 20; field++) {
+            i = line.indexOf(' ', i) + 1;
         }
+        int end = line.indexOf(' ', i);
+        return Integer.parseInt(line, i, end < 0 ? line.length() : end, 10);
     }
 
     /**

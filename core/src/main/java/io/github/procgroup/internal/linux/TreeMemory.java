@@ -29,6 +29,11 @@ final class TreeMemory {
         return keys.isEmpty();
     }
 
+    /** Runs {@code action} on every key remembered now. */
+    void forEach(java.util.function.Consumer<ProcessKey> action) {
+        keys.forEach(action);
+    }
+
     void add(ProcessKey key) {
         keys.add(key);
     }
@@ -38,7 +43,18 @@ final class TreeMemory {
         for (Stat s : tree) {
             keys.add(s.key());
         }
-        forgetGone(keys, snapshot.processes(), BootClock.tickAt(snapshot.takenAt()));
+        // Only what the listing looked for can be proven gone by it: a key added meanwhile by
+        // another thread, absent from a tree's own listing, may still run.
+        Set<ProcessKey> candidates = new HashSet<>();
+        for (ProcessKey k : keys) {
+            if (snapshot.provesAbsence(k.pid())) {
+                candidates.add(k);
+            }
+        }
+        Set<ProcessKey> gone = new HashSet<>(candidates);
+        forgetGone(candidates, snapshot.processes(), BootClock.tickAt(snapshot.takenAt()));
+        gone.removeAll(candidates); // what forgetGone took out of the candidates
+        keys.removeAll(gone);
     }
 
     /** Removes from {@code keys} those that started before {@code listingTick} and are absent from {@code listing}. */

@@ -3,6 +3,7 @@ package io.github.procgroup.internal.linux;
 import io.github.procgroup.internal.linux.ProcTable.Snapshot;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,33 @@ final class TreeView {
         return group.members(snapshot, memory::contains);
     }
 
+    /**
+     * Lists what can hold this tree's processes: only the tree's own processes and where its
+     * orphans can have gone ({@link TreeWalk}), not the whole host. The host-wide listing is kept
+     * where the walk cannot stand in for it: when the kernel has no children files, and when the
+     * JVM is a child subreaper (its adopted orphans are then traced by their environment mark,
+     * which only the orphan tracker's host-wide rounds read).
+     *
+     * @throws IllegalStateException naming the cause if /proc cannot be read
+     */
+    Snapshot snapshot() {
+        if (!TreeWalk.available() || AdoptedOrphans.running() || Prctl.isSubreaper()) {
+            return ProcTable.snapshot();
+        }
+        List<TreeWalk.Root> roots = new ArrayList<>();
+        if (!leader.isReaped()) {
+            roots.add(new TreeWalk.Root(leader.pid(), TreeWalk.ANY_START)); // unreaped: the pid is certainly it
+        }
+        memory.forEach(key -> roots.add(new TreeWalk.Root(key.pid(), key.startTime())));
+        // Later stages of a pipeline are members that are children of the JVM, not of the leader.
+        // Any pipeline's: a stage of another group is read, then left out by the group check.
+        for (long stage : LiveTrees.joinedStages()) {
+            roots.add(new TreeWalk.Root(stage, TreeWalk.ANY_START));
+        }
+        long pgid = group.pgid();
+        return TreeWalk.list(roots, s -> s.pgid() == pgid || memory.contains(s.key()));
+    }
+
     /** Finds the tree in {@code snapshot}, the sentinel left out; with {@code remember}, remembers its processes. */
     List<Stat> find(Snapshot snapshot, boolean remember) {
         if (remember && treeToken != null) {
@@ -49,7 +77,10 @@ final class TreeView {
         List<Stat> tree = ProcessTree.find(snapshot.processes(), groupMembers(snapshot), hidden, memory::contains,
                 parentConfirmation());
         if (remember) {
-            memory.update(snapshot, tree);
+            // The leader is not remembered: it is known for as long as it is unreaped, and after its
+            // reap its pid names nothing of the tree. So a tree of one process leaves the memory
+            // empty, and its end is decided without a listing (killpg(pgid, 0), see LinuxProcess).
+            memory.update(snapshot, tree.stream().filter(s -> s.pid() != leader.pid()).toList());
         }
         return tree;
     }

@@ -11,7 +11,7 @@
  * <tr><td>{@code procgroup-wait-PID} (one per child without a pidfd, daemon)</td><td>when {@code pidfd_open} failed (ENOSYS, EMFILE) or the watcher gave up</td><td>blocks in {@code waitid(P_PID, pid, WEXITED | WNOWAIT)}, then reaps through the same {@code OwnedPid.reap}</td></tr>
  * <tr><td>{@code procgroup-subreaper} (daemon)</td><td>{@code Subreaper.enable()}</td><td>every 100 ms: one /proc listing, {@code rememberTree} for every live tree, {@code wait4(pid, WNOHANG)} on the zombies it may reap, {@code LiveTrees.prune}</td></tr>
  * <tr><td>{@code procgroup-shutdown} (shutdown hook)</td><td>registered at the first spawn</td><td>at JVM exit, on every tree whose builder kept {@code killOnJvmExit}: {@code requestStop()}, its {@code exitHookGrace}, {@code kill()} (ExitHook); then, in the same hook, the leaves of such CGROUP trees are awaited empty and removed (CgroupExitCleanup)</td></tr>
- * <tr><td>user threads</td><td></td><td>{@code signal}, {@code terminate}, {@code close}, {@code destroyForcibly}, {@code members}, {@code tree}: each lists /proc itself</td></tr>
+ * <tr><td>user threads</td><td></td><td>{@code signal}, {@code terminate}, {@code close}, {@code destroyForcibly}, {@code members}, {@code tree}: each lists the tree itself ({@code TreeWalk}: from its own processes, not all of /proc) and waits on the listed processes' pidfds ({@code PidfdWait})</td></tr>
  * </table>
  * <p>No background thread dies silently. The exit watcher catches an error while handling one child and fails that child's wait with it ({@code Watched.failed}; no effect once the exit was reported) and goes on; on an {@code epoll_wait} error other than EINTR it hands every pending child to a waiting thread of its own, says so on stderr, and ends. A waiting thread that gets a {@code waitid} error other than EINTR and ECHILD fails that child's wait with the errno. The orphan tracker reports a failed scan on stderr (once per distinct cause) and retries with a pause doubling up to 5 s.
  * <h3>Locks and what they guard</h3>
@@ -24,7 +24,7 @@
  * <tr><td>{@code ExitWatcher.class}</td><td>the watcher's creation</td></tr>
  * <tr><td>none (concurrent collections)</td><td>{@code LiveTrees}' set, {@code ExitWatcher.byPidfd}, {@code TreeMemory}'s keys, {@code AdoptedOrphans}' token cache</td></tr>
  * </table>
- * <p>{@code TreeMemory} needs no lock: keys are added freely, and one is removed only on proof, from a single listing, that its process is gone (it started before that listing began and the listing does not show it). Each removal is right on its own, whichever thread's listing is older.
+ * <p>{@code TreeMemory} needs no lock: keys are added freely, and one is removed only on proof, from a single listing, that its process is gone (it started before that listing began, the listing looked for it, and the listing does not show it). Each removal is right on its own, whichever thread's listing is older.
  * <h3>The pid-safety rule</h3>
  * <p>Linux does not reuse a number while any process, a zombie too, has it as its pid, group or session. procgroup reaps its leaders and sentinels itself, each by its own pid, so:
  * <ol>

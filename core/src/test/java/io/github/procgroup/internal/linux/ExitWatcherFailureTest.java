@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The exit watcher loses the ability to list /proc (every listing fails as at the fd limit,
- * through ProcTable's test seam): the listing it makes after a sentinel-guarded leader's exit
+ * The exit watcher loses the ability to list /proc (every listing fails as at the fd limit:
+ * the children walk is turned off, so every listing is ProcTable's, and its test seam fails): the listing it makes after a sentinel-guarded leader's exit
  * fails, and still every later wait completes; the tree operations report the cause.
  */
 @ExtendWith(NoLeftovers.class)
@@ -29,12 +29,14 @@ class ExitWatcherFailureTest {
     @AfterEach
     void restoreListing() {
         ProcTable.replaceLister(null);
+        TreeWalk.disableForTests(false);
     }
 
     @Test
     void waitsCompleteAfterTheWatcherFailedToList() throws Exception {
         GroupProcess guarded = new GroupProcessBuilder("sh", "-c", "read x").killOnParentDeath(true).start();
         try {
+            TreeWalk.disableForTests(true);
             ProcTable.replaceLister(() -> {
                 throw new IOException("Too many open files");
             });
@@ -50,6 +52,7 @@ class ExitWatcherFailureTest {
                     e.getMessage());
         } finally {
             ProcTable.replaceLister(null);
+            TreeWalk.disableForTests(false);
             guarded.close();
         }
     }

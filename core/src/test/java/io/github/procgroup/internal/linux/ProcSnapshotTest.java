@@ -38,6 +38,8 @@ class ProcSnapshotTest {
                 + "94287723228432 94287723229696 94288097390592 140726581897746 140726581897756 140726581897756 "
                 + "140726581899241 0";
         assertEquals(new Stat(1909, "sleep", 'S', 1887, 1887, 2519, 187244), ProcTable.parse(1909, recorded));
+        assertEquals(1, ProcTable.threadCount(recorded), "num_threads, field 20");
+        assertEquals(7, ProcTable.threadCount(recorded.replace(" 20 0 1 0 187244 ", " 20 0 7 0 187244 ")));
         Stat odd = ProcTable.parse(42, line(42, "a) (b) Z", 'Z', 1, 42, 42, 7));
         assertEquals("a) (b) Z", odd.comm());
         assertEquals('Z', odd.state());

@@ -1,0 +1,132 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.bindings.linux.pollfd;
+import io.github.procgroup.internal.linux.ProcTable.Stat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits by event, not by the clock, for listed processes of a tree to exit: a pidfd becomes
+ * readable (POLLIN) once its process has exited, zombie or reaped, whoever its parent is. One
+ * {@code poll(2)} on all of them wakes at each exit.
+ *
+ * <p>A pidfd is opened for the pid, then the start time is read again and must be the one
+ * listed: if the pid names a later process by then, or nothing, it is not waited for (a
+ * stranger's pidfd would not become readable when the listed process ended). Nothing is signalled here, so no pid-safety question
+ * arises; a wrong wake-up would only make the caller list the tree again.
+ *
+ * <p>At the fd limit (EMFILE, ENFILE) it waits on the pidfds it could open and leaves the rest
+ * for the caller's next round (the caller lists again after each wait, and the fds are free
+ * again by then); with no pidfd at all (no pidfds on this system, or no fd left) it says so,
+ * and the caller waits by the clock as before. FdReserve's spares are not taken: a wait can
+ * always fall back, an end of a tree cannot.
+ */
+final class PidfdWait {
+    /** At most this many fds in one wait: the rest are waited for in the caller's next round. */
+    static final int MAX_FDS = 128;
+    /** How often a wait looks at the thread's interrupt status (poll(2) does not see it). */
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private PidfdWait() {
+    }
+
+    /** Loads the class (see {@link TreeWalk#load}). */
+    static void load() {
+        // Nothing to do: calling it loads and initialises the class.
+    }
+
+    /**
+     * Waits until every process of {@code processes} still running when looked at has exited,
+     * or {@code nanos} have passed.
+     *
+     * @return false if it could not wait by event at all (no pidfd could be opened, other than
+     *         for a process already gone): the caller then waits by the clock
+     * @throws InterruptedException if the thread is interrupted (the fds are closed first)
+     */
+    static boolean awaitExit(List<Stat> processes, long nanos) throws InterruptedException {
+        if (processes.isEmpty()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        int count = Math.min(processes.size(), MAX_FDS);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = pollfd.allocateArray(count, arena);
+            int open = 0;
+            boolean failed = false;
+            try {
+                for (Stat s : processes) {
+                    if (open == count) {
+                        break;
+                    }
+                    int fd = Posix.pidfdOpen((int) s.pid(), 0);
+                    if (fd == -LibC.ESRCH()) {
+                        continue; // reaped already: nothing to wait for
+                    }
+                    if (fd < 0) {
+                        failed = true; // ENOSYS (no pidfds), EMFILE/ENFILE (no fd left): wait on what is open
+                        break;
+                    }
+                    if (!PidSignals.sameProcess(s)) {
+                        Posix.close(fd); // gone meanwhile, or the pid names a later process: not one to wait for
+                        continue;
+                    }
+                    MemorySegment slot = pollfd.asSlice(fds, open++);
+                    pollfd.fd(slot, fd);
+                    pollfd.events(slot, (short) LibC.POLLIN());
+                    pollfd.revents(slot, (short) 0);
+                }
+                if (open == 0) {
+                    return !failed; // all gone already, or nothing could be waited on
+                }
+                waitAll(fds, open, deadline);
+                return true;
+            } finally {
+                for (int i = 0; i < open; i++) {
+                    int fd = pollfd.fd(pollfd.asSlice(fds, i));
+                    if (fd >= 0) {
+                        Posix.close(fd);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Polls until every fd of the first {@code open} slots has fired (each is closed and set to -1 then), or the deadline. */
+    private static void waitAll(MemorySegment fds, int open, long deadline) throws InterruptedException {
+        int pending = open;
+        while (pending > 0) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            long slice = Math.min(left, SLICE_NANOS);
+            int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(slice + 999_999));
+            int r = Posix.poll(fds, open, millis);
+            if (r == -LibC.EINTR() || r == 0) {
+                continue; // a signal handler ran, or the slice ended: look at the interrupt and the deadline
+            }
+            if (r < 0) {
+                return; // ENOMEM: the caller lists again and waits by the clock if this keeps failing
+            }
+            for (int i = 0; i < open; i++) {
+                MemorySegment slot = pollfd.asSlice(fds, i);
+                int fd = pollfd.fd(slot);
+                // POLLIN: it exited. POLLERR/POLLHUP/POLLNVAL would not clear either: count it done
+                // and let the caller's next listing decide.
+                if (fd >= 0 && pollfd.revents(slot) != 0) {
+                    Posix.close(fd);
+                    pollfd.fd(slot, -1); // poll(2) skips negative fds
+                    pending--;
+                }
+                pollfd.revents(slot, (short) 0);
+            }
+        }
+    }
+}
