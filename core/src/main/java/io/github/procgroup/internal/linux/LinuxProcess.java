@@ -22,40 +22,37 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 
 /**
  * A child started by {@link LinuxBackend}: the leader of process group {@code pid}, and the tree
- * that grows from it. Pid ownership and reaping live in {@link OwnedPid}, the group id and its
- * reuse check in {@link TreeGroup}, finding the tree and the memory of escapees in {@link TreeView};
- * this class ties them to the {@link ChildProcess} operations. No signal leaves it except through those: killpg
- * while the group is pinned, {@link PidSignals} for every other process, each one listed in the
- * tree just before.
+ * that grows from it. Pid ownership and reaping live in {@link OwnedPid}; finding, signalling and
+ * waiting for the tree in its {@link TreeMembership}, chosen once at spawn: the process group
+ * ({@link GroupMembership}) or the child's leaf cgroup ({@link CgroupMembership}). This class ties
+ * them, the streams and the parent-death sentinel to the {@link ChildProcess} operations.
  */
 final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private final OwnedPid leader;
-    private final TreeGroup group;
-    private final TreeView view;
+    private final TreeView view; // also the orphan tracker's view of the tree (rememberTree)
+    private final TreeMembership membership;
     private final ChildStdio.Streams streams;
     private Optional<ProcessHandle> handle; // guarded by this; null until first asked for (see handle())
     private final ParentDeathSentinel sentinel; // null unless killOnParentDeath
     private final boolean killOnJvmExit;
     private final Duration exitHookGrace;
-    private final CgroupTree cgroup; // the child's leaf cgroup (Containment.CGROUP), or null
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private volatile ResourceUsage usage;
-    private volatile List<Stat> listedRunning; // what the last listing found running, or null if none was made
 
     LinuxProcess(int pid, int pidfd, ChildStdio.Streams streams, ParentDeathSentinel sentinel, boolean killOnJvmExit,
                  Duration exitHookGrace, String treeToken, CgroupTree cgroup) {
         this.leader = new OwnedPid(pid, pidfd);
-        this.group = new TreeGroup(pid, leader, sentinel == null ? null : sentinel.owned());
+        TreeGroup group = new TreeGroup(pid, leader, sentinel == null ? null : sentinel.owned());
         this.streams = streams;
         this.sentinel = sentinel;
         this.killOnJvmExit = killOnJvmExit;
         this.exitHookGrace = exitHookGrace;
-        this.cgroup = cgroup;
-        this.view = new TreeView(leader, group, sentinel == null ? -1 : sentinel.pid(), treeToken);
+        this.view = new TreeView(leader, group, sentinelPid(), treeToken);
+        this.membership = cgroup != null ? new CgroupMembership(cgroup, leader)
+                : new GroupMembership(leader, group, view, sentinelPid());
     }
 
     /** @return the pidfd to watch, or -1 if pidfd_open was not available */
@@ -105,16 +102,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         }
     }
 
-    /**
-     * The common end, decided without a /proc scan: the leader is reaped, no process is left in
-     * the group, and nothing outside it is known (no remembered escapee, no sentinel, no subreaper
-     * tracking adoptions). An escapee re-parented to init could not be traced any more anyway.
-     */
+    /** The common end, decided without a /proc scan (see {@link TreeMembership#goneWithoutTrace}). */
     private boolean goneWithoutTrace() {
-        if (cgroup != null) {
-            return endIfOverCgroup(); // the cgroup is exact: no listing, no remembered escapees
-        }
-        return sentinel == null && view.remembersNothing() && !AdoptedOrphans.running() && group.isEmptyForGood();
+        return endSentinelIf(membership.goneWithoutTrace());
     }
 
     /** @return the parent-death sentinel's pid, or -1 */
@@ -132,13 +122,9 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         return exitHookGrace;
     }
 
-    private List<Stat> tree(Snapshot snapshot, boolean remember) {
-        return view.find(snapshot, remember);
-    }
-
     /** Finds this tree and remembers exactly its processes (the orphan tracker's round). @return the tree */
     List<Stat> rememberTree(Snapshot snapshot) {
-        return tree(snapshot, true);
+        return view.find(snapshot, true);
     }
 
     /**
@@ -147,34 +133,15 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
      *         the sentinel, if any, is then ended too
      */
     boolean isOver(Snapshot snapshot) {
-        if (cgroup != null) {
-            return endIfOverCgroup();
-        }
-        return leader.isReaped() && endIfOver(tree(snapshot, AdoptedOrphans.running()));
+        return endSentinelIf(membership.isOver(snapshot));
     }
 
-    /** As {@link #isOver}, given this tree's processes. */
-    private boolean endIfOver(List<Stat> tree) {
-        if (!leader.isReaped() || !tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SelfPid.PID)) {
-            return false;
-        }
-        endSentinel();
-        return true;
-    }
-
-    /** In a cgroup: over once the leader is reaped and the cgroup empty (the leaf is removed then). */
-    private boolean endIfOverCgroup() {
-        if (!cgroup.isOver(leader.isReaped())) {
-            return false;
-        }
-        endSentinel();
-        return true;
-    }
-
-    private void endSentinel() {
-        if (sentinel != null) {
+    /** Ends the sentinel, if any, once the tree is {@code over}: nothing is left to protect. @return {@code over} */
+    private boolean endSentinelIf(boolean over) {
+        if (over && sentinel != null) {
             sentinel.kill();
         }
+        return over;
     }
 
     @Override
@@ -229,85 +196,32 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean signalGroup(Signal signal) {
-        if (cgroup != null) {
-            return cgroup.signal(signal.number()) > 0; // the cgroup's members are the group's here
-        }
-        int r = group.killWhilePinned(signal.number());
-        if (r != TreeGroup.NOT_PINNED) {
-            if (r == -LibC.ESRCH()) {
-                return false; // no member left
-            }
-            TreeSignals.check(r, signal.signalName() + " to process group " + leader.pid());
-            return true;
-        }
-        if (group.isEmptyForGood()) {
-            return false;
-        }
-        Snapshot snapshot = view.snapshot();
-        Predicate<Stat> inGroup = view.groupMembers(snapshot);
-        return TreeSignals.toEach(ProcessTree.live(snapshot.processes()).stream()
-                .filter(s -> s.pid() != sentinelPid() && inGroup.test(s)).toList(), signal) > 0;
+        return membership.signalGroup(signal);
     }
 
     @Override
     public boolean groupHasMembers() {
-        if (cgroup != null) {
-            return cgroup.populated();
-        }
-        // Signal 0 is the cheap check, but it also finds zombies: members that died after being
-        // re-parented wait for init (or a subreaper) to reap them. Those are dead, so /proc decides.
-        // The sentinel is procgroup's, not a member the user started.
-        if (Posix.killpg(leader.pid(), 0) == -LibC.ESRCH()) {
-            return false;
-        }
-        Snapshot snapshot = view.snapshot();
-        Predicate<Stat> inGroup = view.groupMembers(snapshot);
-        long hidden = sentinelPid();
-        return snapshot.processes().stream().anyMatch(s -> inGroup.test(s) && !s.isZombie() && s.pid() != hidden);
+        return membership.groupHasMembers();
     }
 
     @Override
     public boolean treeRuns() {
-        if (cgroup != null) {
-            return !leader.isReaped() || cgroup.populated();
-        }
-        if (!leader.isReaped()) {
-            listedRunning = null; // no listing: a wait falls back to the clock (the exit future is the leader's event)
-            return true;
-        }
-        List<Stat> live = ProcessTree.live(tree(view.snapshot(), AdoptedOrphans.running()));
-        listedRunning = live;
-        return !live.isEmpty();
+        return membership.treeRuns();
     }
 
-    /**
-     * Waits by event (their pidfds, see {@link PidfdWait}) for the processes the last listing
-     * ({@link #signalTree}, {@link #treeRuns}) found running to exit.
-     */
     @Override
     public boolean awaitListedExit(long nanos) throws InterruptedException {
-        if (cgroup != null) {
-            return false; // the cgroup has its own event, emptied()
-        }
-        List<Stat> listed = listedRunning;
-        return listed != null && PidfdWait.awaitExit(listed, nanos);
+        return membership.awaitListedExit(nanos);
     }
 
     @Override
     public List<ProcessInfo> members() {
-        if (cgroup != null) {
-            return cgroup.members();
-        }
-        return ProcessTree.live(tree(view.snapshot(), AdoptedOrphans.running())).stream()
-                .filter(s -> s.pgid() == leader.pid()).map(Stat::info).toList();
+        return membership.members();
     }
 
     @Override
     public List<ProcessInfo> tree() {
-        if (cgroup != null) {
-            return cgroup.members(); // nothing of the tree can be outside its cgroup
-        }
-        return ProcessTree.live(tree(view.snapshot(), AdoptedOrphans.running())).stream().map(Stat::info).toList();
+        return membership.tree();
     }
 
     @Override
@@ -328,49 +242,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     /** {@link #signalTree(Signal)} with each of {@code signals} in turn, on one listing. */
     private int signalTree(Signal... signals) {
-        if (cgroup != null) {
-            int listed = cgroup.signal(signals[0].number()); // what ran when the first signal went out
-            for (int i = 1; i < signals.length; i++) {
-                cgroup.signal(signals[i].number());
-            }
-            if (listed == 0 && endIfOverCgroup()) {
-                LiveTrees.remove(this);
-            }
-            return listed;
-        }
-        if (goneWithoutTrace()) {
-            listedRunning = List.of();
-            LiveTrees.remove(this);
-            return 0;
-        }
-        // The listing comes before the group's signal: an escapee is traced through its parent,
-        // which the signal may end. At the fd limit the listing retries with FdReserve's spares;
-        // if it fails all the same, the pinned group still gets its signal (killpg needs no fd)
-        // before the error is thrown, so no error here spares the group.
-        Snapshot snapshot;
-        try {
-            snapshot = view.snapshot();
-        } catch (RuntimeException e) {
-            for (Signal signal : signals) {
-                TreeSignals.toPinnedGroup(group, signal);
-            }
-            throw e;
-        }
-        // Remembered even without a subreaper: an escapee signalled now stays part of the tree after
-        // its parent dies, so the next round still sees it until it is dead.
-        List<Stat> tree = tree(snapshot, true);
-        List<Stat> live = ProcessTree.live(tree);
-        for (Signal signal : signals) {
-            // killpg reaches every member, also one that joined after the listing.
-            boolean groupReached = TreeSignals.toPinnedGroup(group, signal);
-            // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
-            TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
-        }
-        listedRunning = live;
-        if (endIfOver(tree)) {
+        TreeMembership.Signalled round = membership.signalTree(signals);
+        if (endSentinelIf(round.over())) {
             LiveTrees.remove(this);
         }
-        return live.size();
+        return round.running();
     }
 
     /**
@@ -405,11 +281,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public Containment containment() {
-        return cgroup != null ? Containment.CGROUP : Containment.GROUP;
+        return membership.containment();
     }
 
     @Override
     public Optional<CompletableFuture<Void>> emptied() {
-        return cgroup != null ? cgroup.emptied() : Optional.empty();
+        return membership.emptied();
     }
 }

@@ -1,0 +1,85 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.Containment;
+import io.github.procgroup.ProcessInfo;
+import io.github.procgroup.Signal;
+import io.github.procgroup.internal.linux.ProcTable.Snapshot;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A tree in a leaf cgroup of its own ({@link Containment#CGROUP}): nothing of the tree can be
+ * outside the cgroup, so its members are {@code cgroup.procs}, a signal is {@code cgroup.kill} or
+ * one per member, and "over" is the leader's reap plus the kernel's {@code populated 0}. No /proc
+ * listing, and no remembered escapees.
+ */
+final class CgroupMembership implements TreeMembership {
+    private final CgroupTree cgroup;
+    private final OwnedPid leader;
+
+    CgroupMembership(CgroupTree cgroup, OwnedPid leader) {
+        this.cgroup = cgroup;
+        this.leader = leader;
+    }
+
+    @Override
+    public boolean goneWithoutTrace() {
+        return cgroup.isOver(leader.isReaped()); // the leaf is removed then
+    }
+
+    @Override
+    public boolean isOver(Snapshot snapshot) {
+        return goneWithoutTrace();
+    }
+
+    @Override
+    public boolean signalGroup(Signal signal) {
+        return cgroup.signal(signal.number()) > 0; // the cgroup's members are the group's here
+    }
+
+    @Override
+    public boolean groupHasMembers() {
+        return cgroup.populated();
+    }
+
+    @Override
+    public boolean treeRuns() {
+        return !leader.isReaped() || cgroup.populated();
+    }
+
+    @Override
+    public boolean awaitListedExit(long nanos) {
+        return false; // the cgroup has its own event, emptied()
+    }
+
+    @Override
+    public List<ProcessInfo> members() {
+        return cgroup.members();
+    }
+
+    @Override
+    public List<ProcessInfo> tree() {
+        return cgroup.members(); // nothing of the tree can be outside its cgroup
+    }
+
+    @Override
+    public Signalled signalTree(Signal... signals) {
+        int listed = cgroup.signal(signals[0].number()); // what ran when the first signal went out
+        for (int i = 1; i < signals.length; i++) {
+            cgroup.signal(signals[i].number());
+        }
+        return new Signalled(listed, listed == 0 && goneWithoutTrace());
+    }
+
+    @Override
+    public Containment containment() {
+        return Containment.CGROUP;
+    }
+
+    @Override
+    public Optional<CompletableFuture<Void>> emptied() {
+        return cgroup.emptied();
+    }
+}

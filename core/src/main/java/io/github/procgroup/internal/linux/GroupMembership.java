@@ -1,0 +1,161 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.Containment;
+import io.github.procgroup.ProcessInfo;
+import io.github.procgroup.Signal;
+import io.github.procgroup.bindings.linux.LibC;
+import io.github.procgroup.internal.linux.ProcTable.Snapshot;
+import io.github.procgroup.internal.linux.ProcTable.Stat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * A tree held together by its process group ({@link Containment#GROUP}): the group, the processes
+ * descending from it, and escapees traced to it, found by {@link TreeView}. No signal leaves it
+ * except killpg while the group is pinned ({@link TreeGroup}) and {@link PidSignals} for every
+ * other process, each one listed in the tree just before.
+ */
+final class GroupMembership implements TreeMembership {
+    private final OwnedPid leader;
+    private final TreeGroup group;
+    private final TreeView view;
+    private final long sentinelPid; // the parent-death sentinel, hidden from the user's view; -1 if none
+    private volatile List<Stat> listedRunning; // what the last listing found running, or null if none was made
+
+    GroupMembership(OwnedPid leader, TreeGroup group, TreeView view, long sentinelPid) {
+        this.leader = leader;
+        this.group = group;
+        this.view = view;
+        this.sentinelPid = sentinelPid;
+    }
+
+    /**
+     * The common end, decided without a /proc scan: the leader is reaped, no process is left in
+     * the group, and nothing outside it is known (no remembered escapee, no sentinel, no subreaper
+     * tracking adoptions). An escapee re-parented to init could not be traced any more anyway.
+     */
+    @Override
+    public boolean goneWithoutTrace() {
+        return sentinelPid < 0 && view.remembersNothing() && !AdoptedOrphans.running() && group.isEmptyForGood();
+    }
+
+    @Override
+    public boolean isOver(Snapshot snapshot) {
+        return leader.isReaped() && isOver(view.find(snapshot, AdoptedOrphans.running()));
+    }
+
+    /** As {@link #isOver(Snapshot)}, given this tree's processes. */
+    private boolean isOver(List<Stat> tree) {
+        return leader.isReaped() && tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SelfPid.PID);
+    }
+
+    @Override
+    public boolean signalGroup(Signal signal) {
+        int r = group.killWhilePinned(signal.number());
+        if (r != TreeGroup.NOT_PINNED) {
+            if (r == -LibC.ESRCH()) {
+                return false; // no member left
+            }
+            TreeSignals.check(r, signal.signalName() + " to process group " + leader.pid());
+            return true;
+        }
+        if (group.isEmptyForGood()) {
+            return false;
+        }
+        Snapshot snapshot = view.snapshot();
+        Predicate<Stat> inGroup = view.groupMembers(snapshot);
+        return TreeSignals.toEach(ProcessTree.live(snapshot.processes()).stream()
+                .filter(s -> s.pid() != sentinelPid && inGroup.test(s)).toList(), signal) > 0;
+    }
+
+    @Override
+    public boolean groupHasMembers() {
+        // Signal 0 is the cheap check, but it also finds zombies: members that died after being
+        // re-parented wait for init (or a subreaper) to reap them. Those are dead, so /proc decides.
+        // The sentinel is procgroup's, not a member the user started.
+        if (Posix.killpg(leader.pid(), 0) == -LibC.ESRCH()) {
+            return false;
+        }
+        Snapshot snapshot = view.snapshot();
+        Predicate<Stat> inGroup = view.groupMembers(snapshot);
+        return snapshot.processes().stream().anyMatch(s -> inGroup.test(s) && !s.isZombie() && s.pid() != sentinelPid);
+    }
+
+    @Override
+    public boolean treeRuns() {
+        if (!leader.isReaped()) {
+            listedRunning = null; // no listing: a wait falls back to the clock (the exit future is the leader's event)
+            return true;
+        }
+        List<Stat> live = ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running()));
+        listedRunning = live;
+        return !live.isEmpty();
+    }
+
+    /**
+     * Waits by event (their pidfds, see {@link PidfdWait}) for the processes the last listing
+     * ({@link #signalTree}, {@link #treeRuns}) found running to exit.
+     */
+    @Override
+    public boolean awaitListedExit(long nanos) throws InterruptedException {
+        List<Stat> listed = listedRunning;
+        return listed != null && PidfdWait.awaitExit(listed, nanos);
+    }
+
+    @Override
+    public List<ProcessInfo> members() {
+        return ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running())).stream()
+                .filter(s -> s.pgid() == leader.pid()).map(Stat::info).toList();
+    }
+
+    @Override
+    public List<ProcessInfo> tree() {
+        return ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running())).stream().map(Stat::info).toList();
+    }
+
+    @Override
+    public Signalled signalTree(Signal... signals) {
+        if (goneWithoutTrace()) {
+            listedRunning = List.of();
+            return new Signalled(0, true);
+        }
+        // The listing comes before the group's signal: an escapee is traced through its parent,
+        // which the signal may end. At the fd limit the listing retries with FdReserve's spares;
+        // if it fails all the same, the pinned group still gets its signal (killpg needs no fd)
+        // before the error is thrown, so no error here spares the group.
+        Snapshot snapshot;
+        try {
+            snapshot = view.snapshot();
+        } catch (RuntimeException e) {
+            for (Signal signal : signals) {
+                TreeSignals.toPinnedGroup(group, signal);
+            }
+            throw e;
+        }
+        // Remembered even without a subreaper: an escapee signalled now stays part of the tree after
+        // its parent dies, so the next round still sees it until it is dead.
+        List<Stat> tree = view.find(snapshot, true);
+        List<Stat> live = ProcessTree.live(tree);
+        for (Signal signal : signals) {
+            // killpg reaches every member, also one that joined after the listing.
+            boolean groupReached = TreeSignals.toPinnedGroup(group, signal);
+            // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
+            TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
+        }
+        listedRunning = live;
+        return new Signalled(live.size(), isOver(tree));
+    }
+
+    @Override
+    public Containment containment() {
+        return Containment.GROUP;
+    }
+
+    @Override
+    public Optional<CompletableFuture<Void>> emptied() {
+        return Optional.empty();
+    }
+}
