@@ -82,18 +82,27 @@ final class FdWaiter {
         }
     }
 
-    /** One epoll instance and one daemon thread that unparks the virtual threads waiting on fds. */
+    /**
+     * One epoll instance and one daemon thread that unparks the virtual threads waiting on fds.
+     *
+     * <p>With no waiter the thread parks in Java, and while there are waiters its epoll_wait is
+     * bounded by {@link #NATIVE_WAIT_MILLIS}: HotSpot's exit waits (up to 300 ms) for threads in
+     * native code, so a poller left in an endless epoll_wait would hold up the exit of every JVM
+     * that once read a pipe from a virtual thread.
+     */
     private static final class VirtualPoller {
         static final VirtualPoller INSTANCE = new VirtualPoller();
         private static final int MAX_EVENTS = 64;
+        private static final int NATIVE_WAIT_MILLIS = 100;
 
         private final int epollFd;
         private final Map<Integer, Thread> waiters = new ConcurrentHashMap<>();
+        private Thread poller; // set once in the constructor
 
         private VirtualPoller() {
             epollFd = Posix.epollCreate1(LibC.EPOLL_CLOEXEC());
             if (epollFd >= 0) {
-                Thread.ofPlatform().daemon().name("procgroup-pipe-poller").start(this::loop);
+                poller = Thread.ofPlatform().daemon().name("procgroup-pipe-poller").start(this::loop);
             }
         }
 
@@ -112,6 +121,7 @@ final class FdWaiter {
                 if (r < 0) {
                     throw Errno.exception("cannot register pipe fd " + fd + " with epoll", -r);
                 }
+                LockSupport.unpark(poller); // it may be parked for want of waiters: the registration is seen now
                 try {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS));
                 } finally {
@@ -127,7 +137,13 @@ final class FdWaiter {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment events = LinuxArch.allocateEpollEvents(MAX_EVENTS, arena);
                 while (true) {
-                    int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, -1);
+                    if (waiters.isEmpty()) {
+                        // A waiter added after this look unparks the thread once its fd is registered,
+                        // so the park returns at once (LockSupport keeps the permit).
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, NATIVE_WAIT_MILLIS);
                     for (int i = 0; i < ready; i++) { // ready < 0: EINTR, a signal for the JVM landed here
                         int fd = LinuxArch.epollEventFd(LinuxArch.epollEventAt(events, i));
                         wake(waiters.get(fd));
