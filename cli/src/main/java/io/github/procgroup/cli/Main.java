@@ -34,7 +34,7 @@ public final class Main {
         }
         int status = run(args, System.out, System.err);
         // 125: procgroup failed, maybe with the tree still running; the JVM's exit hook then kills it.
-        FastExit.exit(status, status != Run.FAILED);
+        System.exit(status);
     }
 
     /**
