@@ -204,7 +204,9 @@ public final class Scenarios {
         starter.waitFor();
         awaitParent(daemon, ProcessHandle.current().pid());
         List<ProcessInfo> killed = Subreaper.endAdopted(Duration.ofSeconds(10));
-        System.out.println("killed=" + killed.stream().anyMatch(i -> i.pid() == daemon && i.command().contains("sleep 603")));
+        // By pid: the listing may catch it between its execs (env, setsid, sleep), when /proc shows
+        // no command line and it is named by its comm in brackets.
+        System.out.println("killed=" + killed.stream().anyMatch(i -> i.pid() == daemon));
         System.out.println("daemonGone=" + ProcFs.proc(daemon).isEmpty());
         System.out.println("children=" + ProcessHandle.current().children().count());
     }
