@@ -30,7 +30,7 @@ import java.util.Optional;
 final class Downcalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final ValueLayout I = ValueLayout.JAVA_INT;
@@ -42,7 +42,7 @@ final class Downcalls {
     private static final ThreadLocal<MemorySegment> CALL_STATE = new ThreadLocal<>() {
         @Override
         protected MemorySegment initialValue() {
-            return newCallState();
+            return Arena.ofAuto().allocate(CAPTURE_LAYOUT); // freed with its thread, by the GC
         }
     };
 
@@ -70,11 +70,6 @@ final class Downcalls {
     /** @return whether {@code symbol}, from {@link #symbol}, was found */
     static boolean exists(MemorySegment symbol) {
         return !symbol.equals(MemorySegment.NULL);
-    }
-
-    /** @return a capture segment of its own, for a caller that keeps one (one thread at a time) */
-    static MemorySegment newCallState() {
-        return Arena.ofAuto().allocate(CAPTURE_LAYOUT);
     }
 
     /** @return the calling thread's capture segment */

@@ -143,7 +143,7 @@ final class PipeInputStream extends InputStream {
                 continue;
             }
             MemorySegment buffer = nativeBuffer.atLeast(len);
-            long n = Posix.read(fd, buffer, Downcalls.callState());
+            long n = Posix.read(fd, buffer);
             if (n > 0) {
                 MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
                 return (int) n;

@@ -63,7 +63,7 @@ final class PipeOutputStream extends OutputStream {
                 }
                 MemorySegment buffer = nativeBuffer.atLeast(chunk);
                 MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
-                long n = Posix.write(fd, buffer, Downcalls.callState());
+                long n = Posix.write(fd, buffer);
                 if (n > 0) {
                     off += (int) n;
                     len -= (int) n;

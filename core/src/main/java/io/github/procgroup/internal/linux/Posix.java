@@ -41,19 +41,13 @@ public final class Posix {
     private Posix() {
     }
 
-    /** @return a segment for the errno of calls made by one thread at a time, such as {@link #read} */
-    public static MemorySegment newCallState() {
-        return Downcalls.newCallState();
-    }
-
     /**
      * read(2) into {@code buffer}, a native segment; it blocks if the fd is blocking and empty.
      *
-     * @param state from {@link #newCallState()}, used by one thread at a time (the pipe streams' hot path
-     *              allocates nothing per call)
      * @return the bytes read, 0 at end of file, or -errno
      */
-    public static long read(int fd, MemorySegment buffer, MemorySegment state) {
+    public static long read(int fd, MemorySegment buffer) {
+        MemorySegment state = Downcalls.callState();
         try {
             return Downcalls.orErrno((long) Downcalls.LongIPL.H.invokeExact(READ, state, fd, buffer, buffer.byteSize()),
                     state);
@@ -65,10 +59,10 @@ public final class Posix {
     /**
      * write(2) from {@code buffer}, a native segment; it blocks while a blocking pipe is full.
      *
-     * @param state from {@link #newCallState()}, used by one thread at a time
      * @return the bytes written, or -errno (-EPIPE: no reader left)
      */
-    public static long write(int fd, MemorySegment buffer, MemorySegment state) {
+    public static long write(int fd, MemorySegment buffer) {
+        MemorySegment state = Downcalls.callState();
         try {
             return Downcalls.orErrno((long) Downcalls.LongIPL.H.invokeExact(WRITE, state, fd, buffer, buffer.byteSize()),
                     state);

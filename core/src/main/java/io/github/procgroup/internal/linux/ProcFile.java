@@ -4,7 +4,6 @@ import io.github.procgroup.bindings.linux.LibC;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -42,11 +41,10 @@ final class ProcFile {
                 return gone(-fd, path);
             }
             try {
-                MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
                 MemorySegment buffer = arena.allocate(CHUNK);
                 byte[] text = new byte[0];
                 while (true) {
-                    long n = Posix.read(fd, buffer, state);
+                    long n = Posix.read(fd, buffer);
                     if (n == -LibC.EINTR()) {
                         continue;
                     }

@@ -83,8 +83,8 @@ class DowncallErrnoTest {
                 print("epoll_wait", Posix.epollWait(-1, buffer, 1, 0));
                 print("pidfd_open", Posix.pidfdOpen(-1, 0));
                 print("pidfd_send_signal", Posix.pidfdSendSignal(-1, 0));
-                print("read", (int) Posix.read(-1, buffer, Posix.newCallState()));
-                print("write", (int) Posix.write(-1, buffer, Posix.newCallState()));
+                print("read", (int) Posix.read(-1, buffer));
+                print("write", (int) Posix.write(-1, buffer));
                 print("poll", Posix.poll(ints, -1L, 0)); // more fds than RLIMIT_NOFILE
                 print("isatty", Posix.isatty(-1));
                 print("tcgetpgrp", Posix.tcgetpgrp(-1));

@@ -87,7 +87,7 @@ class ExitWatcherIdleTest {
                     throw new IllegalStateException("watchFd refused a pipe");
                 }
                 print("watchingFd", awaitState(watcher, Thread.State.RUNNABLE));
-                Posix.write(writeEnd, arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 'x'), Posix.newCallState());
+                Posix.write(writeEnd, arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 'x'));
                 print("fdReady", String.valueOf(ready.get(20, TimeUnit.SECONDS)));
                 ExitWatcher.instance().unwatchFd(readEnd);
                 print("afterUnwatchFd", awaitParked(watcher));
