@@ -28,7 +28,6 @@ import java.util.Set;
 public final class SupervisorReaping {
     /** Held while this JVM reaps adopted children, and by an {@link #endAll} round. */
     static final Object LOCK = new Object();
-    private static final long SELF = ProcessHandle.current().pid();
     private static final long ROUND_MILLIS = 10;
     private static volatile boolean enabled;
 
@@ -54,7 +53,7 @@ public final class SupervisorReaping {
 
     private static void reapAdopted(List<ProcTable.Stat> all) {
         for (ProcTable.Stat s : all) {
-            if (s.ppid() == SELF && s.isZombie() && !LiveTrees.spawnedByProcgroup(s.pid())) {
+            if (s.ppid() == SelfPid.PID && s.isZombie() && !LiveTrees.spawnedByProcgroup(s.pid())) {
                 // WNOHANG: a zombie, so it returns at once; ECHILD if another reaper was first.
                 Posix.wait4((int) s.pid(), MemorySegment.NULL, LibC.WNOHANG(), MemorySegment.NULL);
             }
@@ -106,7 +105,7 @@ public final class SupervisorReaping {
     private static List<ProcTable.Stat> adopted(List<ProcTable.Stat> all) {
         Set<Long> pids = new HashSet<>();
         for (ProcTable.Stat s : all) {
-            if (s.ppid() == SELF && !LiveTrees.spawnedByProcgroup(s.pid())) {
+            if (s.ppid() == SelfPid.PID && !LiveTrees.spawnedByProcgroup(s.pid())) {
                 pids.add(s.pid());
             }
         }

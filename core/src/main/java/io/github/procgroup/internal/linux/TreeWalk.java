@@ -52,10 +52,13 @@ import java.util.function.Predicate;
  */
 final class TreeWalk {
     private static final Path PROC = Path.of("/proc");
-    private static final long SELF = ProcessHandle.current().pid();
-    /** Whether this kernel has the children files: probed on the JVM's main thread, which always exists. */
-    private static final boolean KERNEL_HAS_CHILDREN =
-            Files.isReadable(PROC.resolve(Long.toString(SELF)).resolve("task").resolve(Long.toString(SELF)).resolve("children"));
+    /**
+     * Whether this kernel has the children files: probed on the calling thread's own (every thread
+     * has one, or none does; /proc/thread-self is Linux 3.17+, and without it the host-wide listing is
+     * used, which is always right). Pid-free, so the first spawn, which loads this class, does not start
+     * the JDK's process-handle machinery for the JVM's pid ({@link SelfPid} is read at a listing).
+     */
+    private static final boolean KERNEL_HAS_CHILDREN = Files.isReadable(Path.of("/proc/thread-self/children"));
     private static final int MAX_PASSES = 4;
     private static volatile boolean disabled; // test seam: as on a kernel without the children files
     private static volatile long[] ancestors; // the JVM's, parent first, up to the namespace's init; taken once
@@ -77,6 +80,7 @@ final class TreeWalk {
      */
     static void load() {
         new Root(0, ANY_START).pid();
+        SelfPid.class.getName(); // loaded, not initialised: its ProcessHandle.current() waits for the first listing
         new Entry(null, 0).threads();
         ProcFile.load();
         PidfdWait.load();
@@ -137,7 +141,7 @@ final class TreeWalk {
         for (long a : reapers) {
             skipped.add(a);
         }
-        skipped.add(SELF);
+        skipped.add(SelfPid.PID);
         boolean grew = true;
         while (grew) {
             grew = false;
@@ -293,7 +297,7 @@ final class TreeWalk {
             return known;
         }
         List<Long> chain = new ArrayList<>();
-        long pid = SELF;
+        long pid = SelfPid.PID;
         while (true) {
             String line = ProcTable.readStatLine(pid);
             long ppid = line == null ? 0 : ProcTable.parse(pid, line).ppid();
