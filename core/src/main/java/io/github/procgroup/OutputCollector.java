@@ -77,6 +77,9 @@ final class OutputCollector implements Runnable {
     private void deliver() {
         byte[] bytes = line.toByteArray();
         line.reset();
+        if (consumerFailure != null) {
+            return; // the consumer failed on an earlier line: it is called no more, and its first failure stands
+        }
         int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         try {
             lines.accept(new String(bytes, 0, length, charset));

@@ -187,6 +187,16 @@ class RunTest {
                         })
                         .run(GENEROUS));
         assertEquals("consumer broke on first", thrown.getMessage());
+
+        // Lines that arrive in the same read as the failing one, and a last line without its
+        // newline, are not handed to the consumer after it failed: its first failure is the one reported.
+        IllegalStateException sameRead = assertThrows(IllegalStateException.class, () ->
+                new GroupProcessBuilder("printf", "first\\nsecond\\nlast")
+                        .onStdoutLine(line -> {
+                            throw new IllegalStateException("consumer broke on " + line);
+                        })
+                        .run(GENEROUS));
+        assertEquals("consumer broke on first", sameRead.getMessage());
     }
 
     @Test
@@ -214,9 +224,12 @@ class RunTest {
         assertEquals(1, r.ended().size(), r.ended().toString());
         // The snapshot may catch the forked shell before it has exec'd sleep (its command line is the
         // shell's then), or in the middle of the exec, when /proc shows no command line and the
-        // listing names it by its comm in brackets, "[sh]". Either way it is the one background process.
+        // listing names it by its comm in brackets: "[sh]" before the kernel renames the task,
+        // "[sleep]" after it and before the new command line is in place. Either way it is the one
+        // background process.
         String command = r.ended().get(0).command();
-        assertTrue(command.contains("sleep 30") || command.equals("[sh]"), r.ended().toString());
+        assertTrue(command.contains("sleep 30") || command.equals("[sh]") || command.equals("[sleep]"),
+                r.ended().toString());
         assertFalse(ProcFs.running(r.ended().get(0).pid()));
     }
 
