@@ -147,8 +147,9 @@ class CgroupContainmentTest {
     void populatedZeroWakesTheWaiterFromTheExitWatcher() throws Exception {
         // The leader exits when its stdin closes; a grandchild outlives it until its own stdin (a
         // copy of the same pipe) closes too. No timing: each end is caused by the test.
-        // <&0: a non-interactive shell gives a background job /dev/null as stdin unless told otherwise.
-        try (GroupProcess p = cgroup("sh -c 'exec cat' <&0 & cat; wait").start()) {
+        // A non-interactive shell gives a background job /dev/null as its stdin before the job's own
+        // redirections, so "<&0" would copy /dev/null: the stdin pipe goes to the job through fd 3.
+        try (GroupProcess p = cgroup("exec 3<&0; sh -c 'exec cat' <&3 3<&- & exec 3<&-; cat; wait").start()) {
             CompletableFuture<Void> emptied = childOf(p).emptied().orElseThrow();
             AtomicReference<String> completer = new AtomicReference<>();
             CompletableFuture<Void> seen = emptied.thenRun(() -> completer.set(Thread.currentThread().getName()));

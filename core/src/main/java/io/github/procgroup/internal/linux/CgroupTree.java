@@ -121,7 +121,19 @@ final class CgroupTree {
      * @return whether the tree is over: the leader reaped and no live process in the cgroup; the
      *         leaf is removed then
      */
-    synchronized boolean isOver(boolean reaped) {
+    boolean isOver(boolean reaped) {
+        boolean over = removeIfOver(reaped);
+        if (over) {
+            // The leader's reap may see the cgroup empty before the kernel's notification of
+            // cgroup.events has reached the watcher (kernfs delivers it from a work queue), and the
+            // removal closed the events fd: the waiters learn of the end here then. Completed
+            // outside the lock, as their actions run in this thread.
+            emptied.complete(null);
+        }
+        return over;
+    }
+
+    private synchronized boolean removeIfOver(boolean reaped) {
         leaderReaped |= reaped;
         if (removed) {
             return true;
