@@ -45,6 +45,8 @@ public final class GroupProcess extends Process implements AutoCloseable {
 
     /** How often a wait looks whether the leader was stopped by the terminal. */
     private static final long STOP_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a wait looks for the leader's exit in the waiting thread itself before it waits on the exit future. */
+    private static final long WAIT_HERE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ChildProcess child;
     private volatile boolean warnedOfTerminalStop;
@@ -362,6 +364,10 @@ public final class GroupProcess extends Process implements AutoCloseable {
      */
     public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + saturatedNanos(timeout); // wraps safely: only differences are compared
+        // Most children a caller waits for end soon: the first moments are waited in this thread
+        // where the backend can (see ChildProcess#awaitExitHere), the rest on the exit future, which
+        // is complete by then if the leader was reaped here.
+        child.awaitExitHere(Math.min(saturatedNanos(timeout), WAIT_HERE_NANOS));
         while (true) {
             long left = deadline - System.nanoTime();
             try {

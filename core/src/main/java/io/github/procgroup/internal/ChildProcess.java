@@ -108,6 +108,19 @@ public interface ChildProcess {
         return false;
     }
 
+    /**
+     * Waits in the calling thread, for at most {@code nanos}, for the leader to exit, and reaps
+     * it there, where the backend can do so more directly than through {@link #exit()}.
+     *
+     * @param nanos how long to wait at most
+     * @return true if the leader is reaped now (the exit future is complete); false if it still
+     *         runs or this thread cannot wait here: the caller then waits on {@link #exit()}
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    default boolean awaitExitHere(long nanos) throws InterruptedException {
+        return exit().isDone();
+    }
+
     /** @return the number of the signal that stopped the leader, if it is stopped now, else 0 */
     default int stopSignal() {
         return 0;

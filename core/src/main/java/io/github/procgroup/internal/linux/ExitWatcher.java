@@ -54,6 +54,9 @@ final class ExitWatcher {
     // it, a thread that made the watcher idle, or the exit hook, knows whether to wake it.
     private volatile boolean maybeInEpollWait;
     private volatile boolean jvmExiting;
+    // Set by the watcher before it enters epoll_wait without a timeout, and checked by forget
+    // after its removal: one of the two sees the other, so the watcher is never left there idle.
+    private volatile boolean waitingUnbounded;
 
     /** What to do for a fd given to {@link #watchFd}. */
     interface OtherFd {
@@ -121,6 +124,12 @@ final class ExitWatcher {
         return watcher;
     }
 
+    /** @return how many children the watcher holds by their pidfds now (tests: none is kept after its reap) */
+    static int watchedForTests() {
+        ExitWatcher w = instance;
+        return w == null ? 0 : w.byPidfd.size();
+    }
+
     /** @return the watcher thread, or null if it was never started (tests look at its state) */
     static Thread threadForTests() {
         ExitWatcher w = instance;
@@ -168,6 +177,29 @@ final class ExitWatcher {
         }
         otherFds.remove(fd);
         return false;
+    }
+
+    /**
+     * Takes a child from the watcher because the calling thread waits for it and reaps it itself
+     * (see {@link LinuxProcess#awaitExitHere}); that thread gives it back with {@link #watch}
+     * unless it reaped it. The registration is deleted here, so the watcher is not woken by its
+     * exit and its map never keeps a number the reap closes.
+     *
+     * <p>An event that epoll_wait returned just before the deletion is then handled with no child
+     * in the map for it: ignored, as the taker polls the same pidfd and sees the exit too.
+     *
+     * @return true if the watcher had it and now leaves it to the caller; false if it had not (no
+     *         pidfd, a wait thread of its own, another thread took it, or the watcher has it in hand)
+     */
+    boolean forget(int pidfd, Watched process) {
+        if (!byPidfd.remove(pidfd, process)) {
+            return false;
+        }
+        Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), pidfd, MemorySegment.NULL);
+        if (waitingUnbounded && isIdle()) {
+            wake(); // nothing left to watch: it must not stay in native code (see the class comment)
+        }
+        return true;
     }
 
     /** Stops watching an fd given to {@link #watchFd}; call before closing it, so a reused number cannot alias it. */
@@ -243,7 +275,15 @@ final class ExitWatcher {
                     continue;
                 }
                 int timeout = exiting ? 0 : idle ? LINGER_MILLIS : -1;
+                if (timeout == -1) {
+                    waitingUnbounded = true; // before looking again: see forget
+                    if (isIdle()) {
+                        waitingUnbounded = false;
+                        continue; // a child was taken meanwhile: linger, do not wait unbounded
+                    }
+                }
                 int ready = Posix.epollWait(epollFd, events, MAX_EVENTS, timeout);
+                waitingUnbounded = false;
                 maybeInEpollWait = false;
                 if (ready == -LibC.EINTR()) {
                     continue; // a signal for the JVM landed on this thread

@@ -86,6 +86,45 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         return true;
     }
 
+    /**
+     * Takes the leader from the exit watcher for the wait ({@link ExitWatcher#forget}), polls its
+     * pidfd in this thread and reaps it here: no hop to the watcher's thread and back, which costs
+     * two context switches at every wait, and the watcher is not woken for this exit at all. If the
+     * time is up first (or the thread is interrupted), the leader goes back to the watcher.
+     *
+     * <p>While this thread holds it, nothing else reaps the leader (only the watcher, or a wait
+     * thread, calls {@link #tryReap}), so the pidfd stays open under the poll. A second thread
+     * that waits meanwhile finds it gone from the watcher and waits on the exit future, which this
+     * one completes. Not in a virtual thread, whose carrier a native poll would pin; nor without a
+     * pidfd (ENOSYS, EMFILE at the spawn), where a thread of its own waits for the leader already.
+     */
+    @Override
+    public boolean awaitExitHere(long nanos) throws InterruptedException {
+        if (exit.isDone()) {
+            return true;
+        }
+        int pidfd = leader.pidfd();
+        if (Thread.currentThread().isVirtual() || pidfd < 0 || !ExitWatcher.instance().forget(pidfd, this)) {
+            return exit.isDone();
+        }
+        try {
+            if (PidfdWait.awaitReadable(pidfd, nanos)) {
+                // Readable but not reapable happens when the leader thread exited while other
+                // threads of the child live on (as the watcher finds it too): it then waits for the rest.
+                tryReap();
+            }
+        } catch (RuntimeException e) {
+            // As on the watcher thread: what fails after the reap (the listing for the sentinel)
+            // does not fail the wait, whose status is reported; before it, it fails the exit future.
+            failed(e);
+        } finally {
+            if (!leader.isReaped()) {
+                ExitWatcher.instance().watch(this); // an exit meanwhile makes the pidfd readable at once: not missed
+            }
+        }
+        return exit.isDone();
+    }
+
     @Override
     public void failed(RuntimeException cause) {
         exit.completeExceptionally(cause); // no effect if the exit was already reported

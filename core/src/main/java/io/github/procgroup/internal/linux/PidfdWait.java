@@ -30,6 +30,8 @@ final class PidfdWait {
     static final int MAX_FDS = 128;
     /** How often a wait looks at the thread's interrupt status (poll(2) does not see it). */
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** As {@link #SLICE_NANOS}, for {@link #awaitReadable}, which stands in for an interruptible wait. */
+    private static final int SHORT_SLICE_MILLIS = 1;
 
     private PidfdWait() {
     }
@@ -90,6 +92,39 @@ final class PidfdWait {
                     if (fd >= 0) {
                         Posix.close(fd);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until one pidfd is readable (its process exited), looking at the thread's interrupt
+     * status every {@link #SHORT_SLICE_MILLIS} ms.
+     *
+     * @return true if it is readable (or poll(2) reports an error on it), false once {@code nanos} have passed
+     * @throws InterruptedException if the thread is interrupted
+     */
+    static boolean awaitReadable(int pidfd, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = pollfd.allocate(arena);
+            pollfd.fd(slot, pidfd);
+            pollfd.events(slot, (short) LibC.POLLIN());
+            while (true) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                long left = deadline - System.nanoTime();
+                int millis = (int) Math.min(SHORT_SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, left) + 999_999));
+                int r = Posix.poll(slot, 1, left <= 0 ? 0 : millis);
+                if (r > 0) {
+                    return true; // POLLIN: exited; POLLERR/POLLNVAL: the caller's reap decides
+                }
+                if (r < 0 && r != -LibC.EINTR()) {
+                    return false; // ENOMEM: the caller waits the other way
+                }
+                if (left <= 0) {
+                    return false;
                 }
             }
         }
