@@ -223,6 +223,11 @@ public final class GroupProcess extends Process implements AutoCloseable {
     private void awaitTreeGone() throws InterruptedException {
         long deadline = System.nanoTime() + TREE_GONE_TIMEOUT.toNanos();
         Optional<CompletableFuture<Void>> emptied = child.emptied();
+        if (emptied.isEmpty()) {
+            // What the caller's signal found running is waited for first, by its pidfds: the
+            // listing below then usually finds nothing left, instead of processes still dying.
+            child.awaitListedExit(deadline - System.nanoTime());
+        }
         while (child.kill() > 0) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("process group " + processGroupId() + ": still running "
