@@ -12,8 +12,8 @@ import java.lang.invoke.MethodHandle;
  * The floor of procgroup's cold start: one spawn + wait of {@code /bin/true} with bare FFM, making
  * the system calls procgroup's first spawn makes, through the same downcall shapes (12, each
  * capturing errno, each linked once), with no library code around them: three O_CLOEXEC pipes,
- * posix_spawn with dup2/closefrom file actions and a new process group, pidfd_open, an epoll
- * instance and one epoll_wait, wait4, a poll of each output pipe at the reap (a read only if it
+ * posix_spawn with dup2/closefrom file actions and a new process group, pidfd_open, one epoll
+ * instance (made once per JVM) and one epoll_wait, wait4, a poll of each output pipe at the reap (a read only if it
  * holds data: /bin/true writes nothing) and the closes. What a fresh JVM spends beyond this in procgroup's first {@code start()} is the
  * library's own start-up work. x86_64 and aarch64 Linux, glibc 2.36+ (pidfd_open).
  *
@@ -46,26 +46,69 @@ public final class FfmFloor {
         System.out.printf("FFM floor: first spawn+wait %.1f ms, exit %d%n", (System.nanoTime() - start) / 1e6, code);
     }
 
+    /**
+     * The downcalls, linked once per JVM when first used (as procgroup links each shape once), and
+     * the epoll instance, made once (as procgroup's exit watcher is): a fresh JVM's first spawn pays
+     * for both, a steady-state loop ({@code SpawnBenchmark.ffmFloor}) for neither.
+     */
+    private static final class Calls {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+        static final ValueLayout I = ValueLayout.JAVA_INT;
+        static final ValueLayout L = ValueLayout.JAVA_LONG;
+        static final ValueLayout S = ValueLayout.JAVA_SHORT;
+        static final ValueLayout P = ValueLayout.ADDRESS;
+        static final MethodHandle INT_PI = LINKER.downcallHandle(FunctionDescriptor.of(I, P, I), ERRNO);
+        static final MethodHandle INT_P = LINKER.downcallHandle(FunctionDescriptor.of(I, P), ERRNO);
+        static final MethodHandle INT_PII = LINKER.downcallHandle(FunctionDescriptor.of(I, P, I, I), ERRNO);
+        static final MethodHandle INT_PP = LINKER.downcallHandle(FunctionDescriptor.of(I, P, P), ERRNO);
+        static final MethodHandle INT_PS = LINKER.downcallHandle(FunctionDescriptor.of(I, P, S), ERRNO);
+        static final MethodHandle SPAWN = LINKER.downcallHandle(FunctionDescriptor.of(I, P, P, P, P, P, P), ERRNO);
+        static final MethodHandle INT_I = LINKER.downcallHandle(FunctionDescriptor.of(I, I), ERRNO);
+        static final MethodHandle INT_II = LINKER.downcallHandle(FunctionDescriptor.of(I, I, I), ERRNO);
+        static final MethodHandle INT_IIIP = LINKER.downcallHandle(FunctionDescriptor.of(I, I, I, I, P), ERRNO);
+        static final MethodHandle INT_IPII = LINKER.downcallHandle(FunctionDescriptor.of(I, I, P, I, I), ERRNO);
+        static final MethodHandle INT_IPIP = LINKER.downcallHandle(FunctionDescriptor.of(I, I, P, I, P), ERRNO);
+        static final MethodHandle INT_PLI = LINKER.downcallHandle(FunctionDescriptor.of(I, P, L, I), ERRNO);
+        static final int EPOLL;
+
+        static {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
+                EPOLL = (int) INT_I.invokeExact(sym("epoll_create1"), st, EPOLL_CLOEXEC);
+            } catch (Throwable t) {
+                throw new ExceptionInInitializerError(t);
+            }
+        }
+
+        private Calls() {
+        }
+    }
+
+    /** read(2), linked only if an output pipe holds data at the reap (as procgroup's is): /bin/true writes nothing. */
+    private static final class ReadCall {
+        static final MethodHandle READ = Calls.LINKER.downcallHandle(
+                FunctionDescriptor.of(Calls.L, Calls.I, Calls.P, Calls.L), Calls.ERRNO);
+
+        private ReadCall() {
+        }
+    }
+
     /** @return the exit code of /bin/true, spawned and reaped with bare FFM calls */
     static int trueOnce() throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        ValueLayout i = ValueLayout.JAVA_INT;
-        ValueLayout l = ValueLayout.JAVA_LONG;
-        ValueLayout s = ValueLayout.JAVA_SHORT;
-        ValueLayout p = ValueLayout.ADDRESS;
-        MethodHandle intPI = linker.downcallHandle(FunctionDescriptor.of(i, p, i), errno);
-        MethodHandle intP = linker.downcallHandle(FunctionDescriptor.of(i, p), errno);
-        MethodHandle intPII = linker.downcallHandle(FunctionDescriptor.of(i, p, i, i), errno);
-        MethodHandle intPP = linker.downcallHandle(FunctionDescriptor.of(i, p, p), errno);
-        MethodHandle intPS = linker.downcallHandle(FunctionDescriptor.of(i, p, s), errno);
-        MethodHandle spawn = linker.downcallHandle(FunctionDescriptor.of(i, p, p, p, p, p, p), errno);
-        MethodHandle intI = linker.downcallHandle(FunctionDescriptor.of(i, i), errno);
-        MethodHandle intII = linker.downcallHandle(FunctionDescriptor.of(i, i, i), errno);
-        MethodHandle intIIIP = linker.downcallHandle(FunctionDescriptor.of(i, i, i, i, p), errno);
-        MethodHandle intIPII = linker.downcallHandle(FunctionDescriptor.of(i, i, p, i, i), errno);
-        MethodHandle intIPIP = linker.downcallHandle(FunctionDescriptor.of(i, i, p, i, p), errno);
-        MethodHandle intPLI = linker.downcallHandle(FunctionDescriptor.of(i, p, l, i), errno);
+        MethodHandle intPI = Calls.INT_PI;
+        MethodHandle intP = Calls.INT_P;
+        MethodHandle intPII = Calls.INT_PII;
+        MethodHandle intPP = Calls.INT_PP;
+        MethodHandle intPS = Calls.INT_PS;
+        MethodHandle spawn = Calls.SPAWN;
+        MethodHandle intI = Calls.INT_I;
+        MethodHandle intII = Calls.INT_II;
+        MethodHandle intIIIP = Calls.INT_IIIP;
+        MethodHandle intIPII = Calls.INT_IPII;
+        MethodHandle intIPIP = Calls.INT_IPIP;
+        MethodHandle intPLI = Calls.INT_PLI;
+        int epoll = Calls.EPOLL;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 6);
@@ -106,7 +149,6 @@ public final class FfmFloor {
             }
             int childPid = pid.get(ValueLayout.JAVA_INT, 0);
             int pidfd = (int) intII.invokeExact(sym("pidfd_open"), st, childPid, 0);
-            int epoll = (int) intI.invokeExact(sym("epoll_create1"), st, EPOLL_CLOEXEC);
             MemorySegment event = arena.allocate(EPOLL_EVENT_SIZE, 8);
             event.set(ValueLayout.JAVA_INT, 0, EPOLLIN);
             event.set(ValueLayout.JAVA_INT_UNALIGNED, 4, pidfd); // data.fd: offset 4 (x86_64, packed)
@@ -126,15 +168,13 @@ public final class FfmFloor {
                 poll.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
                 if ((int) intPLI.invokeExact(sym("poll"), st, poll, 1L, 0) > 0
                         && (poll.get(ValueLayout.JAVA_SHORT, 6) & POLLIN) != 0) { // not POLLHUP alone: data
-                    MethodHandle read = linker.downcallHandle(FunctionDescriptor.of(l, i, p, l), errno);
-                    long n = (long) read.invokeExact(sym("read"), st, parent[k], buffer, buffer.byteSize());
+                    long n = (long) ReadCall.READ.invokeExact(sym("read"), st, parent[k], buffer, buffer.byteSize());
                 }
             }
             for (int fd : parent) {
                 check((int) intI.invokeExact(sym("close"), st, fd), "close");
             }
-            check((int) intI.invokeExact(sym("close"), st, pidfd), "close");
-            check((int) intI.invokeExact(sym("close"), st, epoll), "close");
+            check((int) intI.invokeExact(sym("close"), st, pidfd), "close"); // which also ends its epoll registration
             int raw = status.get(ValueLayout.JAVA_INT, 0);
             return (raw >> 8) & 0xff;
         }

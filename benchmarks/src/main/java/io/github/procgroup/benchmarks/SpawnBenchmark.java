@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Latency of spawn + wait of {@code /bin/true}: procgroup (posix_spawn, one exit watcher)
  * against ProcessBuilder's default (posix_spawn of jspawnhelper, which then execs the program)
  * and, in a JVM of its own, ProcessBuilder with {@code -Djdk.lang.Process.launchMechanism=VFORK},
- * and NuProcess 3.0.0. The C floor's twin is {@code floor spawn}: posix_spawn with the same three
+ * and NuProcess 3.0.0; and the FFM floor, procgroup's system calls with bare FFM. The C floor's twin is {@code floor spawn}: posix_spawn with the same three
  * pipes and a process group of its own, then waitpid.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -27,6 +27,18 @@ public class SpawnBenchmark {
     @Benchmark
     public int procgroup() throws IOException, InterruptedException {
         return Children.trueWithProcgroup();
+    }
+
+    /**
+     * The FFM floor: the system calls procgroup makes for a spawn+wait, through the same downcall
+     * shapes, with no library code around them ({@link FfmFloor}): what procgroup adds beyond it
+     * is its own Java work.
+     *
+     * @return the exit code
+     */
+    @Benchmark
+    public int ffmFloor() throws Throwable {
+        return FfmFloor.trueOnce();
     }
 
     /** @return the exit code */
