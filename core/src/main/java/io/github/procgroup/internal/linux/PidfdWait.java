@@ -105,7 +105,7 @@ final class PidfdWait {
      * @throws InterruptedException if the thread is interrupted
      */
     static boolean awaitReadable(int pidfd, long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, nanos);
+        long deadline = System.nanoTime() + Math.max(0, Math.min(nanos, Long.MAX_VALUE / 2)); // no overflow
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = pollfd.allocate(arena);
             pollfd.fd(slot, pidfd);
@@ -115,8 +115,10 @@ final class PidfdWait {
                     throw new InterruptedException();
                 }
                 long left = deadline - System.nanoTime();
-                int millis = (int) Math.min(SHORT_SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, left) + 999_999));
-                int r = Posix.poll(slot, 1, left <= 0 ? 0 : millis);
+                // A slice, or what is left of the time rounded up to a whole millisecond; 0 once it is up.
+                int millis = left <= 0 ? 0 : (int) Math.min(SHORT_SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(
+                        Math.min(left, TimeUnit.MILLISECONDS.toNanos(SHORT_SLICE_MILLIS)) + 999_999));
+                int r = Posix.poll(slot, 1, millis);
                 if (r > 0) {
                     return true; // POLLIN: exited; POLLERR/POLLNVAL: the caller's reap decides
                 }
