@@ -28,11 +28,13 @@ class ComparisonTableTest {
                 time("SpawnBenchmark", "processBuilder", 1200),
                 time("SpawnBenchmark", "processBuilderVfork", 800),
                 time("SpawnBenchmark", "nuProcess", 48000),
+                time("SpawnBenchmark", "ffmFloor", 500),
                 time("SpawnBenchmark", Floor.METHOD, 400)));
 
         String m = "spawn+wait /bin/true";
         assertEquals(List.of(
                 new ComparisonTable.Row(m, "C floor", 400, "us/op", Double.NaN, 400.0 / 1200),
+                new ComparisonTable.Row(m, "FFM floor: procgroup's calls, bare", 500, "us/op", 1.25, 500.0 / 1200),
                 new ComparisonTable.Row(m, "procgroup", 600, "us/op", 1.5, 0.5),
                 new ComparisonTable.Row(m, "ProcessBuilder", 1200, "us/op", 3.0, Double.NaN),
                 new ComparisonTable.Row(m, "ProcessBuilder VFORK", 800, "us/op", 2.0, 800.0 / 1200),
