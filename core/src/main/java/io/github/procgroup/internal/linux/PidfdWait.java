@@ -31,7 +31,7 @@ final class PidfdWait {
     /** How often a wait looks at the thread's interrupt status (poll(2) does not see it). */
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** As {@link #SLICE_NANOS}, for {@link #awaitReadable}, which stands in for an interruptible wait. */
-    private static final int SHORT_SLICE_MILLIS = 1;
+    private static final int SHORT_SLICE_MILLIS = 5;
 
     private PidfdWait() {
     }
