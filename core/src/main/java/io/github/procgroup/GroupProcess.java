@@ -206,9 +206,13 @@ public final class GroupProcess extends Process implements AutoCloseable {
             interrupted = e; // the grace is cut short, but the tree still ends below
         }
         if (runs) {
-            child.kill(); // else the last listing found nothing running: the final wait below lists (and kills) again
+            child.kill();
         }
-        awaitTreeGoneUninterruptibly();
+        // Else the last listing found nothing running; if it also found the tree over, there is
+        // nothing left that a later listing could find (nothing runs to fork it), so none is made.
+        if (runs || !child.overAtLastListing()) {
+            awaitTreeGoneUninterruptibly();
+        }
         if (interrupted != null) {
             Thread.interrupted(); // thrown, so cleared, as every InterruptedException leaves it
             throw interrupted;

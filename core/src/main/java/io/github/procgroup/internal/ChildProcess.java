@@ -60,6 +60,16 @@ public interface ChildProcess {
     /** @return whether the leader is unreaped or any process of the tree still runs */
     boolean treeRuns();
 
+    /**
+     * @return true if the last {@link #treeRuns} that answered false also found the tree over (the
+     *         leader reaped, nothing of the tree running or left for this JVM to reap) and did
+     *         what a kill round finding nothing does: the caller need not list the tree again.
+     *         False where the backend does not know, which costs the caller one more round
+     */
+    default boolean overAtLastListing() {
+        return false;
+    }
+
     /** @return the running processes of the group, procgroup's own helpers left out */
     List<ProcessInfo> members();
 

@@ -50,6 +50,11 @@ final class CgroupMembership implements TreeMembership {
     }
 
     @Override
+    public boolean overAtLastListing() {
+        return goneWithoutTrace(); // exact without a listing: the leader's reap and the kernel's count
+    }
+
+    @Override
     public boolean awaitListedExit(long nanos) {
         return false; // the cgroup has its own event, emptied()
     }

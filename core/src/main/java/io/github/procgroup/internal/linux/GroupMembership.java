@@ -24,6 +24,9 @@ final class GroupMembership implements TreeMembership {
     private final TreeView view;
     private final long sentinelPid; // the parent-death sentinel, hidden from the user's view; -1 if none
     private volatile List<Stat> listedRunning; // what the last listing found running, or null if none was made
+    // What the last treeRuns listing decided. Once over, a tree stays over, so a stale false from a
+    // concurrent caller only costs that caller one more listing.
+    private volatile boolean overAtLastListing;
 
     GroupMembership(OwnedPid leader, TreeGroup group, TreeView view, long sentinelPid) {
         this.leader = leader;
@@ -90,9 +93,16 @@ final class GroupMembership implements TreeMembership {
             listedRunning = null; // no listing: a wait falls back to the clock (the exit future is the leader's event)
             return true;
         }
-        List<Stat> live = ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running()));
+        List<Stat> tree = view.find(view.snapshot(), AdoptedOrphans.running());
+        List<Stat> live = ProcessTree.live(tree);
         listedRunning = live;
+        overAtLastListing = live.isEmpty() && isOver(tree); // not over while a zombie waits for this JVM's reap
         return !live.isEmpty();
+    }
+
+    @Override
+    public boolean overAtLastListing() {
+        return overAtLastListing;
     }
 
     /**

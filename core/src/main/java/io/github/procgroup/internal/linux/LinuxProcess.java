@@ -245,7 +245,17 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean treeRuns() {
-        return membership.treeRuns();
+        boolean runs = membership.treeRuns();
+        // What a kill round that found nothing does: the sentinel and the orphan tracker's entry go.
+        if (!runs && endSentinelIf(membership.overAtLastListing())) {
+            LiveTrees.remove(this);
+        }
+        return runs;
+    }
+
+    @Override
+    public boolean overAtLastListing() {
+        return membership.overAtLastListing();
     }
 
     @Override

@@ -41,6 +41,12 @@ interface TreeMembership {
     boolean treeRuns();
 
     /**
+     * @return whether the last {@link #treeRuns} that answered false found the tree over, as
+     *         {@link #isOver} decides; false if it did not know (then a kill round decides)
+     */
+    boolean overAtLastListing();
+
+    /**
      * Waits by event for the processes the last listing found running.
      *
      * @return false if there is nothing to wait on that way (the caller then waits otherwise)
