@@ -96,24 +96,11 @@ public final class FfmFloor {
 
     /** @return the exit code of /bin/true, spawned and reaped with bare FFM calls */
     static int trueOnce() throws Throwable {
-        MethodHandle intPI = Calls.INT_PI;
-        MethodHandle intP = Calls.INT_P;
-        MethodHandle intPII = Calls.INT_PII;
-        MethodHandle intPP = Calls.INT_PP;
-        MethodHandle intPS = Calls.INT_PS;
-        MethodHandle spawn = Calls.SPAWN;
-        MethodHandle intI = Calls.INT_I;
-        MethodHandle intII = Calls.INT_II;
-        MethodHandle intIIIP = Calls.INT_IIIP;
-        MethodHandle intIPII = Calls.INT_IPII;
-        MethodHandle intIPIP = Calls.INT_IPIP;
-        MethodHandle intPLI = Calls.INT_PLI;
-        int epoll = Calls.EPOLL;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 6);
             for (int k = 0; k < 3; k++) {
-                check((int) intPI.invokeExact(sym("pipe2"), st, fds.asSlice(k * 8L, 8), O_CLOEXEC), "pipe2");
+                check((int) Calls.INT_PI.invokeExact(sym("pipe2"), st, fds.asSlice(k * 8L, 8), O_CLOEXEC), "pipe2");
             }
             // Child ends: stdin's read end, stdout's and stderr's write ends.
             int[] child = {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 3),
@@ -121,60 +108,60 @@ public final class FfmFloor {
             int[] parent = {fds.getAtIndex(ValueLayout.JAVA_INT, 1), fds.getAtIndex(ValueLayout.JAVA_INT, 2),
                     fds.getAtIndex(ValueLayout.JAVA_INT, 4)};
             MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 8);
-            check((int) intP.invokeExact(sym("posix_spawn_file_actions_init"), st, actions), "file_actions_init");
+            check((int) Calls.INT_P.invokeExact(sym("posix_spawn_file_actions_init"), st, actions), "file_actions_init");
             for (int fd = 0; fd < 3; fd++) {
-                check((int) intPII.invokeExact(sym("posix_spawn_file_actions_adddup2"), st, actions, child[fd], fd),
+                check((int) Calls.INT_PII.invokeExact(sym("posix_spawn_file_actions_adddup2"), st, actions, child[fd], fd),
                         "adddup2");
             }
-            check((int) intPI.invokeExact(sym("posix_spawn_file_actions_addclosefrom_np"), st, actions, 3), "closefrom");
+            check((int) Calls.INT_PI.invokeExact(sym("posix_spawn_file_actions_addclosefrom_np"), st, actions, 3), "closefrom");
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            check((int) intP.invokeExact(sym("posix_spawnattr_init"), st, attr), "attr_init");
+            check((int) Calls.INT_P.invokeExact(sym("posix_spawnattr_init"), st, attr), "attr_init");
             MemorySegment all = arena.allocate(SIGSET_SIZE, 8).fill((byte) 0xff);
-            check((int) intPP.invokeExact(sym("posix_spawnattr_setsigdefault"), st, attr, all), "setsigdefault");
+            check((int) Calls.INT_PP.invokeExact(sym("posix_spawnattr_setsigdefault"), st, attr, all), "setsigdefault");
             MemorySegment none = arena.allocate(SIGSET_SIZE, 8);
-            check((int) intP.invokeExact(sym("sigemptyset"), st, none), "sigemptyset");
-            check((int) intPP.invokeExact(sym("posix_spawnattr_setsigmask"), st, attr, none), "setsigmask");
-            check((int) intPI.invokeExact(sym("posix_spawnattr_setpgroup"), st, attr, 0), "setpgroup");
+            check((int) Calls.INT_P.invokeExact(sym("sigemptyset"), st, none), "sigemptyset");
+            check((int) Calls.INT_PP.invokeExact(sym("posix_spawnattr_setsigmask"), st, attr, none), "setsigmask");
+            check((int) Calls.INT_PI.invokeExact(sym("posix_spawnattr_setpgroup"), st, attr, 0), "setpgroup");
             short flags = (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-            check((int) intPS.invokeExact(sym("posix_spawnattr_setflags"), st, attr, flags), "setflags");
+            check((int) Calls.INT_PS.invokeExact(sym("posix_spawnattr_setflags"), st, attr, flags), "setflags");
             MemorySegment argv = arena.allocate(ValueLayout.ADDRESS, 2);
             argv.setAtIndex(ValueLayout.ADDRESS, 0, arena.allocateFrom("/bin/true"));
             MemorySegment environ = sym("environ").reinterpret(8).get(ValueLayout.ADDRESS, 0);
             MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
-            check((int) spawn.invokeExact(sym("posix_spawn"), st, pid, arena.allocateFrom("/bin/true"), actions, attr,
+            check((int) Calls.SPAWN.invokeExact(sym("posix_spawn"), st, pid, arena.allocateFrom("/bin/true"), actions, attr,
                     argv, environ), "posix_spawn");
-            check((int) intP.invokeExact(sym("posix_spawn_file_actions_destroy"), st, actions), "file_actions_destroy");
+            check((int) Calls.INT_P.invokeExact(sym("posix_spawn_file_actions_destroy"), st, actions), "file_actions_destroy");
             for (int fd : child) {
-                check((int) intI.invokeExact(sym("close"), st, fd), "close");
+                check((int) Calls.INT_I.invokeExact(sym("close"), st, fd), "close");
             }
             int childPid = pid.get(ValueLayout.JAVA_INT, 0);
-            int pidfd = (int) intII.invokeExact(sym("pidfd_open"), st, childPid, 0);
+            int pidfd = (int) Calls.INT_II.invokeExact(sym("pidfd_open"), st, childPid, 0);
             MemorySegment event = arena.allocate(EPOLL_EVENT_SIZE, 8);
             event.set(ValueLayout.JAVA_INT, 0, EPOLLIN);
             event.set(ValueLayout.JAVA_INT_UNALIGNED, 4, pidfd); // data.fd: offset 4 (x86_64, packed)
             event.set(ValueLayout.JAVA_INT_UNALIGNED, 8, pidfd); // data.fd: offset 8 (aarch64)
-            check((int) intIIIP.invokeExact(sym("epoll_ctl"), st, epoll, EPOLL_CTL_ADD, pidfd, event), "epoll_ctl");
+            check((int) Calls.INT_IIIP.invokeExact(sym("epoll_ctl"), st, Calls.EPOLL, EPOLL_CTL_ADD, pidfd, event), "epoll_ctl");
             MemorySegment events = arena.allocate(EPOLL_EVENT_SIZE * 4, 8);
-            while ((int) intIPII.invokeExact(sym("epoll_wait"), st, epoll, events, 4, -1) < 1) {
+            while ((int) Calls.INT_IPII.invokeExact(sym("epoll_wait"), st, Calls.EPOLL, events, 4, -1) < 1) {
                 // EINTR: wait again
             }
             MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment usage = arena.allocate(MemoryLayout.paddingLayout(144).withByteAlignment(8));
-            check((int) intIPIP.invokeExact(sym("wait4"), st, childPid, status, 1, usage) == childPid ? 0 : 1, "wait4");
+            check((int) Calls.INT_IPIP.invokeExact(sym("wait4"), st, childPid, status, 1, usage) == childPid ? 0 : 1, "wait4");
             MemorySegment poll = arena.allocate(POLLFD_SIZE, 8);
             MemorySegment buffer = arena.allocate(8192);
             for (int k = 1; k < 3; k++) { // the drain of stdout and stderr at the reap
                 poll.set(ValueLayout.JAVA_INT, 0, parent[k]);
                 poll.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
-                if ((int) intPLI.invokeExact(sym("poll"), st, poll, 1L, 0) > 0
+                if ((int) Calls.INT_PLI.invokeExact(sym("poll"), st, poll, 1L, 0) > 0
                         && (poll.get(ValueLayout.JAVA_SHORT, 6) & POLLIN) != 0) { // not POLLHUP alone: data
                     long n = (long) ReadCall.READ.invokeExact(sym("read"), st, parent[k], buffer, buffer.byteSize());
                 }
             }
             for (int fd : parent) {
-                check((int) intI.invokeExact(sym("close"), st, fd), "close");
+                check((int) Calls.INT_I.invokeExact(sym("close"), st, fd), "close");
             }
-            check((int) intI.invokeExact(sym("close"), st, pidfd), "close"); // which also ends its epoll registration
+            check((int) Calls.INT_I.invokeExact(sym("close"), st, pidfd), "close"); // which also ends its epoll registration
             int raw = status.get(ValueLayout.JAVA_INT, 0);
             return (raw >> 8) & 0xff;
         }
