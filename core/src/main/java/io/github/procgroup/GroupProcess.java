@@ -372,11 +372,12 @@ public final class GroupProcess extends Process implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + saturatedNanos(timeout); // wraps safely: only differences are compared
+        long nanos = saturatedNanos(timeout);
+        long deadline = System.nanoTime() + nanos; // wraps safely: only differences are compared
         // Most children a caller waits for end soon: the first moments are waited in this thread
         // where the backend can (see ChildProcess#awaitExitHere), the rest on the exit future, which
         // is complete by then if the leader was reaped here.
-        child.awaitExitHere(Math.min(saturatedNanos(timeout), WAIT_HERE_NANOS));
+        child.awaitExitHere(Math.min(nanos, WAIT_HERE_NANOS));
         while (true) {
             long left = deadline - System.nanoTime();
             try {

@@ -51,11 +51,12 @@ final class ExitWatcher {
     private final Set<Integer> wakeFds = ConcurrentHashMap.newKeySet();
     private volatile Thread thread; // the watcher thread, once started
     // Set by the watcher just before it looks whether to park, cleared once it left epoll_wait: with
-    // it, a thread that made the watcher idle, or the exit hook, knows whether to wake it.
+    // it, the exit hook knows whether to wake it.
     private volatile boolean maybeInEpollWait;
     private volatile boolean jvmExiting;
-    // Set by the watcher before it enters epoll_wait without a timeout, and checked by forget
-    // after its removal: one of the two sees the other, so the watcher is never left there idle.
+    // Set by the watcher before it enters epoll_wait without a timeout, and checked by a thread that
+    // removed something after its removal: one of the two sees the other, so the watcher is never
+    // left there idle (see wakeIfLeftIdle).
     private volatile boolean waitingUnbounded;
 
     /** What to do for a fd given to {@link #watchFd}. */
@@ -196,9 +197,7 @@ final class ExitWatcher {
             return false;
         }
         Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), pidfd, MemorySegment.NULL);
-        if (waitingUnbounded && isIdle()) {
-            wake(); // nothing left to watch: it must not stay in native code (see the class comment)
-        }
+        wakeIfLeftIdle();
         return true;
     }
 
@@ -206,9 +205,18 @@ final class ExitWatcher {
     void unwatchFd(int fd) {
         if (otherFds.remove(fd) != null) {
             Posix.epollCtl(epollFd, LibC.EPOLL_CTL_DEL(), fd, MemorySegment.NULL);
-            if (isIdle() && maybeInEpollWait) {
-                wake(); // it may be in an epoll_wait without timeout, with nothing left to watch
-            }
+            wakeIfLeftIdle();
+        }
+    }
+
+    /**
+     * After a removal: if it left nothing to watch while the watcher is in an epoll_wait without a
+     * timeout, wakes it, as it must not stay in native code (see the class comment). An epoll_wait
+     * with a timeout is the linger, which ends by itself.
+     */
+    private void wakeIfLeftIdle() {
+        if (waitingUnbounded && isIdle()) {
+            wake();
         }
     }
 
@@ -265,7 +273,7 @@ final class ExitWatcher {
             MemorySegment events = LinuxArch.allocateEpollEvents(MAX_EVENTS, arena);
             boolean lingered = false; // the last epoll_wait was a whole linger with nothing to watch
             while (true) {
-                maybeInEpollWait = true; // before looking: see unwatchFd and jvmExiting
+                maybeInEpollWait = true; // before looking: see jvmExiting
                 boolean exiting = jvmExiting;
                 boolean idle = isIdle();
                 if (idle && (lingered || exiting)) {
@@ -276,7 +284,7 @@ final class ExitWatcher {
                 }
                 int timeout = exiting ? 0 : idle ? LINGER_MILLIS : -1;
                 if (timeout == -1) {
-                    waitingUnbounded = true; // before looking again: see forget
+                    waitingUnbounded = true; // before looking again: see wakeIfLeftIdle
                     if (isIdle()) {
                         waitingUnbounded = false;
                         continue; // a child was taken meanwhile: linger, do not wait unbounded

@@ -31,7 +31,7 @@ final class PidfdWait {
     /** How often a wait looks at the thread's interrupt status (poll(2) does not see it). */
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** As {@link #SLICE_NANOS}, for {@link #awaitReadable}, which stands in for an interruptible wait. */
-    private static final int SHORT_SLICE_MILLIS = 5;
+    private static final long SHORT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private PidfdWait() {
     }
@@ -99,13 +99,13 @@ final class PidfdWait {
 
     /**
      * Waits until one pidfd is readable (its process exited), looking at the thread's interrupt
-     * status every {@link #SHORT_SLICE_MILLIS} ms.
+     * status every {@link #SHORT_SLICE_NANOS}.
      *
      * @return true if it is readable (or poll(2) reports an error on it), false once {@code nanos} have passed
      * @throws InterruptedException if the thread is interrupted
      */
     static boolean awaitReadable(int pidfd, long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, Math.min(nanos, Long.MAX_VALUE / 2)); // no overflow
+        long deadline = System.nanoTime() + Math.max(0, nanos); // wraps safely: only differences are compared
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = pollfd.allocate(arena);
             pollfd.fd(slot, pidfd);
@@ -116,8 +116,8 @@ final class PidfdWait {
                 }
                 long left = deadline - System.nanoTime();
                 // A slice, or what is left of the time rounded up to a whole millisecond; 0 once it is up.
-                int millis = left <= 0 ? 0 : (int) Math.min(SHORT_SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(
-                        Math.min(left, TimeUnit.MILLISECONDS.toNanos(SHORT_SLICE_MILLIS)) + 999_999));
+                int millis = left <= 0 ? 0
+                        : (int) TimeUnit.NANOSECONDS.toMillis(Math.min(left, SHORT_SLICE_NANOS) + 999_999);
                 int r = Posix.poll(slot, 1, millis);
                 if (r > 0) {
                     return true; // POLLIN: exited; POLLERR/POLLNVAL: the caller's reap decides
