@@ -20,6 +20,29 @@ import java.nio.charset.StandardCharsets;
  */
 final class ProcFile {
     private static final int CHUNK = 4096;
+    /**
+     * A read that returns fewer bytes than {@code CHUNK - END_MARGIN} has reached the end of the
+     * file, so the read that would return 0 is not made. It holds for the three files read here:
+     * {@code stat} is one record, made whole in one read; {@code task/TID/children} is a sequence
+     * of records ("4194304 " at most) that the kernel's seq_file adds while the next one fits in
+     * the caller's buffer (and its own page), so a read ends short by less than a record unless
+     * the records ended; {@code cmdline} is copied until the buffer is full or the arguments end.
+     */
+    private static final int END_MARGIN = 64;
+    /** Room for a path, NUL included: the longest read here is /proc/PID/task/TID/children (35 bytes). */
+    private static final int PATH_ROOM = 128;
+
+    /**
+     * Each thread's scratch memory: the path, then the read buffer. A thread reads one file at a
+     * time, so one allocation per thread replaces an arena, a path copy and a zeroed 4 KiB buffer
+     * per file. Freed with its thread, by the GC.
+     */
+    private static final ThreadLocal<MemorySegment> SCRATCH = new ThreadLocal<>() {
+        @Override
+        protected MemorySegment initialValue() {
+            return Arena.ofAuto().allocate(PATH_ROOM + CHUNK);
+        }
+    };
 
     private ProcFile() {
     }
@@ -30,38 +53,47 @@ final class ProcFile {
     }
 
     /**
-     * @param path an absolute path under /proc
+     * @param path an absolute path under /proc, ASCII, shorter than {@value #PATH_ROOM} bytes
      * @return the file's text (Latin-1: the files read here are ASCII, cmdline is decoded by its caller), or null if it is gone
      * @throws IOException for EMFILE, ENFILE and any other error but ENOENT and ESRCH
      */
     static byte[] read(String path) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = Posix.open(arena.allocateFrom(path), LibC.O_RDONLY() | LibC.O_CLOEXEC(), 0);
-            if (fd < 0) {
-                return gone(-fd, path);
-            }
-            try {
-                MemorySegment buffer = arena.allocate(CHUNK);
-                byte[] text = new byte[0];
-                while (true) {
-                    long n = Posix.read(fd, buffer);
-                    if (n == -LibC.EINTR()) {
-                        continue;
-                    }
-                    if (n < 0) {
-                        return gone((int) -n, path);
-                    }
-                    if (n == 0) {
-                        return text;
-                    }
-                    byte[] more = new byte[text.length + (int) n];
-                    System.arraycopy(text, 0, more, 0, text.length);
-                    MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, more, text.length, (int) n);
-                    text = more;
+        if (path.length() >= PATH_ROOM) {
+            throw new IllegalArgumentException("path too long for ProcFile: " + path);
+        }
+        MemorySegment scratch = SCRATCH.get();
+        for (int i = 0; i < path.length(); i++) {
+            scratch.set(ValueLayout.JAVA_BYTE, i, (byte) path.charAt(i));
+        }
+        scratch.set(ValueLayout.JAVA_BYTE, path.length(), (byte) 0);
+        int fd = Posix.open(scratch, LibC.O_RDONLY() | LibC.O_CLOEXEC(), 0);
+        if (fd < 0) {
+            return gone(-fd, path);
+        }
+        try {
+            MemorySegment buffer = scratch.asSlice(PATH_ROOM, CHUNK);
+            byte[] text = new byte[0];
+            while (true) {
+                long n = Posix.read(fd, buffer);
+                if (n == -LibC.EINTR()) {
+                    continue;
                 }
-            } finally {
-                Posix.close(fd);
+                if (n < 0) {
+                    return gone((int) -n, path);
+                }
+                if (n == 0) {
+                    return text;
+                }
+                byte[] more = new byte[text.length + (int) n];
+                System.arraycopy(text, 0, more, 0, text.length);
+                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, more, text.length, (int) n);
+                text = more;
+                if (n < CHUNK - END_MARGIN) {
+                    return text; // the end (see END_MARGIN)
+                }
             }
+        } finally {
+            Posix.close(fd);
         }
     }
 
