@@ -15,6 +15,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,6 +41,46 @@ class StdioTest {
             assertEquals("to-stderr\n", Children.text(p.getErrorStream()));
             assertEquals(0, p.waitFor());
         }
+    }
+
+    @Test
+    void stdinIsBufferedAsTheJdksSmallWritesWaitForFlushLargeOnesGoAtOnce() throws Exception {
+        Path received = tmp.resolve("received");
+        for (boolean jdk : new boolean[] {true, false}) {
+            Files.deleteIfExists(received);
+            Files.createFile(received);
+            List<String> cat = List.of("sh", "-c", "exec cat > \"$0\"", received.toString());
+            Process p = jdk ? new ProcessBuilder(cat).start() : new GroupProcessBuilder(cat).start();
+            try {
+                OutputStream in = p.getOutputStream();
+                in.write('a');
+                in.write("bc".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(200); // cat copies what reaches it at once: nothing may have
+                assertEquals(0, Files.size(received), (jdk ? "JDK" : "procgroup") + ": small writes stay buffered");
+                in.flush();
+                awaitSize(received, 3);
+                in.write(new byte[10_000]);
+                awaitSize(received, 10_003); // no flush: a write of 8 KiB or more goes to the pipe at once
+                in.write('z');
+                in.close(); // flushes
+                assertEquals(0, p.waitFor());
+                assertEquals(10_004, Files.size(received), (jdk ? "JDK" : "procgroup") + ": close() flushes");
+                assertThrows(IOException.class, () -> {
+                    in.write('!');
+                    in.flush();
+                }, "a closed stdin");
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static void awaitSize(Path file, long size) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Files.size(file) < size && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(size, Files.size(file));
     }
 
     @Test

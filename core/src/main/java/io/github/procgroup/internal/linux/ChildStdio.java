@@ -5,13 +5,15 @@ import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.NullStreams;
 import io.github.procgroup.internal.SpawnRequest;
 
-import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The three fds a child starts with, opened in the parent before {@code posix_spawn}.
@@ -160,13 +162,99 @@ final class ChildStdio implements AutoCloseable {
         }
     }
 
-    /** The JDK's buffering around the stdin pipe, remembering the pipe for the reap. */
-    private static final class StdinStream extends BufferedOutputStream {
+    /**
+     * The JDK's buffering around the stdin pipe, as its {@code BufferedOutputStream}: writes of
+     * less than 8 KiB gather until the buffer is full, {@code flush()} or {@code close()}; larger
+     * ones go to the pipe at once. The buffer is made at the first small write, so a child whose
+     * stdin is never written costs none (the JDK's is made with the stream). It remembers the pipe
+     * for the reap.
+     */
+    private static final class StdinStream extends OutputStream {
+        private static final int BUFFER_SIZE = 8192;
+        private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads would pin on JDK 22-23
         private final PipeOutputStream pipe;
+        private byte[] buffer; // guarded by lock; null until the first small write
+        private int count; // guarded by lock
+        private boolean closed; // guarded by lock
 
         StdinStream(PipeOutputStream pipe) {
-            super(pipe);
             this.pipe = pipe;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            lock.lock();
+            try {
+                room(1);
+                buffer[count++] = (byte) b;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            lock.lock();
+            try {
+                if (len >= BUFFER_SIZE) {
+                    flushBuffer();
+                    pipe.write(b, off, len);
+                    return;
+                }
+                room(len);
+                System.arraycopy(b, off, buffer, count, len);
+                count += len;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Makes room for {@code len} (less than the buffer) more bytes: the buffer made, or emptied into the pipe. */
+        private void room(int len) throws IOException {
+            if (buffer == null) {
+                buffer = new byte[BUFFER_SIZE];
+            } else if (len > buffer.length - count) {
+                flushBuffer();
+            }
+        }
+
+        private void flushBuffer() throws IOException {
+            if (count > 0) {
+                pipe.write(buffer, 0, count);
+                count = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            lock.lock();
+            try {
+                flushBuffer();
+                pipe.flush();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** As {@code FilterOutputStream.close()}: flushes, and closes the pipe even if that fails; once only. */
+        @Override
+        public void close() throws IOException {
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    flushBuffer();
+                } finally {
+                    buffer = null;
+                    pipe.close();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

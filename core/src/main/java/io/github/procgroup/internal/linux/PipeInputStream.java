@@ -30,11 +30,15 @@ final class PipeInputStream extends InputStream {
     private static final int BUFFER_SIZE = 8192; // as the JDK's BufferedInputStream around its pipes
     /** At most this much is kept at the reap (the largest pipe an unprivileged process can make). */
     private static final int MAX_DRAIN = 1 << 20;
+    private static final byte[] NOT_YET = new byte[0]; // the buffer before its first use
 
     private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads would pin on JDK 22-23
     private final String name;
     private volatile int fd; // -1 once closed; changed under lock
-    private byte[] buffer = new byte[BUFFER_SIZE]; // guarded by lock; null once closed
+    // Guarded by lock; NOT_YET until the first read that goes through it (a stream never read, or
+    // read in large arrays only, makes none: most children's output is never read a byte at a
+    // time), null once closed.
+    private byte[] buffer = NOT_YET;
     private int position; // guarded by lock
     private int limit; // guarded by lock
     private final NativeChunk nativeBuffer = new NativeChunk(); // guarded by lock; what read(2) fills
@@ -57,7 +61,7 @@ final class PipeInputStream extends InputStream {
         try {
             ensureOpen();
             if (position == limit) {
-                int n = fill(buffer, 0, buffer.length, true);
+                int n = fillBuffer(true);
                 if (n < 0) {
                     return -1;
                 }
@@ -83,7 +87,7 @@ final class PipeInputStream extends InputStream {
                 if (len >= BUFFER_SIZE) {
                     return fill(b, off, len, true); // large reads bypass the buffer, as BufferedInputStream's
                 }
-                int n = fill(buffer, 0, buffer.length, true);
+                int n = fillBuffer(true);
                 if (n < 0) {
                     return -1;
                 }
@@ -105,7 +109,7 @@ final class PipeInputStream extends InputStream {
         try {
             ensureOpen();
             if (position == limit && fd >= 0) {
-                int n = fill(buffer, 0, buffer.length, false); // reads only if it will not block: no FIONREAD needed
+                int n = fillBuffer(false); // reads only if it will not block: no FIONREAD needed
                 position = 0;
                 limit = Math.max(n, 0);
             }
@@ -113,6 +117,14 @@ final class PipeInputStream extends InputStream {
         } finally {
             unlock();
         }
+    }
+
+    /** {@link #fill} into the buffer, made here at its first use; the buffer is empty ({@code position == limit}). */
+    private int fillBuffer(boolean wait) throws IOException {
+        if (buffer == NOT_YET) {
+            buffer = new byte[BUFFER_SIZE];
+        }
+        return fill(buffer, 0, buffer.length, wait);
     }
 
     /**

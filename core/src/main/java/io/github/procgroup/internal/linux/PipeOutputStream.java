@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The parent's write end of a child's stdin pipe: the original O_CLOEXEC fd, written with write(2);
  * a virtual thread writes only what fits and otherwise waits in {@link FdWaiter}, so it does not
  * pin its carrier while the pipe is full. Unbuffered:
- * {@link ChildStdio} wraps it in a {@link java.io.BufferedOutputStream}, as the JDK does.
+ * {@link ChildStdio} buffers it as the JDK buffers its stdin stream (a {@code BufferedOutputStream}).
  *
  * <p>{@link #leaderReaped()} closes it as the JDK's {@code ProcessPipeOutputStream} does when it
  * reaps its child: later writes throw {@code IOException("Stream closed")}. Every use of the fd
