@@ -8,35 +8,54 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * The downcall shapes procgroup calls C through, each linked on first use and shared by every
- * function of that shape, and the C library's symbols, looked up without linking anything.
+ * function of its arity, and the C library's symbols, looked up without linking anything.
  *
- * <p>Linking is what a downcall costs at start-up (FFM spins and loads a stub for each distinct
- * shape), not the call. jextract's holder classes link one handle per function when they are
- * initialised, which {@code LibC.xxx$address()} and {@code xxx$descriptor()} do too; so procgroup
- * calls a function as a symbol address (from {@link #symbol}) passed to an address-less handle of
- * its shape, held by one small holder class per shape below. A shape is linked when its holder is
- * first initialised, by the first call of any function of that shape: nothing is linked for a
- * function never called. Every shape captures errno (an extra capture-state argument after the
- * address), also for the posix_spawn helpers that return their error: one shape per signature,
- * not two, at the cost of storing errno after each call.
+ * <p>Linking is what a downcall costs at start-up (FFM spins a stub and a chain of method handles
+ * for each distinct shape), not the call. jextract's holder classes link one handle per function
+ * when they are initialised, which {@code LibC.xxx$address()} and {@code xxx$descriptor()} do too;
+ * so procgroup calls a function as a symbol address (from {@link #symbol}) passed to an
+ * address-less handle of its shape, held by one small holder class per shape below. A shape is
+ * linked when its holder is first initialised, by the first call of any function of that shape:
+ * nothing is linked for a function never called.
  *
- * <p>Shape names read return type, then arguments: {@code I} int, {@code L} long (C long and
- * size_t: LP64), {@code S} short, {@code P} pointer.
+ * <p><b>One shape per arity.</b> Every function procgroup calls takes integers and pointers only
+ * and returns an int, a C long or a pointer. On the LP64 Linux ABIs procgroup runs on (x86_64 System
+ * V, AArch64 AAPCS64) each of those travels in one 64-bit integer register, the same register
+ * whatever its C type, so all of them are called through shapes whose arguments and result are
+ * C longs ({@code long f(long, ...)}), one per number of arguments. A first spawn and wait then
+ * links 5 shapes instead of 12. Why each value arrives intact:
+ * <ul>
+ *   <li>an int (or short) argument passed as a long of the same value has the same low 32 (16)
+ *       bits, which is all the callee reads: AAPCS64 leaves the upper bits of a narrower argument
+ *       unspecified, and on x86_64 a long of the same value is also the 32-bit extension that
+ *       compilers expect of the caller;</li>
+ *   <li>a pointer is its address ({@link MemorySegment#address()}, 64 bits on LP64). A raw address
+ *       does not keep its segment's memory alive the way a segment argument does, so every caller
+ *       that passes one holds the segment until the call has returned
+ *       ({@link java.lang.ref.Reference#reachabilityFence});</li>
+ *   <li>an int result is the low 32 bits of the long read back: {@link #int1} and the others cast,
+ *       since a callee may leave the upper half of the register as it likes.</li>
+ * </ul>
+ * A variadic function is called through a variadic shape, since on x86_64 the caller of one also
+ * sets AL to the number of vector registers used: prctl has one of its own ({@link Prctl}).
+ * open(2), variadic only for its mode, which it reads only with O_CREAT or O_TMPFILE, is called
+ * with its mode as a fixed argument, as C callers that always pass one do.
+ *
+ * <p>Every shape captures errno (an extra capture-state argument after the address), also for the
+ * posix_spawn helpers that return their error: one shape per arity, not two, at the cost of
+ * storing errno after each call. A call's errno is read, on the same thread, before that thread
+ * makes another call ({@link #orErrno}).
  */
 final class Downcalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-
-    private static final ValueLayout I = ValueLayout.JAVA_INT;
-    private static final ValueLayout L = ValueLayout.JAVA_LONG;
-    private static final ValueLayout S = ValueLayout.JAVA_SHORT;
-    private static final ValueLayout P = ValueLayout.ADDRESS;
 
     /** Each thread's errno capture segment: a call's errno is read before the thread makes another call. */
     private static final ThreadLocal<MemorySegment> CALL_STATE = new ThreadLocal<>() {
@@ -77,19 +96,19 @@ final class Downcalls {
         return CALL_STATE.get();
     }
 
-    /** @return {@code result}, or -errno (from {@code state}) if it is -1 */
-    static int orErrno(int result, MemorySegment state) {
-        return result == -1 ? -errno(state) : result;
+    /** @return {@code result} of the calling thread's last call, or -errno if it is -1 */
+    static int orErrno(int result) {
+        return result == -1 ? -errno() : result;
     }
 
-    /** @return {@code result}, or -errno (from {@code state}) if it is -1 */
-    static long orErrno(long result, MemorySegment state) {
-        return result == -1 ? -errno(state) : result;
+    /** @return {@code result} of the calling thread's last call, or -errno if it is -1 */
+    static long orErrno(long result) {
+        return result == -1 ? -errno() : result;
     }
 
-    /** @return the errno the last call with {@code state} captured */
-    static int errno(MemorySegment state) {
-        return state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+    /** @return the errno that the calling thread's last call captured */
+    static int errno() {
+        return CALL_STATE.get().get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
     }
 
     /** @return the error for a downcall that threw, which none does unless procgroup passed it a bad argument */
@@ -97,90 +116,100 @@ final class Downcalls {
         return new AssertionError("downcall failed", t);
     }
 
-    private static MethodHandle link(ValueLayout result, ValueLayout... arguments) {
-        return LINKER.downcallHandle(FunctionDescriptor.of(result, arguments), CAPTURE_ERRNO);
+    // The calls, by arity: each returns the function's result as the long it came back in (long1,
+    // long3) or as the int in its low half (int1 to int6), and leaves errno in callState().
+
+    /** @return {@code function(a)}'s int result */
+    static int int1(MemorySegment function, long a) {
+        return (int) long1(function, a);
     }
 
-    // One holder per shape: initialised, so linked, on the first call of a function of that shape.
-
-    /** int f(int): close, epoll_create1, isatty, tcgetpgrp. */
-    static final class IntI {
-        static final MethodHandle H = link(I, I);
+    /** @return {@code function(a)}'s full-width result (a pointer, say) */
+    static long long1(MemorySegment function, long a) {
+        try {
+            return (long) Call1.H.invokeExact(function, callState(), a);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
     }
 
-    /** int f(int, int): kill, killpg, pidfd_open, tcsetpgrp. */
-    static final class IntII {
-        static final MethodHandle H = link(I, I, I);
+    /** @return {@code function(a, b)}'s int result */
+    static int int2(MemorySegment function, long a, long b) {
+        try {
+            return (int) (long) Call2.H.invokeExact(function, callState(), a, b);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
     }
 
-    /** int f(int, int, void *, int): waitid, pidfd_send_signal. */
-    static final class IntIIPI {
-        static final MethodHandle H = link(I, I, I, P, I);
+    /** @return {@code function(a, b, c)}'s int result */
+    static int int3(MemorySegment function, long a, long b, long c) {
+        return (int) long3(function, a, b, c);
     }
 
-    /** int f(int, int, int, void *): epoll_ctl. */
-    static final class IntIIIP {
-        static final MethodHandle H = link(I, I, I, I, P);
+    /** @return {@code function(a, b, c)}'s full-width result (an ssize_t, say) */
+    static long long3(MemorySegment function, long a, long b, long c) {
+        try {
+            return (long) Call3.H.invokeExact(function, callState(), a, b, c);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
     }
 
-    /** int f(int, void *, int, int): epoll_wait. */
-    static final class IntIPII {
-        static final MethodHandle H = link(I, I, P, I, I);
+    /** @return {@code function(a, b, c, d)}'s int result */
+    static int int4(MemorySegment function, long a, long b, long c, long d) {
+        try {
+            return (int) (long) Call4.H.invokeExact(function, callState(), a, b, c, d);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
     }
 
-    /** int f(int, void *, int, void *): wait4. */
-    static final class IntIPIP {
-        static final MethodHandle H = link(I, I, P, I, P);
+    /** @return {@code function(a, b, c, d, e, f)}'s int result */
+    static int int6(MemorySegment function, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (int) (long) Call6.H.invokeExact(function, callState(), a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
     }
 
-    /** int f(void *): posix_spawn_file_actions_init/destroy, posix_spawnattr_init, sigemptyset. */
-    static final class IntP {
-        static final MethodHandle H = link(I, P);
+    private static MethodHandle link(int arity) {
+        ValueLayout[] arguments = new ValueLayout[arity];
+        Arrays.fill(arguments, ValueLayout.JAVA_LONG);
+        return LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG, arguments), CAPTURE_ERRNO);
     }
 
-    /** int f(void *, int): pipe2, posix_spawn_file_actions_addclosefrom_np/addclose, posix_spawnattr_setpgroup. */
-    static final class IntPI {
-        static final MethodHandle H = link(I, P, I);
+    // One holder per shape: initialised, so linked, on the first call of a function of that arity.
+
+    /** close, epoll_create1, isatty, tcgetpgrp; the posix_spawn helpers' init and destroy, sigemptyset; strerror, strerrorname_np. */
+    private static final class Call1 {
+        static final MethodHandle H = link(1);
     }
 
-    /** int f(void *, int, int): open (its mode passed as a fixed argument), posix_spawn_file_actions_adddup2. */
-    static final class IntPII {
-        static final MethodHandle H = link(I, P, I, I);
+    /** kill, killpg, pidfd_open, tcsetpgrp, pipe2; posix_spawnattr_setflags/setpgroup/setsigdefault/setsigmask, posix_spawn_file_actions_addclosefrom_np/addchdir_np. */
+    private static final class Call2 {
+        static final MethodHandle H = link(2);
     }
 
-    /** int f(void *, void *): posix_spawnattr_setsigdefault/setsigmask, posix_spawn_file_actions_addchdir_np. */
-    static final class IntPP {
-        static final MethodHandle H = link(I, P, P);
+    /** read, write, poll, open; posix_spawn_file_actions_adddup2. */
+    private static final class Call3 {
+        static final MethodHandle H = link(3);
     }
 
-    /** int f(void *, short): posix_spawnattr_setflags. */
-    static final class IntPS {
-        static final MethodHandle H = link(I, P, S);
+    /** wait4, waitid, epoll_ctl, epoll_wait, pidfd_send_signal. */
+    private static final class Call4 {
+        static final MethodHandle H = link(4);
     }
 
-    /** int f(void *, unsigned long, int): poll. */
-    static final class IntPLI {
-        static final MethodHandle H = link(I, P, L, I);
-    }
-
-    /** int f(void *, void *, void *, void *, void *, void *): posix_spawn. */
-    static final class IntPPPPPP {
-        static final MethodHandle H = link(I, P, P, P, P, P, P);
-    }
-
-    /** long f(int, void *, size_t): read, write. */
-    static final class LongIPL {
-        static final MethodHandle H = link(L, I, P, L);
-    }
-
-    /** char *f(int): strerror, strerrorname_np. */
-    static final class PtrI {
-        static final MethodHandle H = link(P, I);
+    /** posix_spawn. */
+    private static final class Call6 {
+        static final MethodHandle H = link(6);
     }
 
     /** int prctl(int option, ...) with one unsigned long: variadic, so a shape of its own. */
     static final class Prctl {
-        static final MethodHandle H = LINKER.downcallHandle(FunctionDescriptor.of(I, I, L),
-                Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+        static final MethodHandle H = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
     }
 }

@@ -38,11 +38,7 @@ public final class Errno {
 
     /** @return what {@code function}, a {@code char *f(int)}, returns for {@code errno} (linked at the first error) */
     private static MemorySegment string(MemorySegment function, int errno) {
-        try {
-            return (MemorySegment) Downcalls.PtrI.H.invokeExact(function, Downcalls.callState(), errno);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
-        }
+        return MemorySegment.ofAddress(Downcalls.long1(function, errno));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.procgroup.internal.linux;
 import io.github.procgroup.bindings.linux.LibC;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 
 /**
  * The system calls procgroup makes that report failure through {@code errno}.
@@ -47,12 +48,10 @@ public final class Posix {
      * @return the bytes read, 0 at end of file, or -errno
      */
     public static long read(int fd, MemorySegment buffer) {
-        MemorySegment state = Downcalls.callState();
         try {
-            return Downcalls.orErrno((long) Downcalls.LongIPL.H.invokeExact(READ, state, fd, buffer, buffer.byteSize()),
-                    state);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.long3(READ, fd, buffer.address(), buffer.byteSize()));
+        } finally {
+            Reference.reachabilityFence(buffer); // see Downcalls: the address alone keeps nothing alive
         }
     }
 
@@ -62,68 +61,59 @@ public final class Posix {
      * @return the bytes written, or -errno (-EPIPE: no reader left)
      */
     public static long write(int fd, MemorySegment buffer) {
-        MemorySegment state = Downcalls.callState();
         try {
-            return Downcalls.orErrno((long) Downcalls.LongIPL.H.invokeExact(WRITE, state, fd, buffer, buffer.byteSize()),
-                    state);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.long3(WRITE, fd, buffer.address(), buffer.byteSize()));
+        } finally {
+            Reference.reachabilityFence(buffer);
         }
     }
 
     /** poll(2). @return the number of ready fds, 0 on timeout, or -errno */
     public static int poll(MemorySegment fds, long count, int timeoutMillis) {
-        MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno((int) Downcalls.IntPLI.H.invokeExact(POLL, s, fds, count, timeoutMillis), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.int3(POLL, fds.address(), count, timeoutMillis));
+        } finally {
+            Reference.reachabilityFence(fds);
         }
     }
 
     /** isatty(3). @return 1 if {@code fd} is a terminal, else -errno (-ENOTTY, -EBADF) */
     public static int isatty(int fd) {
-        MemorySegment s = Downcalls.callState();
-        try {
-            int r = (int) Downcalls.IntI.H.invokeExact(ISATTY, s, fd);
-            return r == 0 ? -Downcalls.errno(s) : r; // isatty returns 0 (not -1) and sets errno on failure
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
-        }
+        int r = Downcalls.int1(ISATTY, fd);
+        return r == 0 ? -Downcalls.errno() : r; // isatty returns 0 (not -1) and sets errno on failure
     }
 
     /** tcgetpgrp(3). @return the terminal's foreground process group, or -errno */
     public static int tcgetpgrp(int fd) {
-        return intOfInt(TCGETPGRP, fd);
+        return Downcalls.orErrno(Downcalls.int1(TCGETPGRP, fd));
     }
 
     /** tcsetpgrp(3). @return 0, or -errno */
     public static int tcsetpgrp(int fd, int pgrp) {
-        return intOfIntInt(TCSETPGRP, fd, pgrp);
+        return Downcalls.orErrno(Downcalls.int2(TCSETPGRP, fd, pgrp));
     }
 
     /** kill(2). @return 0, or -errno */
     public static int kill(int pid, int signal) {
-        return intOfIntInt(KILL, pid, signal);
+        return Downcalls.orErrno(Downcalls.int2(KILL, pid, signal));
     }
 
     /** killpg(3). @return 0, or -errno */
     public static int killpg(int pgid, int signal) {
-        return intOfIntInt(KILLPG, pgid, signal);
+        return Downcalls.orErrno(Downcalls.int2(KILLPG, pgid, signal));
     }
 
     /** close(2). EINTR is not retried: on Linux the fd is released even then. @return 0, or -errno */
     public static int close(int fd) {
-        return intOfInt(CLOSE, fd);
+        return Downcalls.orErrno(Downcalls.int1(CLOSE, fd));
     }
 
     /** pipe2(2) into {@code fds} (two ints: read end, write end). @return 0, or -errno */
     public static int pipe2(MemorySegment fds, int flags) {
-        MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno((int) Downcalls.IntPI.H.invokeExact(PIPE2, s, fds, flags), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.int2(PIPE2, fds.address(), flags));
+        } finally {
+            Reference.reachabilityFence(fds);
         }
     }
 
@@ -134,57 +124,52 @@ public final class Posix {
      * @return the fd, or -errno
      */
     public static int open(MemorySegment path, int flags, int mode) {
-        MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno((int) Downcalls.IntPII.H.invokeExact(OPEN, s, path, flags, mode), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.int3(OPEN, path.address(), flags, mode));
+        } finally {
+            Reference.reachabilityFence(path);
         }
     }
 
     /** wait4(2) on one pid. @return the pid reaped, 0 under WNOHANG if it still runs, or -errno */
     public static int wait4(int pid, MemorySegment status, int options, MemorySegment rusage) {
-        MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno((int) Downcalls.IntIPIP.H.invokeExact(WAIT4, s, pid, status, options, rusage), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.int4(WAIT4, pid, status.address(), options, rusage.address()));
+        } finally {
+            Reference.reachabilityFence(status);
+            Reference.reachabilityFence(rusage);
         }
     }
 
     /** waitid(2). @return 0, or -errno */
     public static int waitid(int idType, int id, MemorySegment siginfo, int options) {
-        MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno((int) Downcalls.IntIIPI.H.invokeExact(WAITID, s, idType, id, siginfo, options), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.int4(WAITID, idType, id, siginfo.address(), options));
+        } finally {
+            Reference.reachabilityFence(siginfo);
         }
     }
 
     /** epoll_create1(2). @return the fd, or -errno */
     public static int epollCreate1(int flags) {
-        return intOfInt(EPOLL_CREATE1, flags);
+        return Downcalls.orErrno(Downcalls.int1(EPOLL_CREATE1, flags));
     }
 
     /** epoll_ctl(2). @return 0, or -errno */
     public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-        MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno((int) Downcalls.IntIIIP.H.invokeExact(EPOLL_CTL, s, epfd, op, fd, event), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.int4(EPOLL_CTL, epfd, op, fd, event.address()));
+        } finally {
+            Reference.reachabilityFence(event);
         }
     }
 
     /** epoll_wait(2). @return the number of ready events, or -errno */
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno(
-                    (int) Downcalls.IntIPII.H.invokeExact(EPOLL_WAIT, s, epfd, events, maxEvents, timeoutMillis), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.orErrno(Downcalls.int4(EPOLL_WAIT, epfd, events.address(), maxEvents, timeoutMillis));
+        } finally {
+            Reference.reachabilityFence(events);
         }
     }
 
@@ -193,7 +178,7 @@ public final class Posix {
         if (!HAS_PIDFD_SYMBOLS) {
             return -LibC.ENOSYS();
         }
-        return intOfIntInt(PIDFD_OPEN, pid, flags);
+        return Downcalls.orErrno(Downcalls.int2(PIDFD_OPEN, pid, flags));
     }
 
     /** pidfd_send_signal(2) with no siginfo. @return 0, or -errno */
@@ -201,38 +186,14 @@ public final class Posix {
         if (!HAS_PIDFD_SYMBOLS) {
             return -LibC.ENOSYS();
         }
-        MemorySegment s = Downcalls.callState();
-        try {
-            return Downcalls.orErrno(
-                    (int) Downcalls.IntIIPI.H.invokeExact(PIDFD_SEND_SIGNAL, s, pidfd, signal, MemorySegment.NULL, 0), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
-        }
+        return Downcalls.orErrno(Downcalls.int4(PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0)); // no siginfo, no flags
     }
 
     /** prctl(2) with one argument. @return the result (0 for the set options), or -errno */
     public static int prctl(int option, long argument) {
         MemorySegment s = Downcalls.callState();
         try {
-            return Downcalls.orErrno((int) Downcalls.Prctl.H.invokeExact(PRCTL, s, option, argument), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
-        }
-    }
-
-    private static int intOfInt(MemorySegment function, int a) {
-        MemorySegment s = Downcalls.callState();
-        try {
-            return Downcalls.orErrno((int) Downcalls.IntI.H.invokeExact(function, s, a), s);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
-        }
-    }
-
-    private static int intOfIntInt(MemorySegment function, int a, int b) {
-        MemorySegment s = Downcalls.callState();
-        try {
-            return Downcalls.orErrno((int) Downcalls.IntII.H.invokeExact(function, s, a, b), s);
+            return Downcalls.orErrno((int) Downcalls.Prctl.H.invokeExact(PRCTL, s, option, argument));
         } catch (Throwable t) {
             throw Downcalls.failed(t);
         }

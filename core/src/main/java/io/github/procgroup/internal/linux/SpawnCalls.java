@@ -2,10 +2,11 @@ package io.github.procgroup.internal.linux;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.lang.ref.Reference;
 
 /**
  * posix_spawn and its helpers, called through {@link Downcalls}' shared shapes (so a first spawn
- * links 7 shapes for these 14 functions). Each returns an error number, never sets errno that
+ * links 4 shapes for these 14 functions, 3 of them shared with the other calls of a spawn). Each returns an error number, never sets errno that
  * matters: 0 on success.
  */
 final class SpawnCalls {
@@ -59,10 +60,16 @@ final class SpawnCalls {
     static int spawn(MemorySegment pid, MemorySegment path, MemorySegment actions, MemorySegment attr,
                      MemorySegment argv, MemorySegment envp) {
         try {
-            return (int) Downcalls.IntPPPPPP.H.invokeExact(SPAWN, Downcalls.callState(), pid, path, actions, attr,
-                    argv, envp);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.int6(SPAWN, pid.address(), path.address(), actions.address(), attr.address(),
+                    argv.address(), envp.address());
+        } finally {
+            // The segments stay reachable until the call has returned: see Downcalls.
+            Reference.reachabilityFence(pid);
+            Reference.reachabilityFence(path);
+            Reference.reachabilityFence(actions);
+            Reference.reachabilityFence(attr);
+            Reference.reachabilityFence(argv);
+            Reference.reachabilityFence(envp);
         }
     }
 
@@ -76,9 +83,9 @@ final class SpawnCalls {
 
     static int addDup2(MemorySegment actions, int fd, int newFd) {
         try {
-            return (int) Downcalls.IntPII.H.invokeExact(FA_ADDDUP2, Downcalls.callState(), actions, fd, newFd);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.int3(FA_ADDDUP2, actions.address(), fd, newFd);
+        } finally {
+            Reference.reachabilityFence(actions);
         }
     }
 
@@ -112,12 +119,9 @@ final class SpawnCalls {
         return ofPointerInt(ATTR_SETPGROUP, attr, pgid);
     }
 
+    /** posix_spawnattr_setflags takes a short: passed in a long of the same value (see Downcalls). */
     static int setFlags(MemorySegment attr, short flags) {
-        try {
-            return (int) Downcalls.IntPS.H.invokeExact(ATTR_SETFLAGS, Downcalls.callState(), attr, flags);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
-        }
+        return ofPointerInt(ATTR_SETFLAGS, attr, flags);
     }
 
     /** sigemptyset(3): returns 0 (or -1 with errno EINVAL, never for a valid pointer). */
@@ -127,25 +131,26 @@ final class SpawnCalls {
 
     private static int ofPointer(MemorySegment function, MemorySegment a) {
         try {
-            return (int) Downcalls.IntP.H.invokeExact(function, Downcalls.callState(), a);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.int1(function, a.address());
+        } finally {
+            Reference.reachabilityFence(a);
         }
     }
 
     private static int ofPointerInt(MemorySegment function, MemorySegment a, int b) {
         try {
-            return (int) Downcalls.IntPI.H.invokeExact(function, Downcalls.callState(), a, b);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.int2(function, a.address(), b);
+        } finally {
+            Reference.reachabilityFence(a);
         }
     }
 
     private static int ofPointers(MemorySegment function, MemorySegment a, MemorySegment b) {
         try {
-            return (int) Downcalls.IntPP.H.invokeExact(function, Downcalls.callState(), a, b);
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
+            return Downcalls.int2(function, a.address(), b.address());
+        } finally {
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
         }
     }
 }
