@@ -3,7 +3,6 @@ package io.github.procgroup.internal.linux;
 import io.github.procgroup.ErrnoException;
 import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.pollfd;
 import io.github.procgroup.internal.linux.cgroup.CgroupLeaf;
 
 import java.io.UncheckedIOException;
@@ -70,11 +69,10 @@ final class CgroupTree {
     private void waitOnOwnThread(int fd) {
         Thread.ofPlatform().daemon().name("procgroup-cgroup-" + leaf.dir().getFileName()).start(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment poll = pollfd.allocate(arena);
-                pollfd.fd(poll, fd);
-                pollfd.events(poll, (short) LibC.POLLPRI());
+                MemorySegment poll = PollFds.allocate(arena, 1);
+                PollFds.set(poll, 0, fd, LibC.POLLPRI());
                 while (!emptied.isDone()) {
-                    LibC.poll(poll, 1, -1); // EINTR or an event: look again
+                    Posix.poll(poll, 1, -1); // EINTR or an event: look again
                     onEvent();
                 }
             }

@@ -1,7 +1,6 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.pollfd;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -38,9 +37,8 @@ final class FdWaiter {
      */
     static boolean ready(int fd, boolean forWrite) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment entry = pollfd.allocate(arena);
-            pollfd.fd(entry, fd);
-            pollfd.events(entry, (short) (forWrite ? LibC.POLLOUT() : LibC.POLLIN()));
+            MemorySegment entry = PollFds.allocate(arena, 1);
+            PollFds.set(entry, 0, fd, forWrite ? LibC.POLLOUT() : LibC.POLLIN());
             int r = Posix.poll(entry, 1, 0);
             if (r < 0 && r != -LibC.EINTR()) {
                 throw Errno.exception("cannot poll pipe fd " + fd, -r);
@@ -55,13 +53,12 @@ final class FdWaiter {
      */
     static boolean atEndOfPipe(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment entry = pollfd.allocate(arena);
-            pollfd.fd(entry, fd);
-            pollfd.events(entry, (short) LibC.POLLIN());
+            MemorySegment entry = PollFds.allocate(arena, 1);
+            PollFds.set(entry, 0, fd, LibC.POLLIN());
             if (Posix.poll(entry, 1, 0) <= 0) {
                 return false; // not ready (a writer is left), or an error the caller's read then reports
             }
-            short revents = pollfd.revents(entry);
+            short revents = PollFds.revents(entry, 0);
             return (revents & LibC.POLLHUP()) != 0 && (revents & LibC.POLLIN()) == 0;
         }
     }

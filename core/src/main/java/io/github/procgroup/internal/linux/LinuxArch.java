@@ -4,8 +4,6 @@ import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.bindings.linux.aarch64.LibCAarch64;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.GroupLayout;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Locale;
@@ -77,14 +75,9 @@ public final class LinuxArch {
         return Selected.CURRENT == Variant.AARCH64 ? LibCAarch64.O_NOFOLLOW() : LibC.O_NOFOLLOW();
     }
 
-    /** @return the layout of one {@code struct epoll_event} on this architecture */
-    public static GroupLayout epollEventLayout() {
-        return Selected.EPOLL_EVENT.layout;
-    }
-
     /** @return room for {@code count} events, for {@code epoll_wait} */
     public static MemorySegment allocateEpollEvents(long count, Arena arena) {
-        return arena.allocate(Selected.EPOLL_EVENT.layout, count);
+        return arena.allocate(Selected.EPOLL_EVENT.size * count, Selected.EPOLL_EVENT.alignment);
     }
 
     /**
@@ -102,7 +95,7 @@ public final class LinuxArch {
 
     /** @return the {@code events} bits of one event */
     public static int epollEvents(MemorySegment event) {
-        return event.get(Selected.EPOLL_EVENT.events, Selected.EPOLL_EVENT.eventsOffset);
+        return event.get(ValueLayout.JAVA_INT, Selected.EPOLL_EVENT.eventsOffset);
     }
 
     /** @return {@code data.fd} of one event */
@@ -116,37 +109,41 @@ public final class LinuxArch {
     }
 
     /**
-     * One architecture's {@code struct epoll_event}, read from jextract's layout for it (the field
-     * layouts carry the packed alignment of x86_64 with them).
+     * One architecture's {@code struct epoll_event}, by its size and field offsets: those of the
+     * generated layouts ({@code bindings.linux.epoll_event}, packed, and
+     * {@code bindings.linux.aarch64.epoll_event}; {@code StructOffsetsTest} checks them), used here
+     * rather than jextract's classes, which build a var handle for each field at their first use:
+     * a first spawn's cost. {@code data.fd} is the int at the start of the {@code data} union: at
+     * a 4-aligned offset in any event of an array, on both.
+     *
+     * @param size         sizeof(struct epoll_event), also the stride of an epoll_wait array
+     * @param alignment    what an array is allocated aligned to
+     * @param eventsOffset offsetof(struct epoll_event, events)
+     * @param fdOffset     offsetof(struct epoll_event, data.fd)
      */
-    record EpollEvent(GroupLayout layout, ValueLayout.OfInt events, long eventsOffset,
-                      ValueLayout.OfInt fd, long fdOffset) {
+    record EpollEvent(long size, long alignment, long eventsOffset, long fdOffset) {
+        /** x86_64: packed, 12 bytes, data right after events. */
+        static final EpollEvent X86_64 = new EpollEvent(12, 4, 0, 4);
+        /** aarch64: 16 bytes, data 8-aligned after 4 bytes of padding. */
+        static final EpollEvent AARCH64 = new EpollEvent(16, 8, 0, 8);
 
         MemorySegment event(int bits, int descriptor, Arena arena) {
-            MemorySegment event = arena.allocate(layout);
-            event.set(events, eventsOffset, bits);
-            event.set(fd, fdOffset, descriptor);
+            MemorySegment event = arena.allocate(size, alignment);
+            event.set(ValueLayout.JAVA_INT, eventsOffset, bits);
+            event.set(ValueLayout.JAVA_INT, fdOffset, descriptor);
             return event;
         }
 
         MemorySegment at(MemorySegment array, long index) {
-            return array.asSlice(index * layout.byteSize(), layout.byteSize());
+            return array.asSlice(index * size, size);
         }
 
         int fd(MemorySegment event) {
-            return event.get(fd, fdOffset);
+            return event.get(ValueLayout.JAVA_INT, fdOffset);
         }
 
         static EpollEvent of(Variant variant) {
-            GroupLayout layout = variant == Variant.AARCH64
-                    ? io.github.procgroup.bindings.linux.aarch64.epoll_event.layout()
-                    : io.github.procgroup.bindings.linux.epoll_event.layout();
-            PathElement events = PathElement.groupElement("events");
-            PathElement data = PathElement.groupElement("data");
-            PathElement fd = PathElement.groupElement("fd");
-            return new EpollEvent(layout,
-                    (ValueLayout.OfInt) layout.select(events), layout.byteOffset(events),
-                    (ValueLayout.OfInt) layout.select(data, fd), layout.byteOffset(data, fd));
+            return variant == Variant.AARCH64 ? AARCH64 : X86_64;
         }
     }
 }

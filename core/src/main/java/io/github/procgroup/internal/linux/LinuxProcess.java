@@ -6,7 +6,6 @@ import io.github.procgroup.ProcessInfo;
 import io.github.procgroup.ResourceUsage;
 import io.github.procgroup.Signal;
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.rusage;
 import io.github.procgroup.bindings.linux.siginfo_t;
 import io.github.procgroup.internal.ChildProcess;
 import io.github.procgroup.internal.linux.ProcTable.Snapshot;
@@ -66,7 +65,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         ExitStatus status;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rawStatus = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment resources = rusage.allocate(arena);
+            MemorySegment resources = ResourceUsages.allocate(arena);
             switch (leader.reap(rawStatus, resources)) {
                 case RUNNING:
                     return false;

@@ -1,7 +1,6 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.pollfd;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.lang.foreign.Arena;
@@ -56,7 +55,7 @@ final class PidfdWait {
         long deadline = System.nanoTime() + Math.max(0, nanos);
         int count = Math.min(processes.size(), MAX_FDS);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = pollfd.allocateArray(count, arena);
+            MemorySegment fds = PollFds.allocate(arena, count);
             int open = 0;
             boolean failed = false;
             try {
@@ -76,10 +75,7 @@ final class PidfdWait {
                         Posix.close(fd); // gone meanwhile, or the pid names a later process: not one to wait for
                         continue;
                     }
-                    MemorySegment slot = pollfd.asSlice(fds, open++);
-                    pollfd.fd(slot, fd);
-                    pollfd.events(slot, (short) LibC.POLLIN());
-                    pollfd.revents(slot, (short) 0);
+                    PollFds.set(fds, open++, fd, LibC.POLLIN());
                 }
                 if (open == 0) {
                     return !failed; // all gone already, or nothing could be waited on
@@ -88,7 +84,7 @@ final class PidfdWait {
                 return true;
             } finally {
                 for (int i = 0; i < open; i++) {
-                    int fd = pollfd.fd(pollfd.asSlice(fds, i));
+                    int fd = PollFds.fd(fds, i);
                     if (fd >= 0) {
                         Posix.close(fd);
                     }
@@ -107,9 +103,8 @@ final class PidfdWait {
     static boolean awaitReadable(int pidfd, long nanos) throws InterruptedException {
         long deadline = System.nanoTime() + Math.max(0, nanos); // wraps safely: only differences are compared
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment slot = pollfd.allocate(arena);
-            pollfd.fd(slot, pidfd);
-            pollfd.events(slot, (short) LibC.POLLIN());
+            MemorySegment slot = PollFds.allocate(arena, 1);
+            PollFds.set(slot, 0, pidfd, LibC.POLLIN());
             while (true) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
@@ -153,16 +148,15 @@ final class PidfdWait {
                 return; // ENOMEM: the caller lists again and waits by the clock if this keeps failing
             }
             for (int i = 0; i < open; i++) {
-                MemorySegment slot = pollfd.asSlice(fds, i);
-                int fd = pollfd.fd(slot);
+                int fd = PollFds.fd(fds, i);
                 // POLLIN: it exited. POLLERR/POLLHUP/POLLNVAL would not clear either: count it done
                 // and let the caller's next listing decide.
-                if (fd >= 0 && pollfd.revents(slot) != 0) {
+                if (fd >= 0 && PollFds.revents(fds, i) != 0) {
                     Posix.close(fd);
-                    pollfd.fd(slot, -1); // poll(2) skips negative fds
+                    PollFds.setFd(fds, i, -1); // poll(2) skips negative fds
                     pending--;
                 }
-                pollfd.revents(slot, (short) 0);
+                PollFds.clearRevents(fds, i);
             }
         }
     }

@@ -59,7 +59,7 @@ class Aarch64LayoutTest {
             assertEquals(12, packed.byteSize());
             assertEquals(42, packed.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 4), "packed: data.fd at 4");
 
-            java.lang.foreign.MemorySegment array = arena.allocate(aarch64.layout(), 3);
+            java.lang.foreign.MemorySegment array = arena.allocate(aarch64.size() * 3, aarch64.alignment());
             array.set(java.lang.foreign.ValueLayout.JAVA_INT, 2 * 16 + 8, 7);
             assertEquals(7, aarch64.fd(aarch64.at(array, 2)), "the third event of an epoll_wait array");
         }

@@ -1,0 +1,57 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.GroupProcessBuilder;
+import io.github.procgroup.testing.ChildJvm;
+import io.github.procgroup.testing.NoLeftovers;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What a fresh JVM links for its first spawn and wait: one downcall shape per arity that the
+ * calls use (see {@link Downcalls}), and so one stub class spun by FFM for each of arities 1, 2,
+ * 3, 4 and 6. A new shape on the spawn path shows here before it shows in the cold-start benchmark.
+ */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "spawns through the Linux backend")
+@ExtendWith(NoLeftovers.class)
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FirstSpawnShapesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFirstSpawnAndWaitLinksFiveShapes() throws Exception {
+        Path log = tmp.resolve("classes.txt");
+        try (ChildJvm jvm = ChildJvm.start(List.of("-Xlog:class+load=info:file=" + log), Scenario.class)) {
+            assertEquals("0", jvm.read("exit"));
+            assertEquals(0, jvm.exitAfter(Duration.ofSeconds(60)));
+        }
+        long stubs = Files.readAllLines(log).stream().filter(l -> l.contains(" jdk.internal.foreign.abi.DowncallStub")).count();
+        Assumptions.assumeTrue(stubs > 0, "this JDK does not spin its downcall stubs as classes named DowncallStub");
+        assertEquals(5, stubs, "downcall stubs spun for a first spawn and wait");
+    }
+
+    /** Run by the test in a JVM of its own: one spawn and wait of {@code true}, {@code exit=CODE}. */
+    public static final class Scenario {
+        private Scenario() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            try (GroupProcess p = new GroupProcessBuilder("true").start()) {
+                System.out.println("exit=" + p.waitFor());
+            }
+        }
+    }
+}
