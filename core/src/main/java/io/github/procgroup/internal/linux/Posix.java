@@ -19,6 +19,7 @@ public final class Posix {
     // Addresses only: looking a symbol up links nothing (see Downcalls).
     private static final MemorySegment KILL = Downcalls.required("kill");
     private static final MemorySegment KILLPG = Downcalls.required("killpg");
+    private static final MemorySegment GETPGID = Downcalls.required("getpgid");
     private static final MemorySegment CLOSE = Downcalls.required("close");
     private static final MemorySegment PIPE2 = Downcalls.required("pipe2");
     private static final MemorySegment OPEN = Downcalls.required("open");
@@ -101,6 +102,16 @@ public final class Posix {
     /** killpg(3). @return 0, or -errno */
     public static int killpg(int pgid, int signal) {
         return Downcalls.orErrno(Downcalls.int2(KILLPG, pgid, signal));
+    }
+
+    /**
+     * getpgid(2): the process group of any process, a zombie's too (it keeps its group until it
+     * is reaped).
+     *
+     * @return the process group id, or -errno (ESRCH: no such process)
+     */
+    public static int getpgid(int pid) {
+        return Downcalls.orErrno(Downcalls.int1(GETPGID, pid));
     }
 
     /** close(2). EINTR is not retried: on Linux the fd is released even then. @return 0, or -errno */

@@ -61,8 +61,7 @@ final class TreeView {
         for (long stage : LiveTrees.joinedStages()) {
             roots.add(new TreeWalk.Root(stage, TreeWalk.ANY_START));
         }
-        long pgid = group.pgid();
-        return TreeWalk.list(roots, s -> s.pgid() == pgid || memory.contains(s.key()));
+        return TreeWalk.list(roots, group.pgid());
     }
 
     /** Finds the tree in {@code snapshot}, the sentinel left out; with {@code remember}, remembers its processes. */

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * Lists one tree's processes without reading every process on the host: from the tree's own
@@ -35,9 +34,12 @@ import java.util.function.Predicate;
  * orphan they showed: a process whose children file was read before its parent died was seen
  * there; one whose parent died before that read had been re-parented by then (the kernel
  * re-parents before the dying process becomes a zombie), so it is among the ancestors' children
- * read later. Which of those children belong to the tree is {@code belongs}' choice (its group,
- * or remembered by pid and start time); the caller's tree search decides the rest as on a full
- * listing.
+ * read later. Those children belong to the tree if they are in its process group (the remembered
+ * ones, escapees in groups of their own, are roots and found as such): getpgid(2), one system call
+ * that also answers for a zombie, decides before a child's stat is read, so the children of init
+ * (and of a subreaper such as {@code systemd --user}), most of which are not the tree's, cost a
+ * call each rather than an open, a read and a close of a file the kernel formats. The caller's
+ * tree search decides the rest as on a full listing.
  *
  * <p>The ancestors are taken once: an ancestor that dies re-parents its children to an ancestor
  * further up (or init), already on the list, so the list can only hold too many, never too few.
@@ -97,26 +99,27 @@ final class TreeWalk {
     }
 
     /**
-     * @param roots   the tree's own processes to start from
-     * @param belongs whether a child of an ancestor of the JVM (an orphan, or a stranger) is one to walk from
+     * @param roots   the tree's own processes to start from, the remembered escapees among them
+     * @param groupId the tree's process group: a child of an ancestor of the JVM (an orphan, or a
+     *                stranger) in it is walked from
      * @return the listing: the roots found, what descends from them, and the children of the
-     *         JVM's ancestors that {@code belongs} accepts, with what descends from those
+     *         JVM's ancestors in {@code groupId}, with what descends from those
      * @throws IllegalStateException naming the cause if /proc cannot be read (at the fd limit even
      *                               with {@link FdReserve}'s spares released)
      */
-    static Snapshot list(List<Root> roots, Predicate<Stat> belongs) {
+    static Snapshot list(List<Root> roots, long groupId) {
         long takenAt = System.nanoTime();
         Set<Long> lookedFor = new HashSet<>();
         roots.forEach(r -> lookedFor.add(r.pid()));
         try {
-            return new Snapshot(takenAt, walk(roots, belongs), lookedFor);
+            return new Snapshot(takenAt, walk(roots, groupId), lookedFor);
         } catch (IOException | UncheckedIOException e) {
             if (!FdReserve.isFdLimit(e)) {
                 throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
             }
             return FdReserve.withSpareFds(() -> {
                 try {
-                    return new Snapshot(takenAt, walk(roots, belongs), lookedFor);
+                    return new Snapshot(takenAt, walk(roots, groupId), lookedFor);
                 } catch (IOException | UncheckedIOException again) {
                     throw new IllegalStateException("cannot list /proc, even with procgroup's spare fds released: "
                             + again.getMessage(), again);
@@ -125,7 +128,7 @@ final class TreeWalk {
         }
     }
 
-    private static List<Stat> walk(List<Root> roots, Predicate<Stat> belongs) throws IOException {
+    private static List<Stat> walk(List<Root> roots, long groupId) throws IOException {
         Map<Long, Stat> found = new LinkedHashMap<>();
         Deque<Long> todo = new ArrayDeque<>();
         for (Root root : roots) {
@@ -150,8 +153,9 @@ final class TreeWalk {
                     if (found.containsKey(child) || skipped.contains(child)) {
                         continue;
                     }
-                    Entry e = read(child);
-                    if (e != null && belongs.test(e.stat)) {
+                    // Its group first (see the class comment): ESRCH (gone) or another group, and it is not the tree's.
+                    Entry e = Posix.getpgid((int) child) == groupId ? read(child) : null;
+                    if (e != null && e.stat.pgid() == groupId) { // the stat's word, should it have moved meanwhile
                         found.put(child, e.stat);
                         addChildren(e, todo);
                         grew = true;

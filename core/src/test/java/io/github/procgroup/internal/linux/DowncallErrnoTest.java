@@ -32,6 +32,7 @@ class DowncallErrnoTest {
         expected.put("close", "EBADF");
         expected.put("kill", "ESRCH");
         expected.put("killpg", "ESRCH");
+        expected.put("getpgid", "ESRCH");
         expected.put("pipe2", "EINVAL");
         expected.put("open", "ENOENT");
         expected.put("wait4", "ECHILD");
@@ -74,6 +75,7 @@ class DowncallErrnoTest {
                 print("close", Posix.close(-1));
                 print("kill", Posix.kill(NO_SUCH_PID, 0));
                 print("killpg", Posix.killpg(NO_SUCH_PID, 0));
+                print("getpgid", Posix.getpgid(NO_SUCH_PID));
                 print("pipe2", Posix.pipe2(ints, -1)); // no such flags
                 print("open", Posix.open(arena.allocateFrom("/nonexistent/procgroup"), LibC.O_RDONLY(), 0));
                 print("wait4", Posix.wait4(INIT, ints, LibC.WNOHANG(), MemorySegment.NULL));
