@@ -247,22 +247,27 @@ final class TreeWalk {
     /**
      * The kernel hands an orphan to the first thread of the reaper that is not exiting, which is
      * its main thread while that runs; other threads' children are their own forks, never orphans
-     * of this tree. So only a reaper whose main thread has ended (its stat then reads Z while
-     * other threads run) has all its threads' children read.
+     * of this tree. So the main thread's children file is read first: if it lists a child, the main
+     * thread runs (one that ends hands its children to another thread before it is a zombie, and
+     * is never given any after), and that file holds every orphan the reaper adopted. Only when it
+     * lists none is the reaper's stat read: if the main thread has ended (the stat reads Z while
+     * other threads run), all its threads' children are read. The JVM's ancestors each have a
+     * child, the next one down to the JVM, so their stats are not read.
      *
      * @return the children of {@code reaper} that can be orphans it adopted
      */
     private static List<Long> reapersChildren(long reaper) throws IOException {
+        List<Long> result = new ArrayList<>();
+        if (readChildren("/proc/" + reaper + "/task/" + reaper + "/children", result) && !result.isEmpty()) {
+            return result;
+        }
         String line = ProcTable.readStatLine(reaper);
         if (line == null) {
             return List.of(); // it died: its orphans went further up, to a reaper also on the list
         }
-        Stat stat = ProcTable.parse(reaper, line);
-        if (stat.isZombie()) {
+        if (ProcTable.parse(reaper, line).isZombie()) {
             return children(reaper, -1);
         }
-        List<Long> result = new ArrayList<>();
-        readChildren("/proc/" + reaper + "/task/" + reaper + "/children", result);
         return result;
     }
 
