@@ -16,6 +16,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,6 +66,63 @@ public class ColdStartBenchmark {
         int code = Children.trueWithProcgroup();
         classes.record();
         return code;
+    }
+
+    /**
+     * procgroup in a JVM started with an AOT cache (JDK 25's {@code -XX:AOTCache}, JEP 483 and
+     * 514) that {@link #trainAotCache} made beforehand from one spawn+wait: what an application
+     * that ships such a cache gets. {@code -XX:AOTMode=on} makes a cache the JVM cannot use (another
+     * JDK, another class path) fail the fork rather than run without it; Compare leaves this row
+     * out where no cache could be made.
+     *
+     * @return the exit code
+     */
+    @Benchmark
+    @Fork(value = 5, jvmArgsAppend = {Children.NATIVE_ACCESS, "-XX:AOTMode=on", "-XX:AOTCache=" + AOT_CACHE})
+    public int procgroupAotCache(Classes classes) throws IOException, InterruptedException {
+        int code = Children.trueWithProcgroup();
+        classes.record();
+        return code;
+    }
+
+    /** Where {@link #trainAotCache} writes the cache, relative to the repository (run.sh runs there). */
+    static final String AOT_CACHE = "benchmarks/target/cold-start.aot";
+
+    /**
+     * Makes {@link #AOT_CACHE}: a JVM with this JVM's java and class path runs one spawn+wait of
+     * {@code /bin/true} ({@link Training}) with {@code -XX:AOTCacheOutput} (JDK 25+).
+     *
+     * @return why no cache was made, or empty if it was
+     */
+    static Optional<String> trainAotCache() throws IOException, InterruptedException {
+        if (Runtime.version().feature() < 25) {
+            return Optional.of("needs JDK 25's -XX:AOTCacheOutput, this is " + Runtime.version().feature());
+        }
+        Path cache = Path.of(AOT_CACHE);
+        Files.deleteIfExists(cache);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process training = new ProcessBuilder(java.toString(), "-XX:AOTCacheOutput=" + cache, Children.NATIVE_ACCESS,
+                "-cp", System.getProperty("java.class.path"), Training.class.getName())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!training.waitFor(120, TimeUnit.SECONDS)) {
+            training.destroyForcibly().waitFor();
+            return Optional.of("the training run took over 120 s");
+        }
+        if (training.exitValue() != 0 || !Files.isRegularFile(cache)) {
+            return Optional.of("the training run failed (exit " + training.exitValue() + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** The training run of {@link #trainAotCache}: one spawn+wait, as the measured shot makes. */
+    public static final class Training {
+        private Training() {
+        }
+
+        /** @param args none */
+        public static void main(String[] args) throws IOException, InterruptedException {
+            System.exit(Children.trueWithProcgroup());
+        }
     }
 
     /** @return the exit code */

@@ -88,6 +88,13 @@ public final class Compare {
                 .filter(c -> selected.matcher(c).find()).toList();
         ChainedOptionsBuilder fresh = base("(" + String.join("|", freshClasses) + ")\\..*", resultDir.resolve("results-fresh-jvm.json"));
         profile.fresh(fresh);
+        if (selected.matcher("ColdStartBenchmark").find()) {
+            Optional<String> noCache = ColdStartBenchmark.trainAotCache();
+            if (noCache.isPresent()) {
+                System.out.println("first spawn with an AOT cache: not measured, " + noCache.get());
+                fresh.exclude("ColdStartBenchmark\\.procgroupAotCache$");
+            }
+        }
         if (CommandBenchmark.jar().isEmpty()) {
             System.out.println("command: no procgroup jar at " + CommandBenchmark.JARS + ", so not measured");
             fresh.exclude("CommandBenchmark\\.procgroup$");

@@ -36,7 +36,7 @@ final class ComparisonTable {
             "TreeKillBenchmark", "TreeListBenchmark", "PipeBenchmark", "ConcurrencyBenchmark", "ColdStartBenchmark",
             "CommandBenchmark");
     /** The order of the libraries within a measure. */
-    private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", PROCGROUP, "procgroupClose",
+    private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", PROCGROUP, "procgroupAotCache", "procgroupClose",
             "procgroupTerminate", "procgroupLauncher", "procgroupLauncherNoCache", PROCESS_BUILDER, PROCESS_BUILDER_VFORK,
             "nuProcess", "helloWorld");
 

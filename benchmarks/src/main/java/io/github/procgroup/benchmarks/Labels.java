@@ -53,6 +53,7 @@ final class Labels {
             case ComparisonTable.PROCESS_BUILDER_VFORK -> "ProcessBuilder VFORK";
             case "nuProcess" -> "NuProcess 3.0.0";
             case "ffmFloor" -> "FFM floor: procgroup's calls, bare";
+            case "procgroupAotCache" -> "procgroup, the JVM given an AOT cache";
             default -> method;
         };
     }

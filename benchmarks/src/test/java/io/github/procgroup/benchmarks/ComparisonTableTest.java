@@ -107,16 +107,18 @@ class ComparisonTableTest {
         ComparisonTable table = new ComparisonTable(List.of(
                 time("ColdStartBenchmark", "ffmFloor", 60),
                 time("ColdStartBenchmark", "procgroup", 90),
+                time("ColdStartBenchmark", "procgroupAotCache", 45),
                 time("ColdStartBenchmark", "processBuilder", 30),
                 time("ColdStartBenchmark", "nuProcess", 180)));
 
         List<String> lines = table.render().lines().toList();
         assertEquals(List.of(
-                "| measure                         | library                            | figure |  unit | x C floor | x ProcessBuilder |",
-                "| ------------------------------- | ---------------------------------- | -----: | ----: | --------: | ---------------: |",
-                "| first spawn+wait in a fresh JVM | FFM floor: procgroup's calls, bare |     60 | us/op |           |            2.00x |",
-                "| first spawn+wait in a fresh JVM | procgroup                          |     90 | us/op |           |            3.00x |",
-                "| first spawn+wait in a fresh JVM | ProcessBuilder                     |     30 | us/op |           |                  |",
-                "| first spawn+wait in a fresh JVM | NuProcess 3.0.0                    |    180 | us/op |           |            6.00x |"), lines);
+                "| measure                         | library                               | figure |  unit | x C floor | x ProcessBuilder |",
+                "| ------------------------------- | ------------------------------------- | -----: | ----: | --------: | ---------------: |",
+                "| first spawn+wait in a fresh JVM | FFM floor: procgroup's calls, bare    |     60 | us/op |           |            2.00x |",
+                "| first spawn+wait in a fresh JVM | procgroup                             |     90 | us/op |           |            3.00x |",
+                "| first spawn+wait in a fresh JVM | procgroup, the JVM given an AOT cache |     45 | us/op |           |            1.50x |",
+                "| first spawn+wait in a fresh JVM | ProcessBuilder                        |     30 | us/op |           |                  |",
+                "| first spawn+wait in a fresh JVM | NuProcess 3.0.0                       |    180 | us/op |           |            6.00x |"), lines);
     }
 }
