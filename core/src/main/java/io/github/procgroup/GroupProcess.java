@@ -189,12 +189,15 @@ public final class GroupProcess extends Process implements AutoCloseable {
         }
         InterruptedException interrupted = null;
         boolean runs = true;
+        boolean ended = false; // the end proven by events, without a listing (see ChildProcess#awaitListedEnd)
         try {
             long graceNanos = saturatedNanos(grace);
             long start = System.nanoTime();
             awaitExit(grace);
             Optional<CompletableFuture<Void>> emptied = child.emptied();
-            while (System.nanoTime() - start < graceNanos && (runs = child.treeRuns())) {
+            ended = emptied.isEmpty() && child.awaitListedEnd(graceNanos - (System.nanoTime() - start));
+            runs = !ended;
+            while (!ended && System.nanoTime() - start < graceNanos && (runs = child.treeRuns())) {
                 long wait = graceNanos - (System.nanoTime() - start);
                 if (emptied.isPresent()) {
                     awaitEmptied(emptied.get(), wait); // woken by the kernel's event, not by a poll
@@ -210,7 +213,7 @@ public final class GroupProcess extends Process implements AutoCloseable {
         }
         // Else the last listing found nothing running; if it also found the tree over, there is
         // nothing left that a later listing could find (nothing runs to fork it), so none is made.
-        if (runs || !child.overAtLastListing()) {
+        if (!ended && (runs || !child.overAtLastListing())) {
             awaitTreeGoneUninterruptibly();
         }
         if (interrupted != null) {
@@ -227,10 +230,11 @@ public final class GroupProcess extends Process implements AutoCloseable {
     private void awaitTreeGone() throws InterruptedException {
         long deadline = System.nanoTime() + TREE_GONE_TIMEOUT.toNanos();
         Optional<CompletableFuture<Void>> emptied = child.emptied();
-        if (emptied.isEmpty()) {
-            // What the caller's signal found running is waited for first, by its pidfds: the
-            // listing below then usually finds nothing left, instead of processes still dying.
-            child.awaitListedExit(deadline - System.nanoTime());
+        // What the caller's signal found running is waited for first, by its pidfds. Where that
+        // proves the end (nothing created since that listing, each process of it gone), no listing
+        // follows; otherwise the listing below usually finds nothing left, not processes still dying.
+        if (emptied.isEmpty() && child.awaitListedEnd(deadline - System.nanoTime())) {
+            return;
         }
         while (child.kill() > 0) {
             if (System.nanoTime() - deadline > 0) {

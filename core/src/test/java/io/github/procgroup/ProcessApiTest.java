@@ -134,8 +134,9 @@ class ProcessApiTest {
 
             assertEquals(Signal.TERM, p.awaitExit().signal().orElseThrow(), "the leader got TERM");
             assertEquals(128 + 15, p.exitValue());
-            ProcFs.await(() -> Files.exists(termFile), Duration.ofSeconds(10), () -> "the member never got TERM");
-            assertEquals("got-term\n", Files.readString(termFile));
+            // The shell makes the file before echo writes into it: the content is what is waited for.
+            ProcFs.await(() -> "got-term\n".equals(contentOf(termFile)), Duration.ofSeconds(10),
+                    () -> "the member never got TERM: " + contentOf(termFile));
         }
         ProcFs.awaitGroupGone(p.processGroupId(), Duration.ofSeconds(10));
     }
@@ -244,6 +245,15 @@ class ProcessApiTest {
             assertSame(p, p.destroyForcibly());
             assertEquals(137, p.waitFor());
             assertTrue(p.toString().contains("killed by SIGKILL"), p.toString());
+        }
+    }
+
+    /** @return the file's text, or null while there is none */
+    private static String contentOf(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException notYet) {
+            return null;
         }
     }
 }

@@ -119,6 +119,20 @@ public interface ChildProcess {
     }
 
     /**
+     * As {@link #awaitListedExit}, and then decides, where the backend can do so exactly without
+     * listing the tree again, whether the whole tree is over: nothing was created since the last
+     * listing began, that listing held every process of the tree, and each has exited.
+     *
+     * @param nanos how long to wait at most
+     * @return true if the tree is certainly over (the leader reaped too); false if the caller must
+     *         list the tree again to know
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    default boolean awaitListedEnd(long nanos) throws InterruptedException {
+        return false;
+    }
+
+    /**
      * Waits in the calling thread, for at most {@code nanos}, for the leader to exit, and reaps
      * it there, where the backend can do so more directly than through {@link #exit()}.
      *

@@ -23,10 +23,20 @@ final class GroupMembership implements TreeMembership {
     private final TreeGroup group;
     private final TreeView view;
     private final long sentinelPid; // the parent-death sentinel, hidden from the user's view; -1 if none
-    private volatile List<Stat> listedRunning; // what the last listing found running, or null if none was made
+    private volatile Listing lastListing; // what the last listing found, or null if none was made
     // What the last treeRuns listing decided. Once over, a tree stays over, so a stale false from a
     // concurrent caller only costs that caller one more listing.
     private volatile boolean overAtLastListing;
+
+    /**
+     * What one listing found running, with the listing itself, which {@link #awaitListedEnd} decides from.
+     *
+     * @param running  the tree's processes that ran
+     * @param snapshot the listing they were found in, or null if the end was decided without one
+     */
+    private record Listing(List<Stat> running, Snapshot snapshot) {
+        static final Listing NOTHING = new Listing(List.of(), null);
+    }
 
     GroupMembership(OwnedPid leader, TreeGroup group, TreeView view, long sentinelPid) {
         this.leader = leader;
@@ -90,12 +100,13 @@ final class GroupMembership implements TreeMembership {
     @Override
     public boolean treeRuns() {
         if (!leader.isReaped()) {
-            listedRunning = null; // no listing: a wait falls back to the clock (the exit future is the leader's event)
+            lastListing = null; // no listing: a wait falls back to the clock (the exit future is the leader's event)
             return true;
         }
-        List<Stat> tree = view.find(view.snapshot(), AdoptedOrphans.running());
+        Snapshot snapshot = view.snapshot();
+        List<Stat> tree = view.find(snapshot, AdoptedOrphans.running());
         List<Stat> live = ProcessTree.live(tree);
-        listedRunning = live;
+        lastListing = new Listing(live, snapshot);
         overAtLastListing = live.isEmpty() && isOver(tree); // not over while a zombie waits for this JVM's reap
         return !live.isEmpty();
     }
@@ -111,8 +122,33 @@ final class GroupMembership implements TreeMembership {
      */
     @Override
     public boolean awaitListedExit(long nanos) throws InterruptedException {
-        List<Stat> listed = listedRunning;
-        return listed != null && PidfdWait.awaitExit(listed, nanos);
+        Listing listed = lastListing;
+        return listed != null && PidfdWait.awaitExit(listed.running(), nanos) != PidfdWait.Outcome.NO_EVENT;
+    }
+
+    /**
+     * Decides the end from the last listing, by events alone, where that is exact: the listing
+     * ({@link TreeWalk}) noticed no process of the tree die while it ran, so it held every process
+     * the tree had when it began; the pid cursor ({@link PidCursor}) has not moved since, so no
+     * process was created; and each process listed has exited since (its pidfd said so), the
+     * leader reaped. Then nothing of the tree can be left, whichever signal was sent.
+     *
+     * <p>Trees with something waiting for this JVM's reap (a pipeline's later stage, an orphan
+     * this JVM adopts as a subreaper) or with procgroup's own sentinel take the listing, which
+     * knows about those.
+     */
+    @Override
+    public boolean awaitListedEnd(long nanos) throws InterruptedException {
+        Listing listed = lastListing;
+        if (listed == null || listed.snapshot() == null || listed.snapshot().pidCursor() == PidCursor.UNKNOWN
+                || sentinelPid >= 0 || AdoptedOrphans.running() || Prctl.isSubreaper()
+                || listed.snapshot().processes().stream().anyMatch(s -> s.ppid() == SelfPid.PID && s.pid() != leader.pid())) {
+            return false;
+        }
+        if (PidfdWait.awaitExit(listed.running(), nanos) != PidfdWait.Outcome.ALL_EXITED || !leader.isReaped()) {
+            return false;
+        }
+        return PidCursor.unchangedSince(listed.snapshot().pidCursor(), listed.snapshot().takenAt());
     }
 
     @Override
@@ -129,7 +165,7 @@ final class GroupMembership implements TreeMembership {
     @Override
     public Signalled signalTree(Signal... signals) {
         if (goneWithoutTrace()) {
-            listedRunning = List.of();
+            lastListing = Listing.NOTHING;
             return new Signalled(0, true);
         }
         // The listing comes before the group's signal: an escapee is traced through its parent,
@@ -155,7 +191,7 @@ final class GroupMembership implements TreeMembership {
             // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
             TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
         }
-        listedRunning = live;
+        lastListing = new Listing(live, snapshot);
         return new Signalled(live.size(), isOver(tree));
     }
 

@@ -263,6 +263,17 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     }
 
     @Override
+    public boolean awaitListedEnd(long nanos) throws InterruptedException {
+        if (!membership.awaitListedEnd(nanos)) {
+            return false;
+        }
+        // What a kill round that found nothing does: the sentinel and the orphan tracker's entry go.
+        endSentinelIf(true);
+        LiveTrees.remove(this);
+        return true;
+    }
+
+    @Override
     public List<ProcessInfo> members() {
         return membership.members();
     }

@@ -32,6 +32,16 @@ final class PidfdWait {
     /** As {@link #SLICE_NANOS}, for {@link #awaitReadable}, which stands in for an interruptible wait. */
     private static final long SHORT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** What {@link #awaitExit} found out. */
+    enum Outcome {
+        /** Nothing could be waited on by event (no pidfd could be opened, other than for processes already gone). */
+        NO_EVENT,
+        /** Waited, but not every process is known to have exited (the time ran out, a pidfd was missing, too many). */
+        WAITED,
+        /** Every process is known to have exited: gone before the wait, or its pidfd reported the exit. */
+        ALL_EXITED
+    }
+
     private PidfdWait() {
     }
 
@@ -44,13 +54,13 @@ final class PidfdWait {
      * Waits until every process of {@code processes} still running when looked at has exited,
      * or {@code nanos} have passed.
      *
-     * @return false if it could not wait by event at all (no pidfd could be opened, other than
-     *         for a process already gone): the caller then waits by the clock
+     * @return {@link Outcome#NO_EVENT} if it could not wait by event at all: the caller then waits
+     *         by the clock
      * @throws InterruptedException if the thread is interrupted (the fds are closed first)
      */
-    static boolean awaitExit(List<Stat> processes, long nanos) throws InterruptedException {
+    static Outcome awaitExit(List<Stat> processes, long nanos) throws InterruptedException {
         if (processes.isEmpty()) {
-            return true;
+            return Outcome.ALL_EXITED;
         }
         long deadline = System.nanoTime() + Math.max(0, nanos);
         int count = Math.min(processes.size(), MAX_FDS);
@@ -78,10 +88,11 @@ final class PidfdWait {
                     PollFds.set(fds, open++, fd, LibC.POLLIN());
                 }
                 if (open == 0) {
-                    return !failed; // all gone already, or nothing could be waited on
+                    // All gone already, or nothing could be waited on.
+                    return failed ? Outcome.NO_EVENT : count < processes.size() ? Outcome.WAITED : Outcome.ALL_EXITED;
                 }
-                waitAll(fds, open, deadline);
-                return true;
+                boolean allExited = waitAll(fds, open, deadline) && !failed && count == processes.size();
+                return allExited ? Outcome.ALL_EXITED : Outcome.WAITED;
             } finally {
                 for (int i = 0; i < open; i++) {
                     int fd = PollFds.fd(fds, i);
@@ -127,16 +138,22 @@ final class PidfdWait {
         }
     }
 
-    /** Polls until every fd of the first {@code open} slots has fired (each is closed and set to -1 then), or the deadline. */
-    private static void waitAll(MemorySegment fds, int open, long deadline) throws InterruptedException {
+    /**
+     * Polls until every fd of the first {@code open} slots has fired (each is closed and set to -1
+     * then), or the deadline.
+     *
+     * @return whether every one fired with an exit (POLLIN, or POLLHUP: reaped as well)
+     */
+    private static boolean waitAll(MemorySegment fds, int open, long deadline) throws InterruptedException {
         int pending = open;
+        boolean allExits = true;
         while (pending > 0) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return;
+                return false;
             }
             long slice = Math.min(left, SLICE_NANOS);
             int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(slice + 999_999));
@@ -145,13 +162,15 @@ final class PidfdWait {
                 continue; // a signal handler ran, or the slice ended: look at the interrupt and the deadline
             }
             if (r < 0) {
-                return; // ENOMEM: the caller lists again and waits by the clock if this keeps failing
+                return false; // ENOMEM: the caller lists again and waits by the clock if this keeps failing
             }
             for (int i = 0; i < open; i++) {
                 int fd = PollFds.fd(fds, i);
-                // POLLIN: it exited. POLLERR/POLLHUP/POLLNVAL would not clear either: count it done
-                // and let the caller's next listing decide.
-                if (fd >= 0 && PollFds.revents(fds, i) != 0) {
+                int revents = PollFds.revents(fds, i);
+                // POLLIN: it exited. POLLERR/POLLNVAL would not clear either: count it done, not
+                // as an exit, and let the caller's next listing decide.
+                if (fd >= 0 && revents != 0) {
+                    allExits &= (revents & (LibC.POLLIN() | LibC.POLLHUP())) != 0;
                     Posix.close(fd);
                     PollFds.setFd(fds, i, -1); // poll(2) skips negative fds
                     pending--;
@@ -159,5 +178,6 @@ final class PidfdWait {
                 PollFds.clearRevents(fds, i);
             }
         }
+        return allExits;
     }
 }

@@ -86,11 +86,16 @@ public final class ProcTable {
      *                  it did not exist at some moment after this
      * @param processes every process found
      * @param lookedFor the pids a partial listing looked for by name, or null for a listing of all of /proc
+     * @param pidCursor for a tree's own listing that saw none of its processes die while it ran
+     *                  ({@link TreeWalk}): the pid namespace's cursor ({@link PidCursor}), read
+     *                  after {@code takenAt} and before the first read of the listing, so that a
+     *                  later equal reading proves no process was created since the listing began;
+     *                  else {@link PidCursor#UNKNOWN}
      */
-    record Snapshot(long takenAt, List<Stat> processes, Set<Long> lookedFor) {
+    record Snapshot(long takenAt, List<Stat> processes, Set<Long> lookedFor, long pidCursor) {
         /** A listing of the whole of /proc: a process absent from it was absent at some moment after {@code takenAt}. */
         Snapshot(long takenAt, List<Stat> processes) {
-            this(takenAt, processes, null);
+            this(takenAt, processes, null, PidCursor.UNKNOWN);
         }
 
         /**

@@ -53,6 +53,14 @@ interface TreeMembership {
      */
     boolean awaitListedExit(long nanos) throws InterruptedException;
 
+    /**
+     * Waits by event for the processes the last listing found running, and decides from that alone
+     * whether the tree is over, where that is exact (see {@link GroupMembership#awaitListedEnd}).
+     *
+     * @return true if the tree is certainly over; false if it takes another listing to know
+     */
+    boolean awaitListedEnd(long nanos) throws InterruptedException;
+
     /** @return the running members of the group (or cgroup) */
     List<ProcessInfo> members();
 

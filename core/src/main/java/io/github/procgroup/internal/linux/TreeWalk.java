@@ -1,16 +1,20 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.linux.ProcTable.Snapshot;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,7 +51,14 @@ import java.util.Set;
  * <p>As with a listing of all of /proc, a process re-parented <em>inside</em> the tree while the
  * listing runs (to a process of the tree that is itself a subreaper or a pid namespace's init,
  * whose children were read before) is seen by the next listing, not this one; the kill loops
- * list again until nothing runs.
+ * list again until nothing runs. Such a move needs a process of the tree to die while the
+ * listing runs, and the walk notices every such death it can have missed a process by (a process
+ * gone or a zombie when read, a children file that could not be read whole, a child reaped while
+ * its reaper's file was read, a process read as running that has exited by the end, see
+ * {@link #anyExited}). A listing that noticed none carries the pid namespace's cursor
+ * ({@link PidCursor}, read before the walk began): it held every process the tree had then, so
+ * while the cursor stays put (nothing created since) and each of them has exited, the tree is
+ * over without another listing ({@link GroupMembership#awaitListedEnd}).
  *
  * <p>Where the kernel has no children files (built without {@code CONFIG_PROC_CHILDREN}),
  * {@link #available()} is false and callers list the whole of /proc ({@link ProcTable#snapshot}).
@@ -72,9 +83,6 @@ final class TreeWalk {
     /** {@link Root#startTime()} for a root whose pid is certainly it (the unreaped leader). */
     static final long ANY_START = -1;
 
-    private TreeWalk() {
-    }
-
     /**
      * Loads this class and those a listing and a wait use, while an fd is to be had: a class
      * loaded from a class-path directory needs an fd, and a tree must be listable at the fd limit
@@ -85,6 +93,7 @@ final class TreeWalk {
         SelfPid.class.getName(); // loaded, not initialised: its ProcessHandle.current() waits for the first listing
         new Entry(null, 0).threads();
         ProcFile.load();
+        PidCursor.lastField(new byte[0]);
         PidfdWait.load();
     }
 
@@ -103,23 +112,23 @@ final class TreeWalk {
      * @param groupId the tree's process group: a child of an ancestor of the JVM (an orphan, or a
      *                stranger) in it is walked from
      * @return the listing: the roots found, what descends from them, and the children of the
-     *         JVM's ancestors in {@code groupId}, with what descends from those
+     *         JVM's ancestors in {@code groupId}, with what descends from those; with the pid
+     *         cursor ({@link Snapshot#pidCursor}) if no process it looked at died while it ran
      * @throws IllegalStateException naming the cause if /proc cannot be read (at the fd limit even
      *                               with {@link FdReserve}'s spares released)
      */
     static Snapshot list(List<Root> roots, long groupId) {
-        long takenAt = System.nanoTime();
         Set<Long> lookedFor = new HashSet<>();
         roots.forEach(r -> lookedFor.add(r.pid()));
         try {
-            return new Snapshot(takenAt, walk(roots, groupId), lookedFor);
+            return new TreeWalk(groupId).listing(roots, lookedFor);
         } catch (IOException | UncheckedIOException e) {
             if (!FdReserve.isFdLimit(e)) {
                 throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
             }
             return FdReserve.withSpareFds(() -> {
                 try {
-                    return new Snapshot(takenAt, walk(roots, groupId), lookedFor);
+                    return new TreeWalk(groupId).listing(roots, lookedFor);
                 } catch (IOException | UncheckedIOException again) {
                     throw new IllegalStateException("cannot list /proc, even with procgroup's spare fds released: "
                             + again.getMessage(), again);
@@ -128,17 +137,39 @@ final class TreeWalk {
         }
     }
 
-    private static List<Stat> walk(List<Root> roots, long groupId) throws IOException {
-        Map<Long, Stat> found = new LinkedHashMap<>();
-        Deque<Long> todo = new ArrayDeque<>();
+    private final long groupId;
+    private final Map<Long, Stat> found = new LinkedHashMap<>();
+    private final Deque<Long> todo = new ArrayDeque<>();
+    /**
+     * Whether a process the walk looked at died while it ran, or may have: its children may then
+     * have moved to a process whose children file was read before, or a children file may have
+     * skipped one (see {@link #reapersChildren}). Such a listing may miss a process of the tree,
+     * and carries no pid cursor.
+     */
+    private boolean sawDeath;
+
+    private TreeWalk(long groupId) {
+        this.groupId = groupId;
+    }
+
+    private Snapshot listing(List<Root> roots, Set<Long> lookedFor) throws IOException {
+        long takenAt = System.nanoTime();
+        long cursor = PidCursor.read(); // before the first read: a process created later moves it
+        List<Stat> processes = walk(roots);
+        return new Snapshot(takenAt, processes, lookedFor, sawDeath ? PidCursor.UNKNOWN : cursor);
+    }
+
+    private List<Stat> walk(List<Root> roots) throws IOException {
         for (Root root : roots) {
             Entry e = read(root.pid());
             if (e != null && (root.startTime() == ANY_START || e.stat.startTime() == root.startTime())) {
                 found.put(root.pid(), e.stat);
-                addChildren(e, todo);
+                addChildren(e);
+            } else {
+                sawDeath = true; // a remembered process gone (or its pid reused): it may have died just now
             }
         }
-        descend(todo, found);
+        descend();
         long[] reapers = ancestors();
         Set<Long> skipped = new HashSet<>(); // ancestors' children seen this round and left out
         for (long a : reapers) {
@@ -150,27 +181,76 @@ final class TreeWalk {
             grew = false;
             for (long reaper : reapers) {
                 for (long child : reapersChildren(reaper)) {
-                    if (found.containsKey(child) || skipped.contains(child)) {
+                    boolean known = found.containsKey(child) || skipped.contains(child);
+                    if (known && sawDeath) {
+                        continue; // nothing to confirm: this listing carries no cursor anyway
+                    }
+                    // Its group first (see the class comment): another group, and it is not the tree's.
+                    // Asked of known children too while the listing may still carry the cursor: it
+                    // confirms the child was not reaped while the file was read (see reapersChildren).
+                    long pgid = Posix.getpgid((int) child);
+                    if (pgid < 0) {
+                        sawDeath = true; // ESRCH: reaped since the file was read
                         continue;
                     }
-                    // Its group first (see the class comment): ESRCH (gone) or another group, and it is not the tree's.
-                    Entry e = Posix.getpgid((int) child) == groupId ? read(child) : null;
+                    if (known) {
+                        continue;
+                    }
+                    Entry e = pgid == groupId ? read(child) : null;
                     if (e != null && e.stat.pgid() == groupId) { // the stat's word, should it have moved meanwhile
                         found.put(child, e.stat);
-                        addChildren(e, todo);
+                        addChildren(e);
                         grew = true;
                     } else {
+                        sawDeath |= pgid == groupId; // in the group a moment ago, gone (or moved) now
                         skipped.add(child);
                     }
                 }
             }
-            descend(todo, found);
+            descend();
+        }
+        if (!sawDeath) {
+            sawDeath = anyExited(found.values());
         }
         return new ArrayList<>(found.values());
     }
 
-    /** Reads every pid in {@code todo} and what descends from it, into {@code found}. */
-    private static void descend(Deque<Long> todo, Map<Long, Stat> found) throws IOException {
+    /**
+     * Whether a process read as running has exited since. A process's stat is read before its
+     * children files, so one that died in between shows an empty list (its children moved on,
+     * perhaps to a subreaper of the tree read before); this finds it. One pidfd each, opened
+     * after the walk and polled once: a pidfd for a process that exited is readable at once
+     * (zombie), pidfd_open fails for one that is reaped (ESRCH), and its pid cannot name another
+     * process yet (that would take a round of the pid space, see {@link PidCursor}). Where
+     * pidfds cannot answer (none on this kernel, no fd left, more than {@link PidfdWait#MAX_FDS})
+     * the answer is "maybe", which only costs the caller a listing.
+     */
+    static boolean anyExited(Collection<Stat> processes) {
+        if (processes.size() > PidfdWait.MAX_FDS) {
+            return true;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = PollFds.allocate(arena, processes.size());
+            int open = 0;
+            try {
+                for (Stat s : processes) {
+                    int fd = Posix.pidfdOpen((int) s.pid(), 0);
+                    if (fd < 0) {
+                        return true; // ESRCH: reaped; ENOSYS, EMFILE...: no answer
+                    }
+                    PollFds.set(fds, open++, fd, LibC.POLLIN());
+                }
+                return open > 0 && Posix.poll(fds, open, 0) != 0; // > 0: one exited; < 0: no answer
+            } finally {
+                for (int i = 0; i < open; i++) {
+                    Posix.close(PollFds.fd(fds, i));
+                }
+            }
+        }
+    }
+
+    /** Reads every pid in {@link #todo} and what descends from it, into {@link #found}. */
+    private void descend() throws IOException {
         while (!todo.isEmpty()) {
             long pid = todo.pop();
             if (found.containsKey(pid)) {
@@ -179,17 +259,19 @@ final class TreeWalk {
             Entry e = read(pid);
             if (e != null) {
                 found.put(pid, e.stat);
-                addChildren(e, todo);
+                addChildren(e);
+            } else {
+                sawDeath = true; // listed as a child a moment ago, reaped now
             }
         }
     }
 
-    private static void addChildren(Entry e, Deque<Long> todo) throws IOException {
-        if (!e.stat.isZombie()) { // a zombie's children were re-parented when it exited
-            for (long child : children(e.stat.pid(), e.threads)) {
-                todo.add(child);
-            }
+    private void addChildren(Entry e) throws IOException {
+        if (e.stat.isZombie()) {
+            sawDeath = true; // a zombie's children were re-parented when it exited, maybe during this walk
+            return;
         }
+        todo.addAll(children(e.stat.pid(), e.threads));
     }
 
     /** A process read: its stat and its number of threads. */
@@ -211,11 +293,11 @@ final class TreeWalk {
      *                thread has one children file, its main thread's; any other lists its tasks
      * @return the pids of the children of every thread of {@code pid} (empty if it is gone)
      */
-    private static List<Long> children(long pid, int threads) throws IOException {
+    private List<Long> children(long pid, int threads) throws IOException {
         List<Long> result = new ArrayList<>();
         Path task = PROC.resolve(Long.toString(pid)).resolve("task");
         if (threads == 1) {
-            readChildren("/proc/" + pid + "/task/" + pid + "/children", result);
+            sawDeath |= !readChildren("/proc/" + pid + "/task/" + pid + "/children", result);
             return result;
         }
         // A thread that ends hands its children to another thread of the process before it leaves
@@ -233,14 +315,17 @@ final class TreeWalk {
                 }
             } catch (NoSuchFileException gone) {
                 // It exited: its children have been re-parented, to where the ancestors' read finds them.
+                sawDeath = true;
                 return List.of();
             } catch (IOException e) {
                 if (!ProcTable.isGone(e)) {
                     throw e;
                 }
+                sawDeath = true;
                 return List.of();
             }
         }
+        sawDeath |= again;
         return result;
     }
 
@@ -254,25 +339,35 @@ final class TreeWalk {
      * other threads run), all its threads' children are read. The JVM's ancestors each have a
      * child, the next one down to the JVM, so their stats are not read.
      *
+     * <p>The kernel writes a children file one child at a time, going on from the child it wrote
+     * last, or, when that one is no longer there, and at each further read(2) of a long file (a
+     * reaper with hundreds of children), by position: a child reaped meanwhile shifts the rest,
+     * and one can be skipped. So every child listed is confirmed present afterwards (its getpgid);
+     * one reaped in between marks the listing ({@link #sawDeath}). A reaper that dies hands its
+     * children further up, to a reaper read later.
+     *
      * @return the children of {@code reaper} that can be orphans it adopted
      */
-    private static List<Long> reapersChildren(long reaper) throws IOException {
+    private List<Long> reapersChildren(long reaper) throws IOException {
         List<Long> result = new ArrayList<>();
-        if (readChildren("/proc/" + reaper + "/task/" + reaper + "/children", result) && !result.isEmpty()) {
+        String file = "/proc/" + reaper + "/task/" + reaper + "/children";
+        if (readChildren(file, result) && !result.isEmpty()) {
             return result;
         }
         String line = ProcTable.readStatLine(reaper);
         if (line == null) {
+            sawDeath = true;
             return List.of(); // it died: its orphans went further up, to a reaper also on the list
         }
         if (ProcTable.parse(reaper, line).isZombie()) {
+            sawDeath = true;
             return children(reaper, -1);
         }
         return result;
     }
 
     /** @return false if the file is gone (the thread, or the process, ended), else true */
-    private static boolean readChildren(String file, List<Long> into) throws IOException {
+    private boolean readChildren(String file, List<Long> into) throws IOException {
         String text = ProcFile.readString(file);
         if (text == null) {
             return false; // the thread (or the process) ended: its children moved on
