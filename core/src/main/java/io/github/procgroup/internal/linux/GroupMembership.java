@@ -36,6 +36,11 @@ final class GroupMembership implements TreeMembership {
      */
     private record Listing(List<Stat> running, Snapshot snapshot) {
         static final Listing NOTHING = new Listing(List.of(), null);
+
+        /** @return when the listing began ({@link Snapshot#takenAt}); long ago if there was none */
+        long takenAt() {
+            return snapshot != null ? snapshot.takenAt() : System.nanoTime() - Long.MAX_VALUE / 2;
+        }
     }
 
     GroupMembership(OwnedPid leader, TreeGroup group, TreeView view, long sentinelPid) {
@@ -123,7 +128,8 @@ final class GroupMembership implements TreeMembership {
     @Override
     public boolean awaitListedExit(long nanos) throws InterruptedException {
         Listing listed = lastListing;
-        return listed != null && PidfdWait.awaitExit(listed.running(), nanos) != PidfdWait.Outcome.NO_EVENT;
+        return listed != null
+                && PidfdWait.awaitExit(listed.running(), listed.takenAt(), nanos) != PidfdWait.Outcome.NO_EVENT;
     }
 
     /**
@@ -145,7 +151,8 @@ final class GroupMembership implements TreeMembership {
                 || listed.snapshot().processes().stream().anyMatch(s -> s.ppid() == SelfPid.PID && s.pid() != leader.pid())) {
             return false;
         }
-        if (PidfdWait.awaitExit(listed.running(), nanos) != PidfdWait.Outcome.ALL_EXITED || !leader.isReaped()) {
+        if (PidfdWait.awaitExit(listed.running(), listed.takenAt(), nanos) != PidfdWait.Outcome.ALL_EXITED
+                || !leader.isReaped()) {
             return false;
         }
         return PidCursor.unchangedSince(listed.snapshot().pidCursor(), listed.snapshot().takenAt());

@@ -15,8 +15,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A pidfd is opened for the pid, then the start time is read again and must be the one
  * listed: if the pid names a later process by then, or nothing, it is not waited for (a
- * stranger's pidfd would not become readable when the listed process ended). Nothing is signalled here, so no pid-safety question
- * arises; a wrong wake-up would only make the caller list the tree again.
+ * stranger's pidfd would not become readable when the listed process ended). Within
+ * {@link PidCursor#MAX_WINDOW_NANOS} of the listing the pid cannot name a later process yet (that
+ * would take a round of the pid space), so that read is left out. Nothing is signalled here, so no
+ * pid-safety question arises; a wrong wake-up would only make the caller list the tree again, and
+ * an exit is only reported for a pid that is gone or whose pidfd said so.
  *
  * <p>At the fd limit (EMFILE, ENFILE) it waits on the pidfds it could open and leaves the rest
  * for the caller's next round (the caller lists again after each wait, and the fds are free
@@ -54,11 +57,14 @@ final class PidfdWait {
      * Waits until every process of {@code processes} still running when looked at has exited,
      * or {@code nanos} have passed.
      *
+     * @param processes as a listing found them
+     * @param listedAt  the {@link System#nanoTime()} at which that listing began
+     * @param nanos     how long to wait at most
      * @return {@link Outcome#NO_EVENT} if it could not wait by event at all: the caller then waits
      *         by the clock
      * @throws InterruptedException if the thread is interrupted (the fds are closed first)
      */
-    static Outcome awaitExit(List<Stat> processes, long nanos) throws InterruptedException {
+    static Outcome awaitExit(List<Stat> processes, long listedAt, long nanos) throws InterruptedException {
         if (processes.isEmpty()) {
             return Outcome.ALL_EXITED;
         }
@@ -81,7 +87,8 @@ final class PidfdWait {
                         failed = true; // ENOSYS (no pidfds), EMFILE/ENFILE (no fd left): wait on what is open
                         break;
                     }
-                    if (!PidSignals.sameProcess(s)) {
+                    boolean recent = System.nanoTime() - listedAt <= PidCursor.MAX_WINDOW_NANOS;
+                    if (!recent && !PidSignals.sameProcess(s)) {
                         Posix.close(fd); // gone meanwhile, or the pid names a later process: not one to wait for
                         continue;
                     }

@@ -121,14 +121,15 @@ class EndByEventsTest {
             long shortSleep = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine().trim());
             ProcFs.await(() -> ProcFs.proc(shortSleep).map(s -> s.comm().equals("sleep")).orElse(false), START,
                     () -> "the short sleep does not run sleep: " + ProcFs.proc(shortSleep));
+            long listedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1); // long enough ago that each pid is read again
             Stat leader = ProcTable.stat(p.pid()).orElseThrow();
             Stat child = ProcTable.stat(shortSleep).orElseThrow();
-            assertEquals(PidfdWait.Outcome.ALL_EXITED, PidfdWait.awaitExit(List.of(child), TimeUnit.SECONDS.toNanos(20)),
+            assertEquals(PidfdWait.Outcome.ALL_EXITED, PidfdWait.awaitExit(List.of(child), listedAt, TimeUnit.SECONDS.toNanos(20)),
                     "the short sleep exits (a zombie: its pidfd is readable)");
-            assertEquals(PidfdWait.Outcome.WAITED, PidfdWait.awaitExit(List.of(leader, child), TimeUnit.MILLISECONDS.toNanos(50)),
+            assertEquals(PidfdWait.Outcome.WAITED, PidfdWait.awaitExit(List.of(leader, child), listedAt, TimeUnit.MILLISECONDS.toNanos(50)),
                     "the leader still runs when the time is up");
             p.close();
-            assertEquals(PidfdWait.Outcome.ALL_EXITED, PidfdWait.awaitExit(List.of(leader), 0), "reaped: gone before the wait");
+            assertEquals(PidfdWait.Outcome.ALL_EXITED, PidfdWait.awaitExit(List.of(leader), listedAt, 0), "reaped: gone before the wait");
         }
     }
 
