@@ -10,6 +10,9 @@
  *   floor tree N ITER          list a tree of N+1 sleeps from /proc/PID/task/TID/children + stat
  *   floor pipe MB ITER         read MB MiB from `dd if=/dev/zero bs=1M` through a pipe
  *   floor threads T MILLIS     T threads, each spawn+wait /bin/true in a loop, for MILLIS ms
+ *   floor reaper PROGRAM ARGS  runs PROGRAM as its child, a child subreaper that reaps every
+ *                              orphan below it at once (as systemd, tini or docker's --init do),
+ *                              and exits as it does: the tree-kill benchmarks' other host
  *
  * Each prints one line the table reads: BENCHMARK_CLASS PARAMS SCORE UNIT, PARAMS being
  * "-" or name=value[,name=value].
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -158,12 +162,59 @@ static long arg(int argc, char **argv, int i) {
     return atol(argv[i]);
 }
 
+static volatile pid_t reaped_child;
+
+/* What the reaper is sent (JMH ending a fork, a ^C) goes on to its child. */
+static void forward(int sig) {
+    if (reaped_child > 0) kill(reaped_child, sig);
+}
+
+static int reaper(char **argv) {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) die("prctl(PR_SET_CHILD_SUBREAPER)");
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child == 0) {
+        execvp(argv[0], argv);
+        fprintf(stderr, "floor: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    reaped_child = child;
+    for (;;) {
+        int status, code;
+        pid_t p = wait(&status); /* every orphan adopted below, as soon as it is a zombie */
+        if (p < 0) {
+            if (errno == EINTR) continue;
+            die("wait");
+        }
+        if (p == child) {
+            /* As tini does: done when the child is. What is left below is re-parented on up. */
+            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            while (waitpid(-1, &status, WNOHANG) > 0) {
+            }
+            return code;
+        }
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: floor spawn|kill|treekill|tree|pipe|threads ARGS\n");
+        fprintf(stderr, "usage: floor spawn|kill|treekill|tree|pipe|threads|reaper ARGS\n");
         return 2;
     }
     const char *mode = argv[1];
+    if (strcmp(mode, "reaper") == 0) {
+        if (argc < 3) {
+            fprintf(stderr, "usage: floor reaper PROGRAM [ARGS...]\n");
+            return 2;
+        }
+        return reaper(argv + 2);
+    }
     if (strcmp(mode, "spawn") == 0) {
         long iter = arg(argc, argv, 2);
         double start = now_us();

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * Compare [--quick | --long] [--result DIR] [--only REGEX]
- *   --quick    a smoke run: everything once, in-process where it can be, tiny counts (figures mean little)
+ *   --quick    a smoke run: everything once, in-process where it can be, tiny counts (figures mean little;
+ *              the tree kills under a reaping parent are left out)
  *   --long     the profile for publishing (2 forks, 2 x 2 s warm-up, 5 x 2 s measured, 10 fresh JVMs,
  *              3 shots of 1,000 children)
  *              (default: 1 fork, 1 x 1 s warm-up, 3 x 1 s measured, 3 fresh JVMs per library, one
@@ -77,6 +78,15 @@ public final class Compare {
             steady.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
         }
         measurements.addAll(run(steady));
+
+        // The tree kills again, the JVM under a parent that reaps orphans at once: what a host whose
+        // init does (systemd, tini) gives, next to this host's own init, which may reap late.
+        if (floor.isPresent() && profile != Profile.QUICK && selected.matcher("TreeKillBenchmark").find()) {
+            ChainedOptionsBuilder reaping = base("TreeKillBenchmark\\..*", resultDir.resolve("results-reaping.json"))
+                    .jvm(floor.get().reapingJava(resultDir.resolve("floor")).toString()).param("reaper", Floor.PROMPT);
+            profile.steady(reaping);
+            measurements.addAll(run(reaping));
+        }
 
         // A shot of 1,000 children takes seconds (NuProcess: over a minute on 2 busy cores): few shots.
         if (profile != Profile.QUICK && selected.matcher("ConcurrencyBenchmark").find()) {

@@ -58,6 +58,34 @@ final class Floor {
     }
 
     /**
+     * Writes {@code java}, a script that runs this JVM's {@code java} under the floor's reaper
+     * (a parent that reaps every orphan below it at once, as systemd, tini or docker's
+     * {@code --init} do), for JMH to fork benchmark JVMs with; they see
+     * {@value #REAPER_ENV}={@value #PROMPT} in their environment.
+     *
+     * @param directory where the script goes
+     * @return the script
+     */
+    Path reapingJava(Path directory) throws IOException {
+        Path script = directory.resolve("reaping-java");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(script, "#!/bin/sh\n"
+                + "# This JVM's java, its orphans reaped at once by floor's reaper (see floor.c).\n"
+                + REAPER_ENV + "=" + PROMPT + " exec " + quoted(binary.toString()) + " reaper " + quoted(java) + " \"$@\"\n");
+        script.toFile().setExecutable(true);
+        return script;
+    }
+
+    /** The environment variable {@link #reapingJava}'s JVMs see. */
+    static final String REAPER_ENV = "PROCGROUP_BENCH_REAPER";
+    /** Its value: orphans are reaped at once. */
+    static final String PROMPT = "prompt";
+
+    private static String quoted(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /**
      * Runs one measure of the floor program.
      *
      * @param args the mode and its arguments, e.g. {@code spawn 2000}; see floor.c

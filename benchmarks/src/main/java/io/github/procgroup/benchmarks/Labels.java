@@ -12,7 +12,8 @@ final class Labels {
             case "ThroughputBenchmark" -> "spawn+wait /bin/true, " + ThroughputBenchmark.THREADS + " threads";
             case "KillBenchmark" -> "kill+reap sleep";
             case "TreeKillBenchmark" -> "tree kill n=" + m.params().get("n")
-                    + (m.params().containsKey("shell") ? ", shell " + m.params().get("shell") : "");
+                    + (m.params().containsKey("shell") ? ", shell " + m.params().get("shell") : "")
+                    + (Floor.PROMPT.equals(m.params().get("reaper")) ? ", orphans reaped at once" : "");
             case "TreeListBenchmark" -> "tree() listing, " + (Integer.parseInt(m.params().getOrDefault("sleeps", "0")) + 1) + " processes";
             case "ConcurrencyBenchmark" -> "start " + ConcurrencyBenchmark.CHILDREN + " sleeps";
             case "PipeBenchmark" -> "pipe " + PipeBenchmark.MEBIBYTES + " MiB from dd";

@@ -78,6 +78,24 @@ public class TreeKillBenchmark {
         /** Whether the shell waits for its sleeps or exits at once. */
         @Param({"waits", "exits"})
         public String shell;
+        /**
+         * Who reaps the orphans: {@code host}, whatever the host has (on some, an init that reaps
+         * a second or more late, whose zombies every listing of a tree reads past); {@code prompt},
+         * a parent that reaps them at once, as systemd, tini or docker's {@code --init} do (the
+         * JVM forked under the C floor's reaper, see {@link Floor#reapingJava}).
+         */
+        @Param({"host"})
+        public String reaper;
+
+        /** A {@code prompt} run must really be under the reaper: the label would lie otherwise. */
+        @Setup(Level.Trial)
+        public void checkReaper() {
+            boolean underReaper = Floor.PROMPT.equals(System.getenv(Floor.REAPER_ENV));
+            if (underReaper != Floor.PROMPT.equals(reaper)) {
+                throw new IllegalStateException("reaper=" + reaper + " but " + Floor.REAPER_ENV + "="
+                        + System.getenv(Floor.REAPER_ENV));
+            }
+        }
 
         final List<ProcStat.Identity> sleeps = new ArrayList<>();
         /** The shell, as the library under test returned it. */

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +50,30 @@ class FloorTest {
         assertEquals("KillBenchmark", floor.get().run("kill", "1").benchmarkClass());
         assertEquals("ops/s", floor.get().run("pipe", "1", "1").unit());
         assertEquals("ThroughputBenchmark", floor.get().run("threads", "2", "50").benchmarkClass());
+    }
+
+    /**
+     * The reaper adopts an orphan of its child's tree and reaps it at once, and exits with its
+     * child's status: checked from inside by the shell it runs (the orphan's parent, then its pid gone).
+     */
+    @Test
+    void theReaperAdoptsAndReapsOrphansAndExitsAsItsChildDoes(@TempDir Path dir) throws Exception {
+        Optional<Floor> floor = Floor.compile(dir);
+        assumeTrue(floor.isPresent(), "no working cc found: the C floor is skipped, as the run skips it");
+        String script = "sleep_pid=$(sh -c 'sleep 0.2 >/dev/null 2>&1 & echo $!'); "
+                + "reaper=$PPID; "
+                + "ppid=$(cut -d')' -f2 /proc/$sleep_pid/stat | cut -d' ' -f3); "
+                + "[ \"$ppid\" = \"$reaper\" ] || { echo \"orphan's parent $ppid, not the reaper $reaper\"; exit 3; }; "
+                + "i=0; while [ -e /proc/$sleep_pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
+                + "[ ! -e /proc/$sleep_pid ] || { echo \"orphan $sleep_pid not reaped\"; exit 4; }; exit 7";
+        Process p = new ProcessBuilder(dir.resolve("floor").toString(), "reaper", "sh", "-c", script)
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(7, p.waitFor(), "the child's own status, passed on: " + output);
+
+        Path java = floor.get().reapingJava(dir);
+        assertTrue(Files.isExecutable(java), java + " is a script JMH can fork with");
+        assertTrue(Files.readString(java).contains(Floor.REAPER_ENV + "=" + Floor.PROMPT), Files.readString(java));
     }
 
     @Test
