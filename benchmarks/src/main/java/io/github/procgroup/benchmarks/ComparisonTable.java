@@ -37,7 +37,7 @@ final class ComparisonTable {
             "CommandBenchmark");
     /** The order of the libraries within a measure. */
     private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", PROCGROUP, "procgroupAotCache", "procgroupClose",
-            "procgroupTerminate", "procgroupLauncher", "procgroupLauncherNoCache", PROCESS_BUILDER, PROCESS_BUILDER_VFORK,
+            "procgroupCloseAfterAnother", "procgroupTerminate", "procgroupLauncher", "procgroupLauncherNoCache", PROCESS_BUILDER, PROCESS_BUILDER_VFORK,
             "nuProcess", "helloWorld");
 
     /**

@@ -40,6 +40,8 @@ final class Goals {
         for (Map<String, String> p : table.paramsOf("KillBenchmark")) {
             ratio("kill+reap: procgroup close()", "KillBenchmark", p, "procgroupClose", "x the C floor", "<= 1.5",
                     ComparisonTable.Row::vsFloor, r -> r <= 1.5);
+            ratio("kill+reap: procgroup close(), a task started since", "KillBenchmark", p,
+                    "procgroupCloseAfterAnother", "x the C floor", "<= 1.5", ComparisonTable.Row::vsFloor, r -> r <= 1.5);
         }
         for (Map<String, String> p : table.paramsOf("TreeKillBenchmark")) {
             String what = Labels.measure(new Measurement("TreeKillBenchmark", "", p, false, 0, "", Map.of()));

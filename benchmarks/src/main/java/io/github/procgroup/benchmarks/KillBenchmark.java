@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Kill latency: a {@code sleep 1000} is started before each invocation (not timed); the
  * invocation times SIGKILL plus the reap, that is until the library reports the exit. procgroup
- * is measured twice: {@code destroyForcibly()} + {@code awaitExit()}, and {@code close()} (which
- * also ends the tree and closes the pipes). The C floor's twin is {@code floor kill}: kill + waitpid.
+ * is measured three times: {@code destroyForcibly()} + {@code awaitExit()}; {@code close()} (which
+ * also ends the tree and closes the pipes), where the sleep was the last process created, so that
+ * its tree is known to be the sleep alone; and {@code close()} where another process was started
+ * since, so that the tree is listed before the kill. The C floor's twin is {@code floor kill}:
+ * kill + waitpid.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -53,6 +56,28 @@ public class KillBenchmark {
         @Override
         Process spawn() throws IOException {
             return new GroupProcessBuilder(Children.SLEEP).start();
+        }
+    }
+
+    /**
+     * A procgroup child, and after it a thread started and joined (untimed), which takes a pid
+     * as a process would: the sleep is no longer the last task the host created, so
+     * {@code close()} cannot know the tree is the sleep alone without listing it, as on a host
+     * where other processes and threads start all the time.
+     */
+    public static class GroupSleeperThenAnother extends GroupSleeper {
+        @Override
+        Process spawn() throws IOException {
+            Process sleeper = super.spawn();
+            Thread another = new Thread(() -> { });
+            another.start();
+            try {
+                another.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting the other task", e);
+            }
+            return sleeper;
         }
     }
 
@@ -97,6 +122,14 @@ public class KillBenchmark {
     public int procgroupClose(GroupSleeper s) {
         GroupProcess p = (GroupProcess) s.process;
         p.close(); // SIGKILL to the tree, the leader's reap, the tree gone, the pipes closed
+        return p.exitValue();
+    }
+
+    /** @return the exit status's shell code (137) */
+    @Benchmark
+    public int procgroupCloseAfterAnother(GroupSleeperThenAnother s) {
+        GroupProcess p = (GroupProcess) s.process;
+        p.close(); // as procgroupClose, the tree listed before the kill
         return p.exitValue();
     }
 

@@ -9,6 +9,7 @@ import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -34,7 +35,7 @@ final class GroupMembership implements TreeMembership {
      * @param running  the tree's processes that ran
      * @param snapshot the listing they were found in, or null if the end was decided without one
      */
-    private record Listing(List<Stat> running, Snapshot snapshot) {
+    record Listing(List<Stat> running, Snapshot snapshot) {
         static final Listing NOTHING = new Listing(List.of(), null);
 
         /** @return when the listing began ({@link Snapshot#takenAt}); long ago if there was none */
@@ -175,6 +176,14 @@ final class GroupMembership implements TreeMembership {
             lastListing = Listing.NOTHING;
             return new Signalled(0, true);
         }
+        Listing alone = leaderAlone();
+        if (alone != null) {
+            for (Signal signal : signals) {
+                TreeSignals.toPinnedGroup(group, signal); // not pinned any more: the leader, all there was, is reaped
+            }
+            lastListing = alone;
+            return new Signalled(1, false);
+        }
         // The listing comes before the group's signal: an escapee is traced through its parent,
         // which the signal may end. At the fd limit the listing retries with FdReserve's spares;
         // if it fails all the same, the pinned group still gets its signal (killpg needs no fd)
@@ -200,6 +209,32 @@ final class GroupMembership implements TreeMembership {
         }
         lastListing = new Listing(live, snapshot);
         return new Signalled(live.size(), isOver(tree));
+    }
+
+    /**
+     * Knows the tree without a listing when it is the leader alone: the last pid handed out in the
+     * namespace ({@link PidCursor}) is the leader's own while the leader is unreaped. An unreaped
+     * leader holds its number, so no later process or thread can have been given it: the leader
+     * was the last task created, and none of the tree can exist but the leader (a child, a
+     * grandchild, a daemon would each have moved the cursor). Read before the signal, kept as the
+     * listing for {@link #awaitListedEnd}, which then needs the cursor still there and the leader
+     * reaped. Left to the listing: a remembered escapee, a sentinel, a pipeline's later stage (its
+     * group is the first stage's), the JVM as a subreaper.
+     *
+     * @return that listing of nothing but the leader, or null if the tree takes a listing
+     */
+    Listing leaderAlone() {
+        if (sentinelPid >= 0 || group.pgid() != leader.pid() || !view.remembersNothing() || AdoptedOrphans.running()
+                || leader.isReaped()) {
+            return null;
+        }
+        long takenAt = System.nanoTime();
+        long cursor = PidCursor.read();
+        // Unreaped after the read, so unreaped all through it: the number was the leader's then.
+        if (cursor != leader.pid() || leader.isReaped()) {
+            return null;
+        }
+        return new Listing(List.of(), new Snapshot(takenAt, List.of(), Set.of(), cursor));
     }
 
     @Override

@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The end of a tree decided by events, without a second listing: the pid cursor that proves no
  * process was created, the marks by which a listing admits it may have missed one (a process that
  * died while it ran), the pidfd wait's verdict, a kill round that proves the end only while no
- * process was created since, and a tree whose SIGTERM handler starts a process that ignores
- * SIGTERM, which terminate() must still find and end.
+ * process was created since, a leader known to be alone only while nothing was created after it,
+ * and a tree whose SIGTERM handler starts a process that ignores SIGTERM, which terminate() must
+ * still find and end.
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "reads /proc and waits on pidfds (Linux)")
 @ExtendWith(NoLeftovers.class)
@@ -199,6 +200,34 @@ class EndByEventsTest {
             assertFalse(child.awaitListedEnd(TimeUnit.MILLISECONDS.toNanos(100)), "the leader ignores SIGTERM and runs on");
             assertTrue(ProcFs.running(p.pid()));
         }
+    }
+
+    @Test
+    void aLoneLeaderIsKnownWithoutAListingOnlyWhileNothingWasCreatedSinceIt() throws Exception {
+        // As above: this JVM's threads or the host's processes may move the cursor at any moment.
+        boolean aloneOnce = false;
+        for (int i = 0; i < 10 && !aloneOnce; i++) {
+            try (GroupProcess p = new GroupProcessBuilder("sleep", "600").start()) {
+                aloneOnce = membershipOf(p).leaderAlone() != null;
+            }
+        }
+        assertTrue(aloneOnce, "a sleep that started nothing was never known to be alone");
+
+        try (GroupProcess p = new GroupProcessBuilder("sleep", "600").start()) {
+            Process created = new ProcessBuilder("true").start(); // after the leader: it is no longer the last
+            assertEquals(0, created.waitFor());
+            assertEquals(null, membershipOf(p).leaderAlone(), "a process was created since the leader");
+        }
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait").start()) {
+            assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
+            assertEquals(null, membershipOf(p).leaderAlone(), "the leader has a child");
+        }
+    }
+
+    private static GroupMembership membershipOf(GroupProcess p) throws ReflectiveOperationException {
+        Field f = LinuxProcess.class.getDeclaredField("membership");
+        f.setAccessible(true);
+        return (GroupMembership) f.get(childOf(p));
     }
 
     private static ChildProcess childOf(GroupProcess p) throws ReflectiveOperationException {
