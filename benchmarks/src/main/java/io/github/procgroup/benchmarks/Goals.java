@@ -40,7 +40,7 @@ final class Goals {
         for (Map<String, String> p : table.paramsOf("KillBenchmark")) {
             ratio("kill+reap: procgroup close()", "KillBenchmark", p, "procgroupClose", "x the C floor", "<= 1.5",
                     ComparisonTable.Row::vsFloor, r -> r <= 1.5);
-            ratio("kill+reap: procgroup close(), a task started since", "KillBenchmark", p,
+            ratio("kill+reap: procgroup close(), a process started since", "KillBenchmark", p,
                     "procgroupCloseAfterAnother", "x the C floor", "<= 1.5", ComparisonTable.Row::vsFloor, r -> r <= 1.5);
         }
         for (Map<String, String> p : table.paramsOf("TreeKillBenchmark")) {

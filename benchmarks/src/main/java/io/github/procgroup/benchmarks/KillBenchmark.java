@@ -60,24 +60,27 @@ public class KillBenchmark {
     }
 
     /**
-     * A procgroup child, and after it a thread started and joined (untimed), which takes a pid
-     * as a process would: the sleep is no longer the last task the host created, so
-     * {@code close()} cannot know the tree is the sleep alone without listing it, as on a host
-     * where other processes and threads start all the time.
+     * A procgroup child, and after it another {@code sleep} (untimed, kept until the invocation
+     * ends, waited for until it sleeps so that it takes no CPU while the first is closed): the
+     * first sleep is no longer the last task the host created, so {@code close()} cannot know its
+     * tree is the sleep alone without listing it, as on a host where other processes and threads
+     * start all the time.
      */
     public static class GroupSleeperThenAnother extends GroupSleeper {
+        private GroupProcess another;
+
         @Override
         Process spawn() throws IOException {
             Process sleeper = super.spawn();
-            Thread another = new Thread(() -> { });
-            another.start();
-            try {
-                another.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while starting the other task", e);
-            }
+            another = new GroupProcessBuilder(Children.SLEEP).start();
+            ProcStat.whenAsleep(another.pid(), "sleep", TimeUnit.SECONDS.toNanos(30));
             return sleeper;
+        }
+
+        /** Ends the other sleep. */
+        @TearDown(Level.Invocation)
+        public void stopAnother() {
+            another.close();
         }
     }
 

@@ -49,7 +49,7 @@ final class Labels {
                 default -> "procgroup";
             };
             case "procgroupClose" -> "procgroup close()";
-            case "procgroupCloseAfterAnother" -> "procgroup close(), a task started since";
+            case "procgroupCloseAfterAnother" -> "procgroup close(), a process started since";
             case "procgroupTerminate" -> "procgroup terminate()";
             case ComparisonTable.PROCESS_BUILDER -> "ProcessBuilder";
             case ComparisonTable.PROCESS_BUILDER_VFORK -> "ProcessBuilder VFORK";

@@ -43,6 +43,28 @@ final class ProcStat {
         throw new IllegalStateException("pid " + pid + " did not exec " + comm + " in time");
     }
 
+    /**
+     * Waits, polling /proc without sleeping (an idle CPU is slow to wake on some hosts, which the
+     * next timed operation would pay), until the process runs {@code comm} and sleeps in the
+     * kernel (state S): it has exec'd and finished starting up, and takes no CPU.
+     *
+     * @throws IllegalStateException if it is gone, or not asleep within the timeout
+     */
+    static void whenAsleep(long pid, String comm, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (System.nanoTime() - deadline < 0) {
+            String stat = read(pid);
+            if (stat == null) {
+                throw new IllegalStateException("pid " + pid + " is gone");
+            }
+            if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals(comm) && afterComm(stat)[0].equals("S")) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("pid " + pid + " did not settle in " + comm + " in time");
+    }
+
     /** @return the number of threads of this JVM, as the kernel counts them */
     static int ownThreads() {
         try {

@@ -38,7 +38,7 @@ class GoalsTest {
                 time("KillBenchmark", "processBuilder", 200))));
 
         assertEquals(List.of("NOT RUN kill+reap: procgroup close() (target <= 1.5 x the C floor): a side of the comparison did not run",
-                "NOT RUN kill+reap: procgroup close(), a task started since (target <= 1.5 x the C floor): "
+                "NOT RUN kill+reap: procgroup close(), a process started since (target <= 1.5 x the C floor): "
                         + "a side of the comparison did not run"),
                 verdicts);
     }
