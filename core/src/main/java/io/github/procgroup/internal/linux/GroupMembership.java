@@ -58,7 +58,12 @@ final class GroupMembership implements TreeMembership {
      */
     @Override
     public boolean goneWithoutTrace() {
-        return sentinelPid < 0 && view.remembersNothing() && !AdoptedOrphans.running() && group.isEmptyForGood();
+        return nothingKnownOutsideTheGroup() && group.isEmptyForGood();
+    }
+
+    /** @return whether no process outside the group is known to the tree: no remembered escapee, no sentinel, no subreaper tracking adoptions */
+    private boolean nothingKnownOutsideTheGroup() {
+        return sentinelPid < 0 && view.remembersNothing() && !AdoptedOrphans.running();
     }
 
     @Override
@@ -109,7 +114,7 @@ final class GroupMembership implements TreeMembership {
             lastListing = null; // no listing: a wait falls back to the clock (the exit future is the leader's event)
             return true;
         }
-        Snapshot snapshot = view.snapshot();
+        Snapshot snapshot = view.snapshotForEnd();
         List<Stat> tree = view.find(snapshot, AdoptedOrphans.running());
         List<Stat> live = ProcessTree.live(tree);
         lastListing = new Listing(live, snapshot);
@@ -190,7 +195,7 @@ final class GroupMembership implements TreeMembership {
         // before the error is thrown, so no error here spares the group.
         Snapshot snapshot;
         try {
-            snapshot = view.snapshot();
+            snapshot = view.snapshotForEnd();
         } catch (RuntimeException e) {
             for (Signal signal : signals) {
                 TreeSignals.toPinnedGroup(group, signal);
@@ -224,8 +229,7 @@ final class GroupMembership implements TreeMembership {
      * @return that listing of nothing but the leader, or null if the tree takes a listing
      */
     Listing leaderAlone() {
-        if (sentinelPid >= 0 || group.pgid() != leader.pid() || !view.remembersNothing() || AdoptedOrphans.running()
-                || leader.isReaped()) {
+        if (!nothingKnownOutsideTheGroup() || group.pgid() != leader.pid() || leader.isReaped()) {
             return null;
         }
         long takenAt = System.nanoTime();

@@ -5,6 +5,7 @@ import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -106,6 +107,38 @@ final class PidfdWait {
                     if (fd >= 0) {
                         Posix.close(fd);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a process read as running has exited since, without waiting: one pidfd each, opened
+     * now and polled once. A pidfd for a process that exited is readable at once (zombie),
+     * pidfd_open fails for one that is reaped (ESRCH), and shortly after a listing its pid cannot
+     * name another process yet (that would take a round of the pid space, see {@link PidCursor}).
+     * Where pidfds cannot answer (none on this kernel, no fd left, more than {@link #MAX_FDS}) the
+     * answer is "maybe", true, which only costs the caller a listing.
+     */
+    static boolean anyExited(Collection<Stat> processes) {
+        if (processes.size() > MAX_FDS) {
+            return true;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = PollFds.allocate(arena, processes.size());
+            int open = 0;
+            try {
+                for (Stat s : processes) {
+                    int fd = Posix.pidfdOpen((int) s.pid(), 0);
+                    if (fd < 0) {
+                        return true; // ESRCH: reaped; ENOSYS, EMFILE...: no answer
+                    }
+                    PollFds.set(fds, open++, fd, LibC.POLLIN());
+                }
+                return open > 0 && Posix.poll(fds, open, 0) != 0; // > 0: one exited; < 0: no answer
+            } finally {
+                for (int i = 0; i < open; i++) {
+                    Posix.close(PollFds.fd(fds, i));
                 }
             }
         }

@@ -48,6 +48,18 @@ final class TreeView {
      * @throws IllegalStateException naming the cause if /proc cannot be read
      */
     Snapshot snapshot() {
+        return snapshot(false);
+    }
+
+    /**
+     * As {@link #snapshot()}, for a kill round: a tree's own listing then also vouches, where it
+     * can, that it holds the whole tree ({@link Snapshot#pidCursor}, see {@link TreeWalk}).
+     */
+    Snapshot snapshotForEnd() {
+        return snapshot(true);
+    }
+
+    private Snapshot snapshot(boolean forEnd) {
         if (!TreeWalk.available() || AdoptedOrphans.running() || Prctl.isSubreaper()) {
             return ProcTable.snapshot();
         }
@@ -61,7 +73,7 @@ final class TreeView {
         for (long stage : LiveTrees.joinedStages()) {
             roots.add(new TreeWalk.Root(stage, TreeWalk.ANY_START));
         }
-        return TreeWalk.list(roots, group.pgid());
+        return TreeWalk.list(roots, group.pgid(), forEnd);
     }
 
     /** Finds the tree in {@code snapshot}, the sentinel left out; with {@code remember}, remembers its processes. */

@@ -1,20 +1,16 @@
 package io.github.procgroup.internal.linux;
 
-import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.linux.ProcTable.Snapshot;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,10 +48,10 @@ import java.util.Set;
  * listing runs (to a process of the tree that is itself a subreaper or a pid namespace's init,
  * whose children were read before) is seen by the next listing, not this one; the kill loops
  * list again until nothing runs. Such a move needs a process of the tree to die while the
- * listing runs, and the walk notices every such death it can have missed a process by (a process
- * gone or a zombie when read, a children file that could not be read whole, a child reaped while
+ * listing runs, and a kill round's walk notices every such death it can have missed a process by
+ * (a process gone or a zombie when read, a thread list that kept changing, a child reaped while
  * its reaper's file was read, a process read as running that has exited by the end, see
- * {@link #anyExited}). A listing that noticed none carries the pid namespace's cursor
+ * {@link PidfdWait#anyExited}). A listing that noticed none carries the pid namespace's cursor
  * ({@link PidCursor}, read before the walk began): it held every process the tree had then, so
  * while the cursor stays put (nothing created since) and each of them has exited, the tree is
  * over without another listing ({@link GroupMembership#awaitListedEnd}).
@@ -111,24 +107,28 @@ final class TreeWalk {
      * @param roots   the tree's own processes to start from, the remembered escapees among them
      * @param groupId the tree's process group: a child of an ancestor of the JVM (an orphan, or a
      *                stranger) in it is walked from
+     * @param proving whether the listing is to vouch for holding the whole tree (a kill round's, for
+     *                {@link GroupMembership#awaitListedEnd}): only then does it read the pid cursor
+     *                and make the checks that notice a death while it ran, which a listing for
+     *                {@code tree()} does not need
      * @return the listing: the roots found, what descends from them, and the children of the
-     *         JVM's ancestors in {@code groupId}, with what descends from those; with the pid
-     *         cursor ({@link Snapshot#pidCursor}) if no process it looked at died while it ran
+     *         JVM's ancestors in {@code groupId}, with what descends from those; when proving, with
+     *         the pid cursor ({@link Snapshot#pidCursor}) if no process it looked at died while it ran
      * @throws IllegalStateException naming the cause if /proc cannot be read (at the fd limit even
      *                               with {@link FdReserve}'s spares released)
      */
-    static Snapshot list(List<Root> roots, long groupId) {
+    static Snapshot list(List<Root> roots, long groupId, boolean proving) {
         Set<Long> lookedFor = new HashSet<>();
         roots.forEach(r -> lookedFor.add(r.pid()));
         try {
-            return new TreeWalk(groupId).listing(roots, lookedFor);
+            return new TreeWalk(groupId, proving).listing(roots, lookedFor);
         } catch (IOException | UncheckedIOException e) {
             if (!FdReserve.isFdLimit(e)) {
                 throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
             }
             return FdReserve.withSpareFds(() -> {
                 try {
-                    return new TreeWalk(groupId).listing(roots, lookedFor);
+                    return new TreeWalk(groupId, proving).listing(roots, lookedFor);
                 } catch (IOException | UncheckedIOException again) {
                     throw new IllegalStateException("cannot list /proc, even with procgroup's spare fds released: "
                             + again.getMessage(), again);
@@ -141,22 +141,25 @@ final class TreeWalk {
     private final Map<Long, Stat> found = new LinkedHashMap<>();
     private final Deque<Long> todo = new ArrayDeque<>();
     /**
-     * Whether a process the walk looked at died while it ran, or may have: its children may then
-     * have moved to a process whose children file was read before, or a children file may have
-     * skipped one (see {@link #reapersChildren}). Such a listing may miss a process of the tree,
-     * and carries no pid cursor.
+     * Whether the listing may miss a process the tree had when it began, and so carries no pid
+     * cursor: it is not proving, or a process it looked at died while it ran, or may have (its
+     * children may then have moved to a process whose children file was read before, or a
+     * children file may have skipped one, see {@link #reapersChildren}). Once set, the checks that
+     * look for such a death are not made.
      */
-    private boolean sawDeath;
+    private boolean mayMiss;
 
-    private TreeWalk(long groupId) {
+    private TreeWalk(long groupId, boolean proving) {
         this.groupId = groupId;
+        this.mayMiss = !proving;
     }
 
     private Snapshot listing(List<Root> roots, Set<Long> lookedFor) throws IOException {
         long takenAt = System.nanoTime();
-        long cursor = PidCursor.read(); // before the first read: a process created later moves it
+        // Before the first read: a process created later moves it.
+        long cursor = mayMiss ? PidCursor.UNKNOWN : PidCursor.read();
         List<Stat> processes = walk(roots);
-        return new Snapshot(takenAt, processes, lookedFor, sawDeath ? PidCursor.UNKNOWN : cursor);
+        return new Snapshot(takenAt, processes, lookedFor, mayMiss ? PidCursor.UNKNOWN : cursor);
     }
 
     private List<Stat> walk(List<Root> roots) throws IOException {
@@ -166,7 +169,7 @@ final class TreeWalk {
                 found.put(root.pid(), e.stat);
                 addChildren(e);
             } else {
-                sawDeath = true; // a remembered process gone (or its pid reused): it may have died just now
+                mayMiss = true; // a remembered process gone (or its pid reused): it may have died just now
             }
         }
         descend();
@@ -182,7 +185,7 @@ final class TreeWalk {
             for (long reaper : reapers) {
                 for (long child : reapersChildren(reaper)) {
                     boolean known = found.containsKey(child) || skipped.contains(child);
-                    if (known && sawDeath) {
+                    if (known && mayMiss) {
                         continue; // nothing to confirm: this listing carries no cursor anyway
                     }
                     // Its group first (see the class comment): another group, and it is not the tree's.
@@ -190,7 +193,7 @@ final class TreeWalk {
                     // confirms the child was not reaped while the file was read (see reapersChildren).
                     long pgid = Posix.getpgid((int) child);
                     if (pgid < 0) {
-                        sawDeath = true; // ESRCH: reaped since the file was read
+                        mayMiss = true; // ESRCH: reaped since the file was read
                         continue;
                     }
                     if (known) {
@@ -202,51 +205,19 @@ final class TreeWalk {
                         addChildren(e);
                         grew = true;
                     } else {
-                        sawDeath |= pgid == groupId; // in the group a moment ago, gone (or moved) now
+                        mayMiss |= pgid == groupId; // in the group a moment ago, gone (or moved) now
                         skipped.add(child);
                     }
                 }
             }
             descend();
         }
-        if (!sawDeath) {
-            sawDeath = anyExited(found.values());
+        if (!mayMiss) {
+            // A process's stat is read before its children files, so one that died in between shows an
+            // empty list (its children moved on, perhaps to a subreaper of the tree read before).
+            mayMiss = PidfdWait.anyExited(found.values());
         }
         return new ArrayList<>(found.values());
-    }
-
-    /**
-     * Whether a process read as running has exited since. A process's stat is read before its
-     * children files, so one that died in between shows an empty list (its children moved on,
-     * perhaps to a subreaper of the tree read before); this finds it. One pidfd each, opened
-     * after the walk and polled once: a pidfd for a process that exited is readable at once
-     * (zombie), pidfd_open fails for one that is reaped (ESRCH), and its pid cannot name another
-     * process yet (that would take a round of the pid space, see {@link PidCursor}). Where
-     * pidfds cannot answer (none on this kernel, no fd left, more than {@link PidfdWait#MAX_FDS})
-     * the answer is "maybe", which only costs the caller a listing.
-     */
-    static boolean anyExited(Collection<Stat> processes) {
-        if (processes.size() > PidfdWait.MAX_FDS) {
-            return true;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = PollFds.allocate(arena, processes.size());
-            int open = 0;
-            try {
-                for (Stat s : processes) {
-                    int fd = Posix.pidfdOpen((int) s.pid(), 0);
-                    if (fd < 0) {
-                        return true; // ESRCH: reaped; ENOSYS, EMFILE...: no answer
-                    }
-                    PollFds.set(fds, open++, fd, LibC.POLLIN());
-                }
-                return open > 0 && Posix.poll(fds, open, 0) != 0; // > 0: one exited; < 0: no answer
-            } finally {
-                for (int i = 0; i < open; i++) {
-                    Posix.close(PollFds.fd(fds, i));
-                }
-            }
-        }
     }
 
     /** Reads every pid in {@link #todo} and what descends from it, into {@link #found}. */
@@ -261,14 +232,14 @@ final class TreeWalk {
                 found.put(pid, e.stat);
                 addChildren(e);
             } else {
-                sawDeath = true; // listed as a child a moment ago, reaped now
+                mayMiss = true; // listed as a child a moment ago, reaped now
             }
         }
     }
 
     private void addChildren(Entry e) throws IOException {
         if (e.stat.isZombie()) {
-            sawDeath = true; // a zombie's children were re-parented when it exited, maybe during this walk
+            mayMiss = true; // a zombie's children were re-parented when it exited, maybe during this walk
             return;
         }
         todo.addAll(children(e.stat.pid(), e.threads));
@@ -297,7 +268,7 @@ final class TreeWalk {
         List<Long> result = new ArrayList<>();
         Path task = PROC.resolve(Long.toString(pid)).resolve("task");
         if (threads == 1) {
-            sawDeath |= !readChildren("/proc/" + pid + "/task/" + pid + "/children", result);
+            mayMiss |= !readChildren("/proc/" + pid + "/task/" + pid + "/children", result);
             return result;
         }
         // A thread that ends hands its children to another thread of the process before it leaves
@@ -315,17 +286,17 @@ final class TreeWalk {
                 }
             } catch (NoSuchFileException gone) {
                 // It exited: its children have been re-parented, to where the ancestors' read finds them.
-                sawDeath = true;
+                mayMiss = true;
                 return List.of();
             } catch (IOException e) {
                 if (!ProcTable.isGone(e)) {
                     throw e;
                 }
-                sawDeath = true;
+                mayMiss = true;
                 return List.of();
             }
         }
-        sawDeath |= again;
+        mayMiss |= again;
         return result;
     }
 
@@ -343,7 +314,7 @@ final class TreeWalk {
      * last, or, when that one is no longer there, and at each further read(2) of a long file (a
      * reaper with hundreds of children), by position: a child reaped meanwhile shifts the rest,
      * and one can be skipped. So every child listed is confirmed present afterwards (its getpgid);
-     * one reaped in between marks the listing ({@link #sawDeath}). A reaper that dies hands its
+     * one reaped in between marks the listing ({@link #mayMiss}). A reaper that dies hands its
      * children further up, to a reaper read later.
      *
      * @return the children of {@code reaper} that can be orphans it adopted
@@ -356,11 +327,11 @@ final class TreeWalk {
         }
         String line = ProcTable.readStatLine(reaper);
         if (line == null) {
-            sawDeath = true;
+            mayMiss = true;
             return List.of(); // it died: its orphans went further up, to a reaper also on the list
         }
         if (ProcTable.parse(reaper, line).isZombie()) {
-            sawDeath = true;
+            mayMiss = true;
             return children(reaper, -1);
         }
         return result;

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +79,8 @@ class EndByEventsTest {
                 carried = listing(quiet).pidCursor() != PidCursor.UNKNOWN;
             }
             assertTrue(carried, "no listing of a tree that nothing entered or left carried the cursor");
+            assertEquals(PidCursor.UNKNOWN, TreeWalk.list(List.of(new TreeWalk.Root(quiet.pid(), TreeWalk.ANY_START)),
+                    quiet.processGroupId(), false).pidCursor(), "a listing for tree() is not asked to vouch");
             ProcTable.Snapshot zombie = listing(withZombie);
             assertTrue(zombie.processes().stream().anyMatch(Stat::isZombie), "the listing shows the zombie");
             assertEquals(PidCursor.UNKNOWN, zombie.pidCursor(), "a listing that saw a process dead vouches for nothing");
@@ -92,7 +93,7 @@ class EndByEventsTest {
             assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
             long startTime = ProcTable.stat(p.pid()).orElseThrow().startTime();
             // The leader's pid with another start time: what a remembered escapee whose pid was reused looks like.
-            ProcTable.Snapshot s = TreeWalk.list(List.of(new TreeWalk.Root(p.pid(), startTime + 1)), p.processGroupId());
+            ProcTable.Snapshot s = TreeWalk.list(List.of(new TreeWalk.Root(p.pid(), startTime + 1)), p.processGroupId(), true);
             assertEquals(PidCursor.UNKNOWN, s.pidCursor());
         }
     }
@@ -107,12 +108,12 @@ class EndByEventsTest {
                     () -> "the leader does not run sleep: " + ProcFs.proc(p.pid()));
             Stat leader = ProcTable.stat(p.pid()).orElseThrow();
             Stat child = ProcTable.stat(shortSleep).orElseThrow();
-            assertFalse(TreeWalk.anyExited(List.of(leader)), "the leader runs");
+            assertFalse(PidfdWait.anyExited(List.of(leader)), "the leader runs");
             ProcFs.await(() -> ProcFs.proc(shortSleep).map(ProcFs.Proc::zombie).orElse(false), START,
                     () -> "the short sleep did not exit: " + ProcFs.proc(shortSleep));
-            assertTrue(TreeWalk.anyExited(List.of(leader, child)), "the zombie has exited");
+            assertTrue(PidfdWait.anyExited(List.of(leader, child)), "the zombie has exited");
             p.close();
-            assertTrue(TreeWalk.anyExited(List.of(leader)), "reaped: no pidfd can be had (ESRCH)");
+            assertTrue(PidfdWait.anyExited(List.of(leader)), "reaped: no pidfd can be had (ESRCH)");
         }
     }
 
@@ -170,7 +171,7 @@ class EndByEventsTest {
         for (int i = 0; i < 10 && !provenOnce; i++) {
             try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "echo ready; exec sleep 600").start()) {
                 assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
-                ChildProcess child = childOf(p);
+                ChildProcess child = Internals.childOf(p);
                 child.kill();
                 p.awaitExit();
                 provenOnce = child.awaitListedEnd(TimeUnit.SECONDS.toNanos(20));
@@ -180,7 +181,7 @@ class EndByEventsTest {
 
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "echo ready; exec sleep 600").start()) {
             assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
-            ChildProcess child = childOf(p);
+            ChildProcess child = Internals.childOf(p);
             child.kill();
             Process created = new ProcessBuilder("true").start(); // a process created after the listing
             assertEquals(0, created.waitFor());
@@ -195,7 +196,7 @@ class EndByEventsTest {
             assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
             ProcFs.await(() -> ProcFs.proc(p.pid()).map(s -> s.comm().equals("sleep")).orElse(false), START,
                     () -> "the leader does not run sleep: " + ProcFs.proc(p.pid()));
-            ChildProcess child = childOf(p);
+            ChildProcess child = Internals.childOf(p);
             child.requestStop(); // SIGTERM, ignored
             assertFalse(child.awaitListedEnd(TimeUnit.MILLISECONDS.toNanos(100)), "the leader ignores SIGTERM and runs on");
             assertTrue(ProcFs.running(p.pid()));
@@ -208,7 +209,7 @@ class EndByEventsTest {
         boolean aloneOnce = false;
         for (int i = 0; i < 10 && !aloneOnce; i++) {
             try (GroupProcess p = new GroupProcessBuilder("sleep", "600").start()) {
-                aloneOnce = membershipOf(p).leaderAlone() != null;
+                aloneOnce = Internals.membershipOf(p).leaderAlone() != null;
             }
         }
         assertTrue(aloneOnce, "a sleep that started nothing was never known to be alone");
@@ -216,27 +217,16 @@ class EndByEventsTest {
         try (GroupProcess p = new GroupProcessBuilder("sleep", "600").start()) {
             Process created = new ProcessBuilder("true").start(); // after the leader: it is no longer the last
             assertEquals(0, created.waitFor());
-            assertEquals(null, membershipOf(p).leaderAlone(), "a process was created since the leader");
+            assertEquals(null, Internals.membershipOf(p).leaderAlone(), "a process was created since the leader");
         }
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & echo ready; wait").start()) {
             assertEquals("ready", p.inputReader(StandardCharsets.UTF_8).readLine());
-            assertEquals(null, membershipOf(p).leaderAlone(), "the leader has a child");
+            assertEquals(null, Internals.membershipOf(p).leaderAlone(), "the leader has a child");
         }
     }
 
-    private static GroupMembership membershipOf(GroupProcess p) throws ReflectiveOperationException {
-        Field f = LinuxProcess.class.getDeclaredField("membership");
-        f.setAccessible(true);
-        return (GroupMembership) f.get(childOf(p));
-    }
-
-    private static ChildProcess childOf(GroupProcess p) throws ReflectiveOperationException {
-        Field f = GroupProcess.class.getDeclaredField("child");
-        f.setAccessible(true);
-        return (ChildProcess) f.get(p);
-    }
-
+    /** @return a kill round's listing of {@code p}'s tree, which vouches for the whole tree where it can */
     private static ProcTable.Snapshot listing(GroupProcess p) {
-        return TreeWalk.list(List.of(new TreeWalk.Root(p.pid(), TreeWalk.ANY_START)), p.processGroupId());
+        return TreeWalk.list(List.of(new TreeWalk.Root(p.pid(), TreeWalk.ANY_START)), p.processGroupId(), true);
     }
 }
