@@ -58,7 +58,7 @@ final class Floor {
     }
 
     /**
-     * Writes {@code java}, a script that runs this JVM's {@code java} under the floor's reaper
+     * Writes {@code reaping-java}, a script that runs this JVM's {@code java} under the floor's reaper
      * (a parent that reaps every orphan below it at once, as systemd, tini or docker's
      * {@code --init} do), for JMH to fork benchmark JVMs with; they see
      * {@value #REAPER_ENV}={@value #PROMPT} in their environment.

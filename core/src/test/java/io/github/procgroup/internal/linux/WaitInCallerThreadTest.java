@@ -14,7 +14,6 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,7 @@ class WaitInCallerThreadTest {
     void aPlatformThreadReapsItsChildItself() throws Exception {
         int base = ExitWatcher.watchedForTests(); // what other tests' children left: nothing, normally
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "read x; exit 5").start()) {
-            ChildProcess child = childOf(p);
+            ChildProcess child = Internals.childOf(p);
             AtomicReference<String> reaper = new AtomicReference<>();
             child.exit().thenRun(() -> reaper.set(Thread.currentThread().getName()));
             CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(() -> closeStdin(p));
@@ -67,7 +66,7 @@ class WaitInCallerThreadTest {
     void aWaitThatTimesOutHandsTheChildBackToTheWatcher() throws Exception {
         int base = ExitWatcher.watchedForTests();
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "read x; exit 6").start()) {
-            ChildProcess child = childOf(p);
+            ChildProcess child = Internals.childOf(p);
             assertFalse(child.awaitExitHere(TimeUnit.MILLISECONDS.toNanos(30)), "it still runs");
             assertEquals(base + 1, ExitWatcher.watchedForTests(), "watched again");
             closeStdin(p);
@@ -82,7 +81,7 @@ class WaitInCallerThreadTest {
     void aVirtualThreadLeavesTheWaitToTheWatcher() throws Exception {
         int base = ExitWatcher.watchedForTests();
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "read x; exit 4").start()) {
-            ChildProcess child = childOf(p);
+            ChildProcess child = Internals.childOf(p);
             AtomicReference<Object> here = new AtomicReference<>();
             AtomicReference<Object> status = new AtomicReference<>();
             Thread.ofVirtual().start(() -> {
@@ -152,12 +151,6 @@ class WaitInCallerThreadTest {
         ProcFs.await(() -> ProcFs.openFdCount() <= fdsBefore, Duration.ofSeconds(10),
                 () -> "fds: " + fdsBefore + " before, " + ProcFs.openFdCount() + " after");
         assertTrue(ProcFs.childrenOfThisJvm().isEmpty(), "nothing left to reap");
-    }
-
-    private static ChildProcess childOf(GroupProcess p) throws ReflectiveOperationException {
-        Field f = GroupProcess.class.getDeclaredField("child");
-        f.setAccessible(true);
-        return (ChildProcess) f.get(p);
     }
 
     private static void closeStdin(GroupProcess p) {
