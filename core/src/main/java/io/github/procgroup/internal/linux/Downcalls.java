@@ -8,12 +8,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The downcall shapes procgroup calls C through, each linked on first use and shared by every
- * function of its arity, and the C library's symbols, looked up without linking anything.
+ * The downcall shape procgroup calls C through, linked on first use and shared by every function,
+ * and the C library's symbols, looked up without linking anything.
  *
  * <p>Linking is what a downcall costs at start-up (FFM spins a stub and a chain of method handles
  * for each distinct shape), not the call. jextract's holder classes link one handle per function
@@ -23,13 +22,20 @@ import java.util.Optional;
  * linked when its holder is first initialised, by the first call of any function of that shape:
  * nothing is linked for a function never called.
  *
- * <p><b>One shape per arity.</b> Every function procgroup calls takes integers and pointers only
- * and returns an int, a C long or a pointer. On the LP64 Linux ABIs procgroup runs on (x86_64 System
- * V, AArch64 AAPCS64) each of those travels in one 64-bit integer register, the same register
- * whatever its C type, so all of them are called through shapes whose arguments and result are
- * C longs ({@code long f(long, ...)}), one per number of arguments. A first spawn and wait then
- * links 5 shapes instead of 12. Why each value arrives intact:
+ * <p><b>One shape for every call.</b> Every function procgroup calls takes at most six integers
+ * and pointers and returns an int, a C long or a pointer. On the LP64 Linux ABIs procgroup runs on
+ * (x86_64 System V, AArch64 AAPCS64) each of those travels in one 64-bit integer register, the
+ * same register whatever its C type, and the first six integer arguments all travel in registers
+ * (rdi, rsi, rdx, rcx, r8, r9; x0 to x5). So every function is called through one shape,
+ * {@code long f(long, long, long, long, long, long)}, with zeros in the arguments it does not
+ * take: a first spawn and wait links 1 shape instead of 5 (one per arity) or 12 (one per C
+ * signature). Why each value arrives intact:
  * <ul>
+ *   <li>a function that takes fewer than six arguments never reads the registers of the others,
+ *       which the caller owns (they are caller-saved) and nothing is passed on the stack, so there
+ *       is nothing for the callee to clean up or misread. Go's syscall package calls the C library
+ *       the same way on Darwin and OpenBSD: through fixed three- and six-register trampolines,
+ *       whatever the function's own arity;</li>
  *   <li>an int (or short) argument passed as a long of the same value has the same low 32 (16)
  *       bits, which is all the callee reads: AAPCS64 leaves the upper bits of a narrower argument
  *       unspecified, and on x86_64 a long of the same value is also the 32-bit extension that
@@ -46,9 +52,9 @@ import java.util.Optional;
  * open(2), variadic only for its mode, which it reads only with O_CREAT or O_TMPFILE, is called
  * with its mode as a fixed argument, as C callers that always pass one do.
  *
- * <p>Every shape captures errno (an extra capture-state argument after the address), also for the
- * posix_spawn helpers that return their error: one shape per arity, not two, at the cost of
- * storing errno after each call. A call's errno is read, on the same thread, before that thread
+ * <p>The shape captures errno (an extra capture-state argument after the address), also for the
+ * posix_spawn helpers that return their error: one shape, not two, at the cost of storing errno
+ * after each call. A call's errno is read, on the same thread, before that thread
  * makes another call ({@link #orErrno}).
  */
 final class Downcalls {
@@ -116,95 +122,64 @@ final class Downcalls {
         return new AssertionError("downcall failed", t);
     }
 
-    // The calls, by arity: each returns the function's result as the long it came back in (long1,
-    // long3) or as the int in its low half (int1 to int6), and leaves errno in callState().
+    // The calls, by the callee's arity: each passes zeros for the arguments the callee does not
+    // take, returns the function's result as the long it came back in (long1, long3) or as the int
+    // in its low half (int1 to int6), and leaves errno in callState().
 
     /** @return {@code function(a)}'s int result */
     static int int1(MemorySegment function, long a) {
-        return (int) long1(function, a);
+        return (int) call(function, a, 0, 0, 0, 0, 0);
     }
 
     /** @return {@code function(a)}'s full-width result (a pointer, say) */
     static long long1(MemorySegment function, long a) {
-        try {
-            return (long) Call1.H.invokeExact(function, callState(), a);
-        } catch (Throwable t) {
-            throw failed(t);
-        }
+        return call(function, a, 0, 0, 0, 0, 0);
     }
 
     /** @return {@code function(a, b)}'s int result */
     static int int2(MemorySegment function, long a, long b) {
-        try {
-            return (int) (long) Call2.H.invokeExact(function, callState(), a, b);
-        } catch (Throwable t) {
-            throw failed(t);
-        }
+        return (int) call(function, a, b, 0, 0, 0, 0);
     }
 
     /** @return {@code function(a, b, c)}'s int result */
     static int int3(MemorySegment function, long a, long b, long c) {
-        return (int) long3(function, a, b, c);
+        return (int) call(function, a, b, c, 0, 0, 0);
     }
 
     /** @return {@code function(a, b, c)}'s full-width result (an ssize_t, say) */
     static long long3(MemorySegment function, long a, long b, long c) {
-        try {
-            return (long) Call3.H.invokeExact(function, callState(), a, b, c);
-        } catch (Throwable t) {
-            throw failed(t);
-        }
+        return call(function, a, b, c, 0, 0, 0);
     }
 
     /** @return {@code function(a, b, c, d)}'s int result */
     static int int4(MemorySegment function, long a, long b, long c, long d) {
-        try {
-            return (int) (long) Call4.H.invokeExact(function, callState(), a, b, c, d);
-        } catch (Throwable t) {
-            throw failed(t);
-        }
+        return (int) call(function, a, b, c, d, 0, 0);
     }
 
     /** @return {@code function(a, b, c, d, e, f)}'s int result */
     static int int6(MemorySegment function, long a, long b, long c, long d, long e, long f) {
+        return (int) call(function, a, b, c, d, e, f);
+    }
+
+    private static long call(MemorySegment function, long a, long b, long c, long d, long e, long f) {
         try {
-            return (int) (long) Call6.H.invokeExact(function, callState(), a, b, c, d, e, f);
+            return (long) Call.H.invokeExact(function, callState(), a, b, c, d, e, f);
         } catch (Throwable t) {
             throw failed(t);
         }
     }
 
-    private static MethodHandle link(int arity) {
-        ValueLayout[] arguments = new ValueLayout[arity];
-        Arrays.fill(arguments, ValueLayout.JAVA_LONG);
-        return LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG, arguments), CAPTURE_ERRNO);
-    }
-
-    // One holder per shape: initialised, so linked, on the first call of a function of that arity.
-
-    /** close, epoll_create1, isatty, tcgetpgrp; the posix_spawn helpers' init and destroy, sigemptyset; strerror, strerrorname_np. */
-    private static final class Call1 {
-        static final MethodHandle H = link(1);
-    }
-
-    /** kill, killpg, pidfd_open, tcsetpgrp, pipe2; posix_spawnattr_setflags/setpgroup/setsigdefault/setsigmask, posix_spawn_file_actions_addclosefrom_np/addchdir_np. */
-    private static final class Call2 {
-        static final MethodHandle H = link(2);
-    }
-
-    /** read, write, poll, open; posix_spawn_file_actions_adddup2. */
-    private static final class Call3 {
-        static final MethodHandle H = link(3);
-    }
-
-    /** wait4, waitid, epoll_ctl, epoll_wait, pidfd_send_signal. */
-    private static final class Call4 {
-        static final MethodHandle H = link(4);
-    }
-
-    /** posix_spawn. */
-    private static final class Call6 {
-        static final MethodHandle H = link(6);
+    /**
+     * The one shape, {@code long f(long x 6)} capturing errno: initialised, so linked, on the first
+     * call. Its callers: close, epoll_create1, isatty, tcgetpgrp, strerror, strerrorname_np (one
+     * argument); kill, killpg, pidfd_open, tcsetpgrp, pipe2 (two); read, write, poll, open (three);
+     * wait4, waitid, epoll_ctl, epoll_wait, pidfd_send_signal (four); posix_spawn (six); and the
+     * posix_spawn helpers.
+     */
+    private static final class Call {
+        static final MethodHandle H = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
     }
 
     /** int prctl(int option, ...) with one unsigned long: variadic, so a shape of its own. */
