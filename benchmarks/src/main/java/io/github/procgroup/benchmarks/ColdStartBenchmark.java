@@ -134,7 +134,7 @@ public class ColdStartBenchmark {
     }
 
     /**
-     * The floor: the same system calls through the same downcall shapes with bare FFM ({@link FfmFloor}).
+     * The floor: the same system calls through the same downcall shape with bare FFM ({@link FfmFloor}).
      *
      * @return the exit code
      */
