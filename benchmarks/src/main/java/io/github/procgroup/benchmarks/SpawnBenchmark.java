@@ -31,7 +31,7 @@ public class SpawnBenchmark {
 
     /**
      * The FFM floor: the system calls procgroup makes for a spawn+wait, through the same downcall
-     * shapes, with no library code around them ({@link FfmFloor}): what procgroup adds beyond it
+     * shape, with no library code around them ({@link FfmFloor}): what procgroup adds beyond it
      * is its own Java work.
      *
      * @return the exit code
