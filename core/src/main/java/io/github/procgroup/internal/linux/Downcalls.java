@@ -18,9 +18,9 @@ import java.util.Optional;
  * for each distinct shape), not the call. jextract's holder classes link one handle per function
  * when they are initialised, which {@code LibC.xxx$address()} and {@code xxx$descriptor()} do too;
  * so procgroup calls a function as a symbol address (from {@link #symbol}) passed to an
- * address-less handle of its shape, held by one small holder class per shape below. A shape is
- * linked when its holder is first initialised, by the first call of any function of that shape:
- * nothing is linked for a function never called.
+ * address-less handle of the one shape, held by a small holder class ({@code Call} below), linked
+ * when the holder is first initialised by the first call: a program that never calls C through
+ * procgroup links nothing.
  *
  * <p><b>One shape for every call.</b> Every function procgroup calls takes at most six integers
  * and pointers and returns an int, a C long or a pointer. On the LP64 Linux ABIs procgroup runs on
