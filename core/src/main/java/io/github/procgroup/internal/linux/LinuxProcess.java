@@ -133,16 +133,10 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         if (sentinel != null && !groupHasMembers()) {
             sentinel.kill(); // nothing left to protect; members that outlive the leader keep it until close()
         }
-        // The common case is forgotten at once; otherwise close()/terminate() or LiveTrees' pruning
+        // The common case is forgotten at once, its end decided without a /proc scan (see
+        // TreeMembership#goneWithoutTrace); otherwise close()/terminate() or LiveTrees' pruning
         // forget the tree once nothing of it is left.
-        if (goneWithoutTrace()) {
-            LiveTrees.remove(this);
-        }
-    }
-
-    /** The common end, decided without a /proc scan (see {@link TreeMembership#goneWithoutTrace}). */
-    private boolean goneWithoutTrace() {
-        return endSentinelIf(membership.goneWithoutTrace());
+        forgetIfOver(membership.goneWithoutTrace());
     }
 
     /** @return the parent-death sentinel's pid, or -1 */
@@ -178,6 +172,19 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     private boolean endSentinelIf(boolean over) {
         if (over && sentinel != null) {
             sentinel.kill();
+        }
+        return over;
+    }
+
+    /**
+     * What a kill round or listing that finds the tree {@code over} does: the sentinel and the
+     * tree's entry in {@link LiveTrees} (the orphan tracker's, the shutdown hook's) go.
+     *
+     * @return {@code over}
+     */
+    private boolean forgetIfOver(boolean over) {
+        if (endSentinelIf(over)) {
+            LiveTrees.remove(this);
         }
         return over;
     }
@@ -245,9 +252,8 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     @Override
     public boolean treeRuns() {
         boolean runs = membership.treeRuns();
-        // What a kill round that found nothing does: the sentinel and the orphan tracker's entry go.
-        if (!runs && endSentinelIf(membership.overAtLastListing())) {
-            LiveTrees.remove(this);
+        if (!runs) {
+            forgetIfOver(membership.overAtLastListing());
         }
         return runs;
     }
@@ -264,13 +270,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean awaitListedEnd(long nanos) throws InterruptedException {
-        if (!membership.awaitListedEnd(nanos)) {
-            return false;
-        }
-        // What a kill round that found nothing does: the sentinel and the orphan tracker's entry go.
-        endSentinelIf(true);
-        LiveTrees.remove(this);
-        return true;
+        return forgetIfOver(membership.awaitListedEnd(nanos));
     }
 
     @Override
@@ -302,9 +302,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     /** {@link #signalTree(Signal)} with each of {@code signals} in turn, on one listing. */
     private int signalTree(Signal... signals) {
         TreeMembership.Signalled round = membership.signalTree(signals);
-        if (endSentinelIf(round.over())) {
-            LiveTrees.remove(this);
-        }
+        forgetIfOver(round.over());
         return round.running();
     }
 
