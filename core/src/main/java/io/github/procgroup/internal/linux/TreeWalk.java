@@ -338,7 +338,7 @@ final class TreeWalk {
     }
 
     /** @return false if the file is gone (the thread, or the process, ended), else true */
-    private boolean readChildren(String file, List<Long> into) throws IOException {
+    private static boolean readChildren(String file, List<Long> into) throws IOException {
         String text = ProcFile.readString(file);
         if (text == null) {
             return false; // the thread (or the process) ended: its children moved on
