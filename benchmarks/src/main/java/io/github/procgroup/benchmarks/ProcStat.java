@@ -35,7 +35,7 @@ final class ProcStat {
             if (stat == null) {
                 return null;
             }
-            if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals(comm)) {
+            if (comm(stat).equals(comm)) {
                 return new Identity(pid, Long.parseLong(afterComm(stat)[19]));
             }
             Thread.sleep(1);
@@ -57,7 +57,7 @@ final class ProcStat {
             if (stat == null) {
                 throw new IllegalStateException("pid " + pid + " is gone");
             }
-            if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals(comm) && afterComm(stat)[0].equals("S")) {
+            if (comm(stat).equals(comm) && afterComm(stat)[0].equals("S")) {
                 return;
             }
             Thread.onSpinWait();
@@ -83,6 +83,11 @@ final class ProcStat {
     private static String[] fields(long pid) {
         String stat = read(pid);
         return stat == null ? null : afterComm(stat);
+    }
+
+    /** @return the command name, between the first '(' and the last ')' of /proc/PID/stat */
+    private static String comm(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     }
 
     private static String[] afterComm(String stat) {
