@@ -145,6 +145,9 @@ final class GroupMembership implements TreeMembership {
      * process was created; and each process listed has exited since (its pidfd said so), the
      * leader reaped. Then nothing of the tree can be left, whichever signal was sent.
      *
+     * <p>A tree the last round found gone without a trace ({@link #goneWithoutTrace}) is over
+     * with no wait at all: {@code terminate()} of a child that has exited by itself lists nothing.
+     *
      * <p>Trees with something waiting for this JVM's reap (a pipeline's later stage, an orphan
      * this JVM adopts as a subreaper) or with procgroup's own sentinel take the listing, which
      * knows about those.
@@ -152,6 +155,12 @@ final class GroupMembership implements TreeMembership {
     @Override
     public boolean awaitListedEnd(long nanos) throws InterruptedException {
         Listing listed = lastListing;
+        if (listed == Listing.NOTHING) {
+            // The last round found the tree gone without a trace: the leader reaped, the group empty
+            // for good (nothing can join it again), nothing known outside it. Asked again rather
+            // than taken from the field, which a concurrent round may have replaced.
+            return goneWithoutTrace();
+        }
         if (listed == null || listed.snapshot() == null || listed.snapshot().pidCursor() == PidCursor.UNKNOWN
                 || sentinelPid >= 0 || AdoptedOrphans.running() || Prctl.isSubreaper()
                 || listed.snapshot().processes().stream().anyMatch(s -> s.ppid() == SelfPid.PID && s.pid() != leader.pid())) {
