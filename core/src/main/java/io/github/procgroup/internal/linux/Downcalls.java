@@ -47,10 +47,19 @@ import java.util.Optional;
  *   <li>an int result is the low 32 bits of the long read back: {@link #int1} and the others cast,
  *       since a callee may leave the upper half of the register as it likes.</li>
  * </ul>
- * A variadic function is called through a variadic shape, since on x86_64 the caller of one also
- * sets AL to the number of vector registers used: prctl has one of its own ({@link Prctl}).
- * open(2), variadic only for its mode, which it reads only with O_CREAT or O_TMPFILE, is called
- * with its mode as a fixed argument, as C callers that always pass one do.
+ *
+ * <p><b>Variadic too.</b> The shape is declared variadic after its first argument
+ * ({@code long f(long, ...)} with five longs passed), so that prctl, which glibc declares
+ * {@code int prctl(int option, ...)}, goes through it as well and a program that lists a tree
+ * links no second shape. A variadic call differs from a fixed one only where the caller puts
+ * things, and for integer arguments not at all on these ABIs: on x86_64 the caller of a variadic
+ * function also sets AL to the number of vector registers it used (0 here), which a fixed-arity
+ * callee never reads (rax is a scratch register on entry); AArch64 Linux passes variadic
+ * arguments exactly as named ones (only Apple's AArch64 ABI puts them on the stack, and
+ * procgroup's Linux backend does not run there). Each long is already of the promoted width
+ * that a variadic callee's {@code va_arg(ap, unsigned long)} reads. open(2), variadic only for
+ * its mode, which it reads only with O_CREAT or O_TMPFILE, gets its mode as the third argument,
+ * as C callers that always pass one do.
  *
  * <p>The shape captures errno (an extra capture-state argument after the address), also for the
  * posix_spawn helpers that return their error: one shape, not two, at the cost of storing errno
@@ -170,21 +179,16 @@ final class Downcalls {
     }
 
     /**
-     * The one shape, {@code long f(long x 6)} capturing errno: initialised, so linked, on the first
-     * call. Its callers: close, epoll_create1, isatty, tcgetpgrp, strerror, strerrorname_np (one
-     * argument); kill, killpg, pidfd_open, tcsetpgrp, pipe2 (two); read, write, poll, open (three);
-     * wait4, waitid, epoll_ctl, epoll_wait, pidfd_send_signal (four); posix_spawn (six); and the
-     * posix_spawn helpers.
+     * The one shape, {@code long f(long, ...)} with five variadic longs, capturing errno:
+     * initialised, so linked, on the first call. Its callers: close, epoll_create1, isatty,
+     * tcgetpgrp, strerror, strerrorname_np (one argument); kill, killpg, pidfd_open, tcsetpgrp,
+     * pipe2, prctl (two); read, write, poll, open (three); wait4, waitid, epoll_ctl, epoll_wait,
+     * pidfd_send_signal (four); posix_spawn (six); and the posix_spawn helpers.
      */
     private static final class Call {
         static final MethodHandle H = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
-    }
-
-    /** int prctl(int option, ...) with one unsigned long: variadic, so a shape of its own. */
-    static final class Prctl {
-        static final MethodHandle H = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
     }
 }

@@ -202,11 +202,6 @@ public final class Posix {
 
     /** prctl(2) with one argument. @return the result (0 for the set options), or -errno */
     public static int prctl(int option, long argument) {
-        MemorySegment s = Downcalls.callState();
-        try {
-            return Downcalls.orErrno((int) Downcalls.Prctl.H.invokeExact(PRCTL, s, option, argument));
-        } catch (Throwable t) {
-            throw Downcalls.failed(t);
-        }
+        return Downcalls.orErrno(Downcalls.int2(PRCTL, option, argument));
     }
 }

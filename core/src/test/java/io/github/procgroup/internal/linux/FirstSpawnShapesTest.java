@@ -43,6 +43,19 @@ class FirstSpawnShapesTest {
         assertEquals(1, stubs, "downcall stubs spun for a first spawn and wait");
     }
 
+    @Test
+    void aTreeListingAndTerminateLinkOneShape() throws Exception {
+        Path log = tmp.resolve("classes.txt");
+        try (ChildJvm jvm = ChildJvm.start(List.of("-Xlog:class+load=info:file=" + log), TreeScenario.class)) {
+            assertEquals("true", jvm.read("listed"));
+            assertEquals("true", jvm.read("ended"));
+            assertEquals(0, jvm.exitAfter(Duration.ofSeconds(60)));
+        }
+        long stubs = Files.readAllLines(log).stream().filter(l -> l.contains(" jdk.internal.foreign.abi.DowncallStub")).count();
+        Assumptions.assumeTrue(stubs > 0, "this JDK does not spin its downcall stubs as classes named DowncallStub");
+        assertEquals(1, stubs, "downcall stubs spun for a spawn, a tree listing (which asks prctl) and terminate");
+    }
+
     /** Run by the test in a JVM of its own: one spawn and wait of {@code true}, {@code exit=CODE}. */
     public static final class Scenario {
         private Scenario() {
@@ -51,6 +64,31 @@ class FirstSpawnShapesTest {
         public static void main(String[] args) throws Exception {
             try (GroupProcess p = new GroupProcessBuilder("true").start()) {
                 System.out.println("exit=" + p.waitFor());
+            }
+        }
+    }
+
+    /**
+     * Run by the test in a JVM of its own: a shell with a child, listed ({@code listed=true} once
+     * the child shows) and terminated ({@code ended=true} once the whole tree is gone).
+     */
+    public static final class TreeScenario {
+        private TreeScenario() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & wait").start()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                boolean listed = false;
+                while (!listed && System.nanoTime() < deadline) {
+                    listed = p.tree().size() >= 2;
+                    if (!listed) {
+                        Thread.sleep(10);
+                    }
+                }
+                System.out.println("listed=" + listed);
+                p.terminate(Duration.ofSeconds(5));
+                System.out.println("ended=" + p.tree().isEmpty());
             }
         }
     }
