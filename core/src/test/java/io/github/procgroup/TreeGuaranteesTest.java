@@ -1,12 +1,15 @@
 package io.github.procgroup;
 
+import io.github.procgroup.testing.Programs;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.BufferedReader;
@@ -78,6 +81,33 @@ class TreeGuaranteesTest {
         assertEquals(1 + 1 + 7, levels.size(), "parents: the JVM, the top shell, 7 shells");
         p.close();
         assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()), "survivors right after close()");
+    }
+
+    @Test
+    @Timeout(60)
+    void closeEndsALeaderThatMovedToAnotherGroupOfItsSession() throws Exception {
+        Backends.assumeNative("a process group the leader can leave");
+        Assumptions.assumeTrue(Programs.onPath("perl"), "perl, which calls setpgid for the leader, is not installed");
+        // The leader joins this JVM's group (the one other group of its session it can name) and
+        // execs sleep: it starts nothing, so close() usually knows it alone without a listing, and
+        // killpg of the leader's own number finds no one. Several rounds, as the host may create a
+        // process in between and send close() to the listing instead.
+        long jvmGroup = ProcFs.proc(ProcessHandle.current().pid()).orElseThrow().pgid();
+        for (int round = 0; round < 5; round++) {
+            GroupProcess p = new GroupProcessBuilder("perl", "-e",
+                    "$| = 1; setpgrp(0, getpgrp(getppid())) or die $!; print \"moved\\n\"; exec 'sleep', '600'").start();
+            try {
+                assertEquals("moved", p.inputReader(StandardCharsets.UTF_8).readLine());
+                long leader = p.pid();
+                ProcFs.await(() -> ProcFs.proc(leader).map(s -> s.comm().equals("sleep")).orElse(false), START,
+                        () -> "the leader did not exec sleep: " + ProcFs.proc(leader));
+                assertEquals(jvmGroup, ProcFs.proc(leader).orElseThrow().pgid(), "the leader left its own group");
+                p.close();
+                assertFalse(ProcFs.running(leader), "close() ended the leader in the other group");
+            } finally {
+                p.destroyForcibly(); // only reached with the leader still running if an assertion failed
+            }
+        }
     }
 
     @Test

@@ -193,7 +193,7 @@ final class GroupMembership implements TreeMembership {
         Listing alone = leaderAlone();
         if (alone != null) {
             for (Signal signal : signals) {
-                TreeSignals.toPinnedGroup(group, signal); // not pinned any more: the leader, all there was, is reaped
+                signalAloneLeader(signal);
             }
             lastListing = alone;
             return new Signalled(1, false);
@@ -248,6 +248,24 @@ final class GroupMembership implements TreeMembership {
             return null;
         }
         return new Listing(List.of(), new Snapshot(takenAt, List.of(), Set.of(), cursor));
+    }
+
+    /**
+     * Signals the tree {@link #leaderAlone} found: killpg, which also reaches a child forked since
+     * the cursor's read, and the leader through its pidfd if the group has no member (ESRCH while
+     * the leader is unreaped): the leader then moved itself to another group of its session with
+     * setpgid, where killpg cannot reach it. Not pinned any more: the leader, all there was, is reaped.
+     */
+    private void signalAloneLeader(Signal signal) {
+        int r = group.killWhilePinned(signal.number());
+        if (r == -LibC.ESRCH()) {
+            r = leader.signal(signal.number());
+            if (r != -LibC.ESRCH()) { // reaped meanwhile: nothing left to reach
+                TreeSignals.check(r, signal.signalName() + " to pid " + leader.pid() + ", which left its process group");
+            }
+        } else if (r != TreeGroup.NOT_PINNED) {
+            TreeSignals.check(r, signal.signalName() + " to process group " + group.pgid());
+        }
     }
 
     @Override

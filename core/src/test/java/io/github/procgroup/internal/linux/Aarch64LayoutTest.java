@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.testing.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class Aarch64LayoutTest {
 
     @Test
     void theAarch64BindingsMatchTheCrossCompiler(@TempDir Path dir) throws Exception {
-        assumeTrue(LinuxLayouts.onPath(COMPILER), COMPILER + " is not installed (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross)");
+        assumeTrue(Programs.onPath(COMPILER), COMPILER + " is not installed (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross)");
         String source = LinuxLayouts.assertions(LinuxLayouts.headers(), AARCH64_PACKAGE);
         assertTrue(source.contains("_Static_assert(sizeof(struct epoll_event) == 16,"), "aarch64's epoll_event");
         assertTrue(source.contains("_Static_assert(offsetof(struct epoll_event, data) == 8,"), "padding before data");
@@ -36,7 +37,7 @@ class Aarch64LayoutTest {
     /** Without the aarch64 package the x86_64 bindings are wrong there: the check sees the difference. */
     @Test
     void theX86_64BindingsAloneFailOnAarch64(@TempDir Path dir) throws Exception {
-        assumeTrue(LinuxLayouts.onPath(COMPILER), COMPILER + " is not installed");
+        assumeTrue(Programs.onPath(COMPILER), COMPILER + " is not installed");
         String diagnostics = LinuxLayouts.compile(COMPILER, dir, LinuxLayouts.assertions(LinuxLayouts.headers(), null));
         assertTrue(diagnostics.contains("sizeof(struct epoll_event) == 12"), diagnostics);
         assertTrue(diagnostics.contains("O_DIRECTORY"), diagnostics);

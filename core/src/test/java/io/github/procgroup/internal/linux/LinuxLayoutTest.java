@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.testing.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -23,7 +24,7 @@ class LinuxLayoutTest {
 
     @Test
     void everyGeneratedLayoutAndConstantMatchesGcc(@TempDir Path dir) throws Exception {
-        assumeTrue(LinuxLayouts.onPath(COMPILER), COMPILER + " is not installed");
+        assumeTrue(Programs.onPath(COMPILER), COMPILER + " is not installed");
         String source = LinuxLayouts.assertions(LinuxLayouts.headers(), null);
         // The layouts that matter most are really among the assertions (not an empty file).
         assertTrue(source.contains("_Static_assert(sizeof(struct epoll_event) == 12,"), "the packed epoll_event");
@@ -35,7 +36,7 @@ class LinuxLayoutTest {
 
     @Test
     void aWrongLayoutFailsToCompile(@TempDir Path dir) throws Exception {
-        assumeTrue(LinuxLayouts.onPath(COMPILER), COMPILER + " is not installed");
+        assumeTrue(Programs.onPath(COMPILER), COMPILER + " is not installed");
         String wrong = "#include \"procgroup_linux.h\"\n" + LinuxLayouts.assertion("sizeof(struct epoll_event)", "16");
         assertNotEquals("", LinuxLayouts.compile(COMPILER, dir, wrong), "a false assertion must fail the compilation");
     }

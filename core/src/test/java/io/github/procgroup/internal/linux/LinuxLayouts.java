@@ -1,6 +1,5 @@
 package io.github.procgroup.internal.linux;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -207,15 +206,6 @@ final class LinuxLayouts {
             throw new AssertionError(compiler + " hung");
         }
         return gcc.exitValue() == 0 ? "" : output.isEmpty() ? "exit " + gcc.exitValue() : output;
-    }
-
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** @return how many assertions the source holds (each size, offset and constant is one) */

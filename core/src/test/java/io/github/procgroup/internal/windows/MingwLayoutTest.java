@@ -1,10 +1,10 @@
 package io.github.procgroup.internal.windows;
 
+import io.github.procgroup.testing.Programs;
 import io.github.procgroup.bindings.windows.Kernel32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -29,7 +29,7 @@ class MingwLayoutTest {
 
     @Test
     void everyGeneratedStructMatchesTheCompilersLayout(@TempDir Path dir) throws Exception {
-        assumeTrue(onPath(COMPILER), COMPILER + " is not installed (apt-get install gcc-mingw-w64-x86-64)");
+        assumeTrue(Programs.onPath(COMPILER), COMPILER + " is not installed (apt-get install gcc-mingw-w64-x86-64)");
         StringBuilder c = new StringBuilder(header());
         for (Map.Entry<String, GroupLayout> struct : Win64LayoutTest.STRUCTS.entrySet()) {
             String type = struct.getKey();
@@ -51,7 +51,7 @@ class MingwLayoutTest {
 
     @Test
     void aWrongLayoutFailsToCompile(@TempDir Path dir) throws Exception {
-        assumeTrue(onPath(COMPILER), COMPILER + " is not installed");
+        assumeTrue(Programs.onPath(COMPILER), COMPILER + " is not installed");
         String wrong = header() + assertion("sizeof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION)", 148);
         assertNotEquals("", compile(dir, wrong), "a false assertion must fail the compilation");
     }
@@ -121,14 +121,5 @@ class MingwLayoutTest {
             throw new AssertionError(COMPILER + " hung");
         }
         return gcc.exitValue() == 0 ? "" : output.isEmpty() ? "exit " + gcc.exitValue() : output;
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
