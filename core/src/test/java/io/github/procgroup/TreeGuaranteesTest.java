@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.BufferedReader;
@@ -83,9 +85,32 @@ class TreeGuaranteesTest {
         assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()), "survivors right after close()");
     }
 
-    @Test
+    /** How a test ends a child, and what the JDK's Process promises of each: the process ends. */
+    enum Ending {
+        CLOSE(GroupProcess::close),
+        DESTROY_FORCIBLY(GroupProcess::destroyForcibly),
+        DESTROY(p -> {
+            p.destroy();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("destroy() did not end the leader within 20 s");
+            }
+        });
+
+        private final EndAction action;
+
+        Ending(EndAction action) {
+            this.action = action;
+        }
+
+        interface EndAction {
+            void end(GroupProcess p) throws Exception;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ending.class)
     @Timeout(60)
-    void closeEndsALeaderThatMovedToAnotherGroupOfItsSession() throws Exception {
+    void aLeaderThatMovedToAnotherGroupOfItsSessionIsEnded(Ending ending) throws Exception {
         Backends.assumeNative("a process group the leader can leave");
         Assumptions.assumeTrue(Programs.onPath("perl"), "perl, which calls setpgid for the leader, is not installed");
         // The leader joins this JVM's group (the one other group of its session it can name) and
@@ -102,11 +127,34 @@ class TreeGuaranteesTest {
                 ProcFs.await(() -> ProcFs.proc(leader).map(s -> s.comm().equals("sleep")).orElse(false), START,
                         () -> "the leader did not exec sleep: " + ProcFs.proc(leader));
                 assertEquals(jvmGroup, ProcFs.proc(leader).orElseThrow().pgid(), "the leader left its own group");
-                p.close();
-                assertFalse(ProcFs.running(leader), "close() ended the leader in the other group");
+                ending.action.end(p);
+                ProcFs.await(() -> !ProcFs.running(leader), Duration.ofSeconds(5),
+                        () -> ending + " did not end the leader in the other group");
             } finally {
                 p.destroyForcibly(); // only reached with the leader still running if an assertion failed
             }
+        }
+    }
+
+    @Test
+    void closeEndsWhatALeaderThatMovedToAnotherGroupStarted() throws Exception {
+        Backends.assumeNative("a process group the leader can leave");
+        Assumptions.assumeTrue(Programs.onPath("perl"), "perl, which calls setpgid for the leader, is not installed");
+        // Its child is born in the other group (this JVM's): found through its parent, the leader.
+        GroupProcess p = new GroupProcessBuilder("perl", "-e",
+                "setpgrp(0, getpgrp(getppid())) or die $!; exec 'sh', '-c', 'sleep 600 & echo $!; wait'").start();
+        try {
+            long child = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine());
+            long leader = p.pid();
+            ProcFs.await(() -> ProcFs.proc(child).map(c -> c.comm().equals("sleep")).orElse(false), START,
+                    () -> "the child did not start: " + ProcFs.proc(child));
+            assertEquals(Set.of(leader, child), p.tree().stream().map(ProcessInfo::pid).collect(Collectors.toSet()),
+                    "the tree is the leader and its child, neither in the leader's own group");
+            p.close();
+            assertFalse(ProcFs.running(leader), "close() ended the leader");
+            assertFalse(ProcFs.running(child), "close() ended the leader's child");
+        } finally {
+            p.destroyForcibly(); // only reached with the tree still running if an assertion failed
         }
     }
 

@@ -151,6 +151,17 @@ public interface ChildProcess {
     }
 
     /**
+     * Sends a signal to the leader if it is no member of its group any more (it moved itself to
+     * another group of its session), where {@link #signalGroup} does not reach it.
+     *
+     * @param signal the signal
+     * @return whether it was sent
+     */
+    default boolean signalLeaderOutsideGroup(Signal signal) {
+        return false;
+    }
+
+    /**
      * Sends a signal to the leader only.
      *
      * @param signal the signal

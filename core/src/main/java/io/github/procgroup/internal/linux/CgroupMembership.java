@@ -40,6 +40,11 @@ final class CgroupMembership implements TreeMembership {
     }
 
     @Override
+    public boolean leaderLeftGroup() {
+        return false;
+    }
+
+    @Override
     public boolean groupHasMembers() {
         return cgroup.populated();
     }

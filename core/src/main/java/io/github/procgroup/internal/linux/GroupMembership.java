@@ -96,6 +96,14 @@ final class GroupMembership implements TreeMembership {
     }
 
     @Override
+    public boolean leaderLeftGroup() {
+        // getpgid under the leader's lock: while it is unreaped the number is the leader's (a
+        // zombie keeps its group too), so the answer is about the leader and no other process.
+        int pgid = leader.whileUnreaped(Posix::getpgid, group.pgid());
+        return pgid >= 0 && pgid != group.pgid();
+    }
+
+    @Override
     public boolean groupHasMembers() {
         // Signal 0 is the cheap check, but it also finds zombies: members that died after being
         // re-parented wait for init (or a subreaper) to reap them. Those are dead, so /proc decides.

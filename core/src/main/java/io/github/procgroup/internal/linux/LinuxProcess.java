@@ -337,6 +337,11 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
     }
 
     @Override
+    public boolean signalLeaderOutsideGroup(Signal signal) {
+        return membership.leaderLeftGroup() && signalLeader(signal);
+    }
+
+    @Override
     public Containment containment() {
         return membership.containment();
     }

@@ -34,6 +34,13 @@ interface TreeMembership {
     /** @return whether {@code signal} reached a member of the group (or cgroup) */
     boolean signalGroup(Signal signal);
 
+    /**
+     * @return whether the unreaped leader is no member of the group any more: it moved itself to
+     *         another group of its session (setpgid), where {@link #signalGroup} does not reach it;
+     *         always false for a cgroup, whose signal reaches it wherever its group is
+     */
+    boolean leaderLeftGroup();
+
     /** @return whether any process but the sentinel is left in the group (or cgroup) */
     boolean groupHasMembers();
 

@@ -85,8 +85,11 @@ final class TreeView {
                 }
             }
         }
-        List<Stat> tree = ProcessTree.find(snapshot.processes(), groupMembers(snapshot), hidden, memory::contains,
-                parentConfirmation());
+        // The unreaped leader is the tree's wherever its group is (it may have moved itself to another
+        // group of its session with setpgid): while unreaped its pid is certainly it, decided here,
+        // after the listing.
+        Predicate<Stat> members = groupMembers(snapshot).or(s -> s.pid() == leader.pid() && !leader.isReaped());
+        List<Stat> tree = ProcessTree.find(snapshot.processes(), members, hidden, memory::contains, parentConfirmation());
         if (remember) {
             // The leader is not remembered: it is known for as long as it is unreaped, and after its
             // reap its pid names nothing of the tree. So a tree of one process leaves the memory
