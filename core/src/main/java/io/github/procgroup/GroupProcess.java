@@ -110,8 +110,8 @@ public final class GroupProcess extends Process implements AutoCloseable {
     /**
      * Sends SIGTERM to the whole group, and to the leader itself if it moved to another group (the
      * JDK's reaches the process wherever it is), and returns at once, as the JDK's does. Other
-     * processes that left the group are not reached; {@link #terminate(Duration)} and {@link #close()} end the whole
-     * tree. Unlike the JDK's {@code destroy()}, it does not close the streams: what the leader
+     * processes that left the group are not reached; {@link #terminate(Duration)} and
+     * {@link #close()} end the whole tree. Unlike the JDK's {@code destroy()}, it does not close the streams: what the leader
      * writes while it shuts down can still be read, and they end when it is reaped, as at any exit
      * (see {@link GroupProcessBuilder#streamsOutliveLeader(boolean)}); {@link #close()} closes them.
      */
@@ -122,10 +122,11 @@ public final class GroupProcess extends Process implements AutoCloseable {
     }
 
     /**
-     * Sends SIGKILL to the whole group (and to the leader itself if it moved to another group) and <b>blocks</b> until the leader is reaped and nothing of
-     * the tree runs (the JDK's returns at once and never throws; waiting is what procgroup
-     * promises, so that nothing of the tree is left when it returns). Each round of the
-     * wait SIGKILLs what it finds of the tree, so a process forked at the last moment dies too.
+     * Sends SIGKILL to the whole group (and to the leader itself if it moved to another group) and
+     * <b>blocks</b> until the leader is reaped and nothing of the tree runs (the JDK's returns at
+     * once and never throws; waiting is what procgroup promises, so that nothing of the tree is
+     * left when it returns). Each round of the wait SIGKILLs what it finds of the tree, so a process
+     * forked at the last moment dies too.
      * Waiting is not interruptible; an interrupt is kept for the caller. It does not close the
      * streams, as {@link #destroy()} does not; {@link #close()} also closes them and, before the
      * first signal, looks for escapees outside the group whose parent still runs.

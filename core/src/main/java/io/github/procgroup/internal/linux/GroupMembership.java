@@ -267,10 +267,7 @@ final class GroupMembership implements TreeMembership {
     private void signalAloneLeader(Signal signal) {
         int r = group.killWhilePinned(signal.number());
         if (r == -LibC.ESRCH()) {
-            r = leader.signal(signal.number());
-            if (r != -LibC.ESRCH()) { // reaped meanwhile: nothing left to reach
-                TreeSignals.check(r, signal.signalName() + " to pid " + leader.pid() + ", which left its process group");
-            }
+            TreeSignals.toLeader(leader, signal); // false if reaped meanwhile: nothing left to reach
         } else if (r != TreeGroup.NOT_PINNED) {
             TreeSignals.check(r, signal.signalName() + " to process group " + group.pgid());
         }

@@ -328,12 +328,7 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
 
     @Override
     public boolean signalLeader(Signal signal) {
-        int r = leader.signal(signal.number());
-        if (r == -LibC.ESRCH()) {
-            return false; // reaped (its pid may be someone else's now), or exiting
-        }
-        TreeSignals.check(r, signal.signalName() + " to pid " + leader.pid());
-        return true;
+        return TreeSignals.toLeader(leader, signal);
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The only two ways a signal leaves procgroup for the processes of a tree (see the package
  * documentation, "The pid-safety rule"): {@code killpg} while {@link TreeGroup} pins the group,
- * and {@link PidSignals} for one listed process at a time.
+ * and {@link PidSignals} for one listed process at a time; the unreaped leader, which holds its
+ * pid, through its own pidfd.
  */
 final class TreeSignals {
     private TreeSignals() {
@@ -29,6 +30,21 @@ final class TreeSignals {
         if (r != -LibC.ESRCH()) {
             check(r, signal.signalName() + " to process group " + group.pgid());
         }
+        return true;
+    }
+
+    /**
+     * Signals the leader alone, through its pidfd where it has one (see {@link OwnedPid#signal}).
+     *
+     * @return false if it is reaped (its pid may be someone else's now), or exiting
+     * @throws UncheckedIOException wrapping an {@link ErrnoException} for another error (EPERM)
+     */
+    static boolean toLeader(OwnedPid leader, Signal signal) {
+        int r = leader.signal(signal.number());
+        if (r == -LibC.ESRCH()) {
+            return false;
+        }
+        check(r, signal.signalName() + " to pid " + leader.pid());
         return true;
     }
 
