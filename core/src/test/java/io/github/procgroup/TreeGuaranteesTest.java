@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,43 +93,46 @@ class TreeGuaranteesTest {
         DESTROY_FORCIBLY(GroupProcess::destroyForcibly),
         DESTROY(p -> {
             p.destroy();
-            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 throw new AssertionError("destroy() did not end the leader within 20 s");
             }
         });
 
-        private final EndAction action;
+        private final ThrowingConsumer<GroupProcess> action;
 
-        Ending(EndAction action) {
+        Ending(ThrowingConsumer<GroupProcess> action) {
             this.action = action;
         }
+    }
 
-        interface EndAction {
-            void end(GroupProcess p) throws Exception;
-        }
+    /**
+     * Starts perl, which moves itself into this JVM's group (the one other group of its session it
+     * can name) and then runs {@code then}, Perl code that execs the program the test needs.
+     */
+    private static GroupProcess leaderThatJoinsTheJvmsGroup(String then) throws Exception {
+        Backends.assumeNative("a process group the leader can leave");
+        Assumptions.assumeTrue(Programs.onPath("perl"), "perl, which calls setpgid for the leader, is not installed");
+        return new GroupProcessBuilder("perl", "-e", "$| = 1; setpgrp(0, getpgrp(getppid())) or die $!; " + then).start();
     }
 
     @ParameterizedTest
     @EnumSource(Ending.class)
     @Timeout(60)
-    void aLeaderThatMovedToAnotherGroupOfItsSessionIsEnded(Ending ending) throws Exception {
-        Backends.assumeNative("a process group the leader can leave");
-        Assumptions.assumeTrue(Programs.onPath("perl"), "perl, which calls setpgid for the leader, is not installed");
-        // The leader joins this JVM's group (the one other group of its session it can name) and
-        // execs sleep: it starts nothing, so close() usually knows it alone without a listing, and
-        // killpg of the leader's own number finds no one. Several rounds, as the host may create a
-        // process in between and send close() to the listing instead.
+    void aLeaderThatMovedToAnotherGroupOfItsSessionIsEnded(Ending ending) throws Throwable {
+        // The leader joins this JVM's group and execs sleep: it starts nothing, so close() usually
+        // knows it alone without a listing, and killpg of the leader's own number finds no one.
+        // Several rounds, as the host may create a process in between and send close() to the
+        // listing instead.
         long jvmGroup = ProcFs.proc(ProcessHandle.current().pid()).orElseThrow().pgid();
         for (int round = 0; round < 5; round++) {
-            GroupProcess p = new GroupProcessBuilder("perl", "-e",
-                    "$| = 1; setpgrp(0, getpgrp(getppid())) or die $!; print \"moved\\n\"; exec 'sleep', '600'").start();
+            GroupProcess p = leaderThatJoinsTheJvmsGroup("print \"moved\\n\"; exec 'sleep', '600'");
             try {
                 assertEquals("moved", p.inputReader(StandardCharsets.UTF_8).readLine());
                 long leader = p.pid();
                 ProcFs.await(() -> ProcFs.proc(leader).map(s -> s.comm().equals("sleep")).orElse(false), START,
                         () -> "the leader did not exec sleep: " + ProcFs.proc(leader));
                 assertEquals(jvmGroup, ProcFs.proc(leader).orElseThrow().pgid(), "the leader left its own group");
-                ending.action.end(p);
+                ending.action.accept(p);
                 ProcFs.await(() -> !ProcFs.running(leader), Duration.ofSeconds(5),
                         () -> ending + " did not end the leader in the other group");
             } finally {
@@ -138,11 +143,8 @@ class TreeGuaranteesTest {
 
     @Test
     void closeEndsWhatALeaderThatMovedToAnotherGroupStarted() throws Exception {
-        Backends.assumeNative("a process group the leader can leave");
-        Assumptions.assumeTrue(Programs.onPath("perl"), "perl, which calls setpgid for the leader, is not installed");
         // Its child is born in the other group (this JVM's): found through its parent, the leader.
-        GroupProcess p = new GroupProcessBuilder("perl", "-e",
-                "setpgrp(0, getpgrp(getppid())) or die $!; exec 'sh', '-c', 'sleep 600 & echo $!; wait'").start();
+        GroupProcess p = leaderThatJoinsTheJvmsGroup("exec 'sh', '-c', 'sleep 600 & echo $!; wait'");
         try {
             long child = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine());
             long leader = p.pid();

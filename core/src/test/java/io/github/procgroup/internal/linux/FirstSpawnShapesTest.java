@@ -12,6 +12,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +39,7 @@ class FirstSpawnShapesTest {
             assertEquals("0", jvm.read("exit"));
             assertEquals(0, jvm.exitAfter(Duration.ofSeconds(60)));
         }
-        long stubs = Files.readAllLines(log).stream().filter(l -> l.contains(" jdk.internal.foreign.abi.DowncallStub")).count();
-        Assumptions.assumeTrue(stubs > 0, "this JDK does not spin its downcall stubs as classes named DowncallStub");
-        assertEquals(1, stubs, "downcall stubs spun for a first spawn and wait");
+        assertOneStub(log, "a first spawn and wait");
     }
 
     @Test
@@ -51,11 +50,15 @@ class FirstSpawnShapesTest {
             assertEquals("true", jvm.read("ended"));
             assertEquals(0, jvm.exitAfter(Duration.ofSeconds(60)));
         }
-        long stubs = Files.readAllLines(log).stream().filter(l -> l.contains(" jdk.internal.foreign.abi.DowncallStub")).count();
-        Assumptions.assumeTrue(stubs > 0, "this JDK does not spin its downcall stubs as classes named DowncallStub");
-        assertEquals(1, stubs, "downcall stubs spun for a spawn, a tree listing (which asks prctl) and terminate");
+        assertOneStub(log, "a spawn, a tree listing (which asks prctl) and terminate");
     }
 
+    /** Asserts that the class-load log {@code log} shows one downcall stub spun, for {@code what}. */
+    private static void assertOneStub(Path log, String what) throws IOException {
+        long stubs = Files.readAllLines(log).stream().filter(l -> l.contains(" jdk.internal.foreign.abi.DowncallStub")).count();
+        Assumptions.assumeTrue(stubs > 0, "this JDK does not spin its downcall stubs as classes named DowncallStub");
+        assertEquals(1, stubs, "downcall stubs spun for " + what);
+    }
     /** Run by the test in a JVM of its own: one spawn and wait of {@code true}, {@code exit=CODE}. */
     public static final class Scenario {
         private Scenario() {
