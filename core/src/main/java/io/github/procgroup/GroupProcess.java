@@ -111,9 +111,10 @@ public final class GroupProcess extends Process implements AutoCloseable {
      * Sends SIGTERM to the whole group, and to the leader itself if it moved to another group (the
      * JDK's reaches the process wherever it is), and returns at once, as the JDK's does. Other
      * processes that left the group are not reached; {@link #terminate(Duration)} and
-     * {@link #close()} end the whole tree. Unlike the JDK's {@code destroy()}, it does not close the streams: what the leader
-     * writes while it shuts down can still be read, and they end when it is reaped, as at any exit
-     * (see {@link GroupProcessBuilder#streamsOutliveLeader(boolean)}); {@link #close()} closes them.
+     * {@link #close()} end the whole tree. Unlike the JDK's {@code destroy()}, it does not close
+     * the streams: what the leader writes while it shuts down can still be read, and they end when
+     * it is reaped, as at any exit (see {@link GroupProcessBuilder#streamsOutliveLeader(boolean)});
+     * {@link #close()} closes them.
      */
     @Override
     public void destroy() {

@@ -59,6 +59,7 @@ class FirstSpawnShapesTest {
         Assumptions.assumeTrue(stubs > 0, "this JDK does not spin its downcall stubs as classes named DowncallStub");
         assertEquals(1, stubs, "downcall stubs spun for " + what);
     }
+
     /** Run by the test in a JVM of its own: one spawn and wait of {@code true}, {@code exit=CODE}. */
     public static final class Scenario {
         private Scenario() {
