@@ -1,12 +1,17 @@
 package io.github.procgroup;
 
+import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
+import io.github.procgroup.testing.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +71,37 @@ class PipelineTest {
         for (GroupProcess stage : stages) {
             stage.awaitExit();
             assertFalse(ProcFs.running(stage.pid()), "stage " + stage.pid() + " ended with the group");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    @Timeout(60)
+    void aLaterStageThatMovedToAnotherGroupIsReachedByItsOwnDestroy(boolean forcibly) throws Exception {
+        // As the JDK's destroy() reaches its process wherever its group is: the stage's own pidfd.
+        Backends.assumeNative("a process group a stage can leave");
+        long jvmGroup = ProcFs.proc(ProcessHandle.current().pid()).orElseThrow().pgid();
+        List<GroupProcess> stages = GroupProcessBuilder.startPipeline(List.of(b("sleep", "600"),
+                new GroupProcessBuilder(Programs.joiningTheJvmsGroup("print \"moved\\n\"; exec 'sleep', '600'"))));
+        GroupProcess moved = stages.get(1);
+        try {
+            assertEquals("moved", moved.inputReader(StandardCharsets.UTF_8).readLine());
+            ProcFs.await(() -> ProcFs.proc(moved.pid()).map(s -> s.comm().equals("sleep")).orElse(false),
+                    Duration.ofSeconds(20), () -> "the stage did not exec sleep: " + ProcFs.proc(moved.pid()));
+            assertEquals(jvmGroup, ProcFs.proc(moved.pid()).orElseThrow().pgid(), "the stage left the pipeline's group");
+            if (forcibly) {
+                moved.destroyForcibly(); // returns once the stage is reaped
+                assertFalse(ProcFs.running(moved.pid()), "destroyForcibly() ended the stage in the other group");
+            } else {
+                moved.destroy();
+                assertEquals(Signal.TERM, moved.awaitExit().signal().orElseThrow(), "destroy() sent the stage SIGTERM");
+            }
+            assertEquals(forcibly ? Signal.KILL : Signal.TERM, stages.get(0).awaitExit().signal().orElseThrow(),
+                    "the group, the first stage in it, got the signal as well");
+        } finally {
+            moved.signalLeader(Signal.KILL); // only reaches a running stage if an assertion failed
+            stages.get(0).close();
+            moved.awaitExit();
         }
     }
 

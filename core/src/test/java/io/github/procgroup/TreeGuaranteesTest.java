@@ -7,7 +7,6 @@ import io.github.procgroup.testing.Backends;
 import io.github.procgroup.testing.NoLeftovers;
 import io.github.procgroup.testing.ProcFs;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,14 +104,10 @@ class TreeGuaranteesTest {
         }
     }
 
-    /**
-     * Starts perl, which moves itself into this JVM's group (the one other group of its session it
-     * can name) and then runs {@code then}, Perl code that execs the program the test needs.
-     */
+    /** Starts a leader that moves itself into this JVM's group and then runs {@code then} (see {@link Programs#joiningTheJvmsGroup}). */
     private static GroupProcess leaderThatJoinsTheJvmsGroup(String then) throws Exception {
         Backends.assumeNative("a process group the leader can leave");
-        Assumptions.assumeTrue(Programs.onPath("perl"), "perl, which calls setpgid for the leader, is not installed");
-        return new GroupProcessBuilder("perl", "-e", "$| = 1; setpgrp(0, getpgrp(getppid())) or die $!; " + then).start();
+        return new GroupProcessBuilder(Programs.joiningTheJvmsGroup(then)).start();
     }
 
     @ParameterizedTest

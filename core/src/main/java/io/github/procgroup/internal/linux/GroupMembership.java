@@ -97,10 +97,7 @@ final class GroupMembership implements TreeMembership {
 
     @Override
     public boolean leaderLeftGroup() {
-        // getpgid under the leader's lock: while it is unreaped the number is the leader's (a
-        // zombie keeps its group too), so the answer is about the leader and no other process.
-        int pgid = leader.whileUnreaped(Posix::getpgid, group.pgid());
-        return pgid >= 0 && pgid != group.pgid();
+        return leader.leftGroup(group.pgid());
     }
 
     @Override

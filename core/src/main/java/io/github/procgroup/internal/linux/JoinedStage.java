@@ -110,4 +110,10 @@ final class JoinedStage implements ChildProcess {
     public boolean signalLeader(Signal signal) {
         return self.signalLeader(signal); // this stage's own process, through its pidfd
     }
+
+    /** This stage's own process, if it moved itself out of the pipeline's group, where the group's signal misses it. */
+    @Override
+    public boolean signalLeaderOutsideGroup(Signal signal) {
+        return self.signalIfOutsideGroup((int) leader.processGroupId(), signal);
+    }
 }

@@ -336,6 +336,17 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         return membership.leaderLeftGroup() && signalLeader(signal);
     }
 
+    /**
+     * As {@link #signalLeaderOutsideGroup}, for a pipeline's later stage, whose group is not its
+     * own but the first stage's ({@link JoinedStage}).
+     *
+     * @param pgid the group the process was started in
+     * @return whether it was sent: the process is unreaped and in another group now
+     */
+    boolean signalIfOutsideGroup(int pgid, Signal signal) {
+        return leader.leftGroup(pgid) && signalLeader(signal);
+    }
+
     @Override
     public Containment containment() {
         return membership.containment();

@@ -102,6 +102,21 @@ final class OwnedPid {
     }
 
     /**
+     * Whether the process moved itself out of group {@code pgid} (setpgid to another group of its
+     * session, or setsid). Asked under the lock: while it is unreaped the pid is this process's
+     * (a zombie keeps its group too), so getpgid answers about it and no other process.
+     *
+     * @return true if it is unreaped and in another group; false if in {@code pgid}, or reaped
+     */
+    synchronized boolean leftGroup(int pgid) {
+        if (reaped) {
+            return false;
+        }
+        int now = Posix.getpgid(pid);
+        return now >= 0 && now != pgid;
+    }
+
+    /**
      * Runs {@code action} with the pid (and so the group it leads) held, if it is unreaped.
      *
      * @return whether it ran
