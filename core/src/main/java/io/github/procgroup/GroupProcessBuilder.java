@@ -896,7 +896,10 @@ public final class GroupProcessBuilder {
      * stage's stderr is its own. Each returned process has its own pid, streams and exit status,
      * but all share the first stage's group: {@link GroupProcess#close()},
      * {@link GroupProcess#terminate(Duration)}, {@link GroupProcess#signal(Signal)} and
-     * {@link GroupProcess#tree()} on any of them act on the whole pipeline. The group's settings
+     * {@link GroupProcess#tree()} on any of them act on the whole pipeline. A stage that moves
+     * itself out of the group stays part of the pipeline's tree until it is reaped (closed and
+     * terminated with it), and its own {@link GroupProcess#destroy()} still reaches it; only a
+     * signal to the group misses it (see {@code docs/run.md}). The group's settings
      * ({@link #killOnJvmExit(boolean)}, {@link #killOnParentDeath(boolean)}) are the first
      * builder's. If a stage cannot be started, the stages started so far are killed and reaped and
      * the exception is thrown. Linux only for now.

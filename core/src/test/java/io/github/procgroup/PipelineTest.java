@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -74,11 +74,59 @@ class PipelineTest {
         }
     }
 
+    /** How a test ends a pipeline whose second stage moved itself out of the group, and the signal that stage then dies of. */
+    enum StageEnding {
+        ITS_OWN_DESTROY(Signal.TERM, (first, moved) -> moved.destroy()),
+        ITS_OWN_DESTROY_FORCIBLY(Signal.KILL, (first, moved) -> moved.destroyForcibly()),
+        ITS_OWN_CLOSE(Signal.KILL, (first, moved) -> moved.close()),
+        THE_FIRST_STAGES_CLOSE(Signal.KILL, (first, moved) -> first.close()),
+        THE_FIRST_STAGES_TERMINATE(Signal.TERM, (first, moved) -> first.terminate(Duration.ofSeconds(10)));
+
+        final Signal signal;
+        final Action action;
+
+        StageEnding(Signal signal, Action action) {
+            this.signal = signal;
+            this.action = action;
+        }
+
+        interface Action {
+            void end(GroupProcess first, GroupProcess moved) throws Exception;
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
+    @EnumSource(StageEnding.class)
     @Timeout(60)
-    void aLaterStageThatMovedToAnotherGroupIsReachedByItsOwnDestroy(boolean forcibly) throws Exception {
-        // As the JDK's destroy() reaches its process wherever its group is: the stage's own pidfd.
+    void aLaterStageThatMovedToAnotherGroupIsStillPartOfThePipeline(StageEnding ending) throws Exception {
+        // Its own destroy() reaches it through its pidfd, as the JDK's reaches its process wherever
+        // its group is; the pipeline's tree holds it wherever its group is, as it holds the leader.
+        List<GroupProcess> stages = pipelineWithAStageThatMoved();
+        GroupProcess first = stages.get(0);
+        GroupProcess moved = stages.get(1);
+        try {
+            ending.action.end(first, moved);
+            assertEquals(ending.signal, moved.awaitExit().signal().orElseThrow(), ending + " ended the stage in the other group");
+        } finally {
+            moved.signalLeader(Signal.KILL); // only reaches a running stage if an assertion failed
+            first.close();
+            moved.awaitExit();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aRunPipelineWhoseLaterStageMovedToAnotherGroupTimesOutAndEndsIt() throws Exception {
+        Backends.assumeNative("a process group a stage can leave");
+        ProcessResult r = GroupProcessBuilder.runPipeline(List.of(b("sleep", "600"),
+                new GroupProcessBuilder(Programs.joiningTheJvmsGroup("exec 'sleep', '600'"))), Duration.ofSeconds(1));
+        assertTrue(r.timedOut());
+        assertEquals(2, r.stageStatuses().size());
+        assertEquals(Signal.TERM, r.stageStatuses().get(1).signal().orElseThrow(), "the stage outside the group got SIGTERM");
+    }
+
+    /** sleep 600, then a stage that moves itself into this JVM's group and execs sleep 600. */
+    private static List<GroupProcess> pipelineWithAStageThatMoved() throws Exception {
         Backends.assumeNative("a process group a stage can leave");
         long jvmGroup = ProcFs.proc(ProcessHandle.current().pid()).orElseThrow().pgid();
         List<GroupProcess> stages = GroupProcessBuilder.startPipeline(List.of(b("sleep", "600"),
@@ -89,19 +137,11 @@ class PipelineTest {
             ProcFs.await(() -> ProcFs.proc(moved.pid()).map(s -> s.comm().equals("sleep")).orElse(false),
                     Duration.ofSeconds(20), () -> "the stage did not exec sleep: " + ProcFs.proc(moved.pid()));
             assertEquals(jvmGroup, ProcFs.proc(moved.pid()).orElseThrow().pgid(), "the stage left the pipeline's group");
-            if (forcibly) {
-                moved.destroyForcibly(); // returns once the stage is reaped
-                assertFalse(ProcFs.running(moved.pid()), "destroyForcibly() ended the stage in the other group");
-            } else {
-                moved.destroy();
-                assertEquals(Signal.TERM, moved.awaitExit().signal().orElseThrow(), "destroy() sent the stage SIGTERM");
-            }
-            assertEquals(forcibly ? Signal.KILL : Signal.TERM, stages.get(0).awaitExit().signal().orElseThrow(),
-                    "the group, the first stage in it, got the signal as well");
-        } finally {
-            moved.signalLeader(Signal.KILL); // only reaches a running stage if an assertion failed
+            return stages;
+        } catch (Exception | AssertionError e) {
+            moved.signalLeader(Signal.KILL);
             stages.get(0).close();
-            moved.awaitExit();
+            throw e;
         }
     }
 

@@ -63,7 +63,7 @@ final class GroupMembership implements TreeMembership {
 
     /** @return whether no process outside the group is known to the tree: no remembered escapee, no sentinel, no subreaper tracking adoptions */
     private boolean nothingKnownOutsideTheGroup() {
-        return sentinelPid < 0 && view.remembersNothing() && !AdoptedOrphans.running();
+        return sentinelPid < 0 && view.knowsNothingOutsideTheGroup() && !AdoptedOrphans.running();
     }
 
     @Override

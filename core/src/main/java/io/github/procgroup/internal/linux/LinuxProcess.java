@@ -331,6 +331,15 @@ final class LinuxProcess implements ChildProcess, ExitWatcher.Watched {
         return TreeSignals.toLeader(leader, signal);
     }
 
+    /**
+     * Makes {@code stage}, a later stage of the pipeline this process leads (see {@link JoinedStage}),
+     * part of its tree until the stage is reaped: listed, signalled and waited for with it, also
+     * after the stage moved itself out of the group.
+     */
+    void addLaterStage(LinuxProcess stage) {
+        view.addStage(stage.leader);
+    }
+
     @Override
     public boolean signalLeaderOutsideGroup(Signal signal) {
         return membership.leaderLeftGroup() && signalLeader(signal);

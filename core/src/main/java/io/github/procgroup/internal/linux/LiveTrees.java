@@ -89,11 +89,6 @@ final class LiveTrees {
         JOINED_STAGES.add(pid);
     }
 
-    /** @return the pids of the pipeline stages that joined a leader's group and are not reaped yet (or only just) */
-    static List<Long> joinedStages() {
-        return List.copyOf(JOINED_STAGES);
-    }
-
     /** Called once the stage is reaped. */
     static void removeJoinedStage(long pid) {
         JOINED_STAGES.remove(pid);

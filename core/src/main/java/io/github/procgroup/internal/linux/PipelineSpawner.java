@@ -80,6 +80,7 @@ final class PipelineSpawner {
         for (LinuxProcess stage : started.subList(1, started.size())) {
             LiveTrees.addJoinedStage(stage.pid()); // before its reap: the orphan tracker must leave it alone
             stage.exit().whenComplete((status, failure) -> LiveTrees.removeJoinedStage(stage.pid()));
+            leader.addLaterStage(stage); // part of the leader's tree wherever its group is
             stages.add(new JoinedStage(stage, leader));
         }
         LinuxBackend.watch(leader);

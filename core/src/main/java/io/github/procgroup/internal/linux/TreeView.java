@@ -7,17 +7,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
  * Finds one tree in a /proc listing: its group's members as {@link TreeGroup} decides them, what
- * descends from them through confirmed parent links ({@link ProcessTree}), and the escapees in its
- * {@link TreeMemory}, which it keeps up to date.
+ * descends from them through confirmed parent links ({@link ProcessTree}), the escapees in its
+ * {@link TreeMemory}, which it keeps up to date, and a pipeline's later stages.
  */
 final class TreeView {
     private final OwnedPid leader;
     private final TreeGroup group;
     private final TreeMemory memory = new TreeMemory();
+    // A pipeline's later stages (see JoinedStage): children of the JVM, not of the leader, and the
+    // tree's wherever their group is (a stage may move itself out of the group), as the leader is.
+    private final List<OwnedPid> stages = new CopyOnWriteArrayList<>();
     private final long hidden; // the parent-death sentinel's pid, procgroup's own, or -1
     private final String treeToken; // PROCGROUP_TREE in the child's environment, or null
 
@@ -28,9 +32,14 @@ final class TreeView {
         this.treeToken = treeToken;
     }
 
-    /** @return whether no process outside the group is remembered as the tree's */
-    boolean remembersNothing() {
-        return memory.isEmpty();
+    /** @return whether no process outside the group is known as the tree's: no remembered escapee, no unreaped later stage */
+    boolean knowsNothingOutsideTheGroup() {
+        return memory.isEmpty() && stages.stream().allMatch(OwnedPid::isReaped);
+    }
+
+    /** Makes a pipeline's later stage part of this tree, the first stage's, until its reap. */
+    void addStage(OwnedPid stage) {
+        stages.add(stage);
     }
 
     /** @return which processes of {@code snapshot} are members of the tree's group (decided now, after the listing) */
@@ -68,10 +77,10 @@ final class TreeView {
             roots.add(new TreeWalk.Root(leader.pid(), TreeWalk.ANY_START)); // unreaped: the pid is certainly it
         }
         memory.forEach(key -> roots.add(new TreeWalk.Root(key.pid(), key.startTime())));
-        // Later stages of a pipeline are members that are children of the JVM, not of the leader.
-        // Any pipeline's: a stage of another group is read, then left out by the group check.
-        for (long stage : LiveTrees.joinedStages()) {
-            roots.add(new TreeWalk.Root(stage, TreeWalk.ANY_START));
+        for (OwnedPid stage : stages) {
+            if (!stage.isReaped()) {
+                roots.add(new TreeWalk.Root(stage.pid(), TreeWalk.ANY_START)); // as the leader: unreaped, so certainly it
+            }
         }
         return TreeWalk.list(roots, group.pgid(), forEnd);
     }
@@ -87,8 +96,9 @@ final class TreeView {
         }
         // The unreaped leader is the tree's wherever its group is (it may have moved itself to another
         // group of its session with setpgid): while unreaped its pid is certainly it, decided here,
-        // after the listing.
-        Predicate<Stat> members = groupMembers(snapshot).or(s -> s.pid() == leader.pid() && !leader.isReaped());
+        // after the listing. So are a pipeline's unreaped later stages.
+        Predicate<Stat> members = groupMembers(snapshot)
+                .or(s -> isUnreaped(leader, s) || stages.stream().anyMatch(stage -> isUnreaped(stage, s)));
         List<Stat> tree = ProcessTree.find(snapshot.processes(), members, hidden, memory::contains, parentConfirmation());
         if (remember) {
             // The leader is not remembered: it is known for as long as it is unreaped, and after its
@@ -97,6 +107,11 @@ final class TreeView {
             memory.update(snapshot, tree.stream().filter(s -> s.pid() != leader.pid()).toList());
         }
         return tree;
+    }
+
+    /** @return whether {@code s} is {@code owned}'s process, still unreaped now, after the listing that read it */
+    private static boolean isUnreaped(OwnedPid owned, Stat s) {
+        return s.pid() == owned.pid() && !owned.isReaped();
     }
 
     /** The leader needs no check while unreaped (it holds its pid); any other parent is read again. */
