@@ -147,12 +147,7 @@ public final class ProcTable {
 
     /** @return the number of threads in a /proc/PID/stat line (field 20, num_threads) */
     static int threadCount(String line) {
-        int i = line.lastIndexOf(')') + 2; // field 3, state
-        for (int field = 3; field < 20; field++) {
-            i = line.indexOf(' ', i) + 1;
-        }
-        int end = line.indexOf(' ', i);
-        return Integer.parseInt(line, i, end < 0 ? line.length() : end, 10);
+        return (int) number(line, field(line, 20));
     }
 
     /**
@@ -201,15 +196,39 @@ public final class ProcTable {
         lister = replacement == null ? ProcTable::listOnce : replacement;
     }
 
-    /** Parses one /proc/PID/stat line. */
+    /**
+     * Parses one /proc/PID/stat line, reading only the fields it keeps: a listing parses one line
+     * a process, mostly before the JIT has compiled this, so no split and no array of fields.
+     */
     static Stat parse(long pid, String line) {
-        // comm may contain spaces and parentheses: it ends at the last ')'. Fields from there on
-        // are numbered as in proc(5) minus 3: state is field 3, starttime field 22.
-        int open = line.indexOf('(');
-        int close = line.lastIndexOf(')');
-        String comm = line.substring(open + 1, close);
-        String[] f = line.substring(close + 2).split(" ");
-        return new Stat(pid, comm, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                Long.parseLong(f[19]));
+        int state = field(line, 3);
+        int ppid = nextField(line, state);
+        int pgid = nextField(line, ppid);
+        int sid = nextField(line, pgid);
+        return new Stat(pid, line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')), line.charAt(state),
+                number(line, ppid), number(line, pgid), number(line, sid), number(line, field(line, 22)));
+    }
+
+    /**
+     * @return where field {@code n} (numbered from 1 as in proc(5)) of a stat line begins; {@code n}
+     *         at least 3: comm (field 2) may hold spaces and parentheses, so fields are counted
+     *         from its end, the last ')'
+     */
+    private static int field(String line, int n) {
+        int at = line.lastIndexOf(')') + 2;
+        for (int field = 3; field < n; field++) {
+            at = nextField(line, at);
+        }
+        return at;
+    }
+
+    private static int nextField(String line, int at) {
+        return line.indexOf(' ', at) + 1;
+    }
+
+    /** @return the decimal number that begins at {@code at} and ends at the next space or the line's end */
+    private static long number(String line, int at) {
+        int end = line.indexOf(' ', at);
+        return Long.parseLong(line, at, end < 0 ? line.length() : end, 10);
     }
 }

@@ -266,11 +266,11 @@ final class TreeWalk {
      */
     private List<Long> children(long pid, int threads) throws IOException {
         List<Long> result = new ArrayList<>();
-        Path task = PROC.resolve(Long.toString(pid)).resolve("task");
         if (threads == 1) {
             mayMiss |= !readChildren("/proc/" + pid + "/task/" + pid + "/children", result);
             return result;
         }
+        Path task = PROC.resolve(Long.toString(pid)).resolve("task");
         // A thread that ends hands its children to another thread of the process before it leaves
         // the task list. So if one was listed but is gone when its file is read, its children may
         // have moved to a thread read before it: all threads are read again (a few times at most;
