@@ -94,17 +94,21 @@ static void spawn_wait_true(void) {
     for (int i = 0; i < 3; i++) close(fds[i]);
 }
 
-/* Waits (untimed) until pid has exec'd sleep, as the Java tree benchmarks do. */
+/* Waits (untimed) until pid has exec'd sleep and sleeps in the kernel (state S): started up, and
+ * taking no CPU, as the Java tree benchmarks wait (ProcStat.whenAsleep). Polls without sleeping:
+ * an idle CPU is slow to wake on some hosts, which the timed kill would pay. */
 static void await_sleep(pid_t pid) {
-    char path[64], comm[64];
-    snprintf(path, sizeof path, "/proc/%d/comm", (int) pid);
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
     for (;;) {
-        FILE *f = fopen(path, "r");
-        if (f == NULL) die("fopen /proc/PID/comm");
-        int ok = fgets(comm, sizeof comm, f) != NULL && strncmp(comm, "sleep", 5) == 0;
-        fclose(f);
-        if (ok) return;
-        usleep(200);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) die("open /proc/PID/stat");
+        ssize_t n = read(fd, stat, sizeof stat - 1);
+        close(fd);
+        if (n <= 0) die("read /proc/PID/stat");
+        stat[n] = 0;
+        char *end = strrchr(stat, ')');
+        if (strstr(stat, "(sleep)") != NULL && end != NULL && end[1] == ' ' && end[2] == 'S') return;
     }
 }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Tree kill: {@code sh -c} starts N background {@code sleep 1000}s and prints their pids; before
- * each invocation (not timed) all N run. The invocation kills the tree and reaps the shell:
+ * each invocation (not timed) all N run and are asleep (state S), and so is the shell that waits. The invocation kills the tree and reaps the shell:
  * procgroup with one SIGKILL to the group, ProcessBuilder with {@code descendants()} then
  * {@code destroyForcibly()} on each and on the shell, then {@code waitFor()}. procgroup is also
  * timed ending the tree with {@code close()} (SIGKILL, returning once the leader is reaped and
@@ -120,8 +120,17 @@ public class TreeKillBenchmark {
                 }
                 sleeps.add(sleep);
             }
+            // The tree settles before the timer, as the floor's does: each sleep started up and
+            // asleep, the shell asleep in its wait (or gone). A kill of processes still starting up
+            // would time their start-up racing the kill, which the floor's sleeps, started one by
+            // one, mostly finish before theirs.
+            for (ProcStat.Identity sleep : sleeps) {
+                ProcStat.whenAsleep(sleep.pid(), "sleep", EXEC_TIMEOUT_NANOS);
+            }
             if ("exits".equals(shell)) {
                 shellProcess.waitFor(); // the sleeps are orphans now
+            } else {
+                ProcStat.whenAsleep(shellProcess.pid(), "sh", EXEC_TIMEOUT_NANOS);
             }
         }
 
