@@ -74,7 +74,7 @@ class PipelineTest {
         }
     }
 
-    /** How a test ends a pipeline whose second stage moved itself out of the group, and the signal that stage then dies of. */
+    /** How a test ends a pipeline whose second stage moved out of the group, and the signal that stage dies of. */
     enum StageEnding {
         ITS_OWN_DESTROY(Signal.TERM, (first, moved) -> moved.destroy()),
         ITS_OWN_DESTROY_FORCIBLY(Signal.KILL, (first, moved) -> moved.destroyForcibly()),
@@ -106,7 +106,8 @@ class PipelineTest {
         GroupProcess moved = stages.get(1);
         try {
             ending.action.end(first, moved);
-            assertEquals(ending.signal, moved.awaitExit().signal().orElseThrow(), ending + " ended the stage in the other group");
+            assertEquals(ending.signal, moved.awaitExit().signal().orElseThrow(),
+                    ending + " ended the stage in the other group");
         } finally {
             moved.signalLeader(Signal.KILL); // only reaches a running stage if an assertion failed
             first.close();
@@ -122,7 +123,8 @@ class PipelineTest {
                 new GroupProcessBuilder(Programs.joiningTheJvmsGroup("exec 'sleep', '600'"))), Duration.ofSeconds(1));
         assertTrue(r.timedOut());
         assertEquals(2, r.stageStatuses().size());
-        assertEquals(Signal.TERM, r.stageStatuses().get(1).signal().orElseThrow(), "the stage outside the group got SIGTERM");
+        assertEquals(Signal.TERM, r.stageStatuses().get(1).signal().orElseThrow(),
+                "the stage outside the group got SIGTERM");
     }
 
     /** sleep 600, then a stage that moves itself into this JVM's group and execs sleep 600. */
@@ -136,7 +138,8 @@ class PipelineTest {
             assertEquals("moved", moved.inputReader(StandardCharsets.UTF_8).readLine());
             ProcFs.await(() -> ProcFs.proc(moved.pid()).map(s -> s.comm().equals("sleep")).orElse(false),
                     Duration.ofSeconds(20), () -> "the stage did not exec sleep: " + ProcFs.proc(moved.pid()));
-            assertEquals(jvmGroup, ProcFs.proc(moved.pid()).orElseThrow().pgid(), "the stage left the pipeline's group");
+            assertEquals(jvmGroup, ProcFs.proc(moved.pid()).orElseThrow().pgid(),
+                    "the stage left the pipeline's group");
             return stages;
         } catch (Exception | AssertionError e) {
             moved.signalLeader(Signal.KILL);

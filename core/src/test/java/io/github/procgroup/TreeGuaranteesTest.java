@@ -104,7 +104,10 @@ class TreeGuaranteesTest {
         }
     }
 
-    /** Starts a leader that moves itself into this JVM's group and then runs {@code then} (see {@link Programs#joiningTheJvmsGroup}). */
+    /**
+     * Starts a leader that moves itself into this JVM's group and then runs {@code then} (see
+     * {@link Programs#joiningTheJvmsGroup}).
+     */
     private static GroupProcess leaderThatJoinsTheJvmsGroup(String then) throws Exception {
         Backends.assumeNative("a process group the leader can leave");
         return new GroupProcessBuilder(Programs.joiningTheJvmsGroup(then)).start();

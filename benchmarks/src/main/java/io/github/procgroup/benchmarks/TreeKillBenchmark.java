@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Tree kill: {@code sh -c} starts N background {@code sleep 1000}s and prints their pids; before
- * each invocation (not timed) all N run and are asleep (state S), and so is the shell that waits. The invocation kills the tree and reaps the shell:
+ * each invocation (not timed) all N run and are asleep (state S), and so is the shell that
+ * waits. The invocation kills the tree and reaps the shell:
  * procgroup with one SIGKILL to the group, ProcessBuilder with {@code descendants()} then
  * {@code destroyForcibly()} on each and on the shell, then {@code waitFor()}. procgroup is also
  * timed ending the tree with {@code close()} (SIGKILL, returning once the leader is reaped and

@@ -61,7 +61,10 @@ final class GroupMembership implements TreeMembership {
         return nothingKnownOutsideTheGroup() && group.isEmptyForGood();
     }
 
-    /** @return whether no process outside the group is known to the tree: no remembered escapee, no sentinel, no subreaper tracking adoptions */
+    /**
+     * @return whether no process outside the group is known to the tree: no remembered escapee, no
+     *         unreaped later stage of a pipeline, no sentinel, no subreaper tracking adoptions
+     */
     private boolean nothingKnownOutsideTheGroup() {
         return sentinelPid < 0 && view.knowsNothingOutsideTheGroup() && !AdoptedOrphans.running();
     }

@@ -32,7 +32,10 @@ final class TreeView {
         this.treeToken = treeToken;
     }
 
-    /** @return whether no process outside the group is known as the tree's: no remembered escapee, no unreaped later stage */
+    /**
+     * @return whether no process outside the group is known as the tree's: no remembered escapee,
+     *         no unreaped later stage
+     */
     boolean knowsNothingOutsideTheGroup() {
         return memory.isEmpty() && stages.stream().allMatch(OwnedPid::isReaped);
     }
@@ -79,7 +82,8 @@ final class TreeView {
         memory.forEach(key -> roots.add(new TreeWalk.Root(key.pid(), key.startTime())));
         for (OwnedPid stage : stages) {
             if (!stage.isReaped()) {
-                roots.add(new TreeWalk.Root(stage.pid(), TreeWalk.ANY_START)); // as the leader: unreaped, so certainly it
+                // As the leader's: unreaped, so the pid is certainly the stage.
+                roots.add(new TreeWalk.Root(stage.pid(), TreeWalk.ANY_START));
             }
         }
         return TreeWalk.list(roots, group.pgid(), forEnd);
