@@ -147,7 +147,7 @@ public final class ProcTable {
 
     /** @return the number of threads in a /proc/PID/stat line (field 20, num_threads) */
     static int threadCount(String line) {
-        return (int) number(line, field(line, 20));
+        return (int) number(line, skip(line, line.lastIndexOf(')') + 2, 20 - 3));
     }
 
     /**
@@ -198,32 +198,28 @@ public final class ProcTable {
 
     /**
      * Parses one /proc/PID/stat line, reading only the fields it keeps: a listing parses one line
-     * a process, mostly before the JIT has compiled this, so no split and no array of fields.
+     * a process, mostly before the JIT has compiled this, so no split and no array of fields, and
+     * one pass from the end of comm to starttime.
      */
     static Stat parse(long pid, String line) {
-        int state = field(line, 3);
-        int ppid = nextField(line, state);
-        int pgid = nextField(line, ppid);
-        int sid = nextField(line, pgid);
-        return new Stat(pid, line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')), line.charAt(state),
-                number(line, ppid), number(line, pgid), number(line, sid), number(line, field(line, 22)));
+        // comm (field 2) may hold spaces and parentheses: it ends at the last ')', and the fields
+        // are counted from there, numbered as in proc(5).
+        int close = line.lastIndexOf(')');
+        int state = close + 2; // field 3
+        int ppid = skip(line, state, 1);
+        int pgid = skip(line, ppid, 1);
+        int sid = skip(line, pgid, 1); // field 6
+        int startTime = skip(line, sid, 22 - 6);
+        return new Stat(pid, line.substring(line.indexOf('(') + 1, close), line.charAt(state),
+                number(line, ppid), number(line, pgid), number(line, sid), number(line, startTime));
     }
 
-    /**
-     * @return where field {@code n} (numbered from 1 as in proc(5)) of a stat line begins; {@code n}
-     *         at least 3: comm (field 2) may hold spaces and parentheses, so fields are counted
-     *         from its end, the last ')'
-     */
-    private static int field(String line, int n) {
-        int at = line.lastIndexOf(')') + 2;
-        for (int field = 3; field < n; field++) {
-            at = nextField(line, at);
+    /** @return where the field {@code count} fields after the one that begins at {@code at} begins */
+    private static int skip(String line, int at, int count) {
+        for (int i = 0; i < count; i++) {
+            at = line.indexOf(' ', at) + 1;
         }
         return at;
-    }
-
-    private static int nextField(String line, int at) {
-        return line.indexOf(' ', at) + 1;
     }
 
     /** @return the decimal number that begins at {@code at} and ends at the next space or the line's end */

@@ -27,7 +27,8 @@ public final class ProcessTree {
 
     /**
      * @param all             a snapshot of every process
-     * @param inGroup         which processes are members of the tree's group (and the unreaped leader, wherever its group is)
+     * @param inGroup         which processes are members of the tree's group (and the unreaped leader and a
+     *                        pipeline's unreaped later stages, wherever their group is)
      * @param excluded        a pid that is procgroup's own, not the user's (the parent-death sentinel), or -1
      * @param remembered      processes seen in this tree before
      * @param parentConfirmed whether a listed parent is still the same process

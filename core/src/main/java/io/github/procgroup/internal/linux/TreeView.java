@@ -101,9 +101,9 @@ final class TreeView {
         // The unreaped leader is the tree's wherever its group is (it may have moved itself to another
         // group of its session with setpgid): while unreaped its pid is certainly it, decided here,
         // after the listing. So are a pipeline's unreaped later stages.
-        Predicate<Stat> members = groupMembers(snapshot)
-                .or(s -> isUnreaped(leader, s) || stages.stream().anyMatch(stage -> isUnreaped(stage, s)));
-        List<Stat> tree = ProcessTree.find(snapshot.processes(), members, hidden, memory::contains, parentConfirmation());
+        Predicate<Stat> members = groupMembers(snapshot).or(s -> isUnreaped(leader, s) || isUnreapedStage(s));
+        List<Stat> tree = ProcessTree.find(snapshot.processes(), members, hidden, memory::contains,
+                parentConfirmation());
         if (remember) {
             // The leader is not remembered: it is known for as long as it is unreaped, and after its
             // reap its pid names nothing of the tree. So a tree of one process leaves the memory
@@ -116,6 +116,16 @@ final class TreeView {
     /** @return whether {@code s} is {@code owned}'s process, still unreaped now, after the listing that read it */
     private static boolean isUnreaped(OwnedPid owned, Stat s) {
         return s.pid() == owned.pid() && !owned.isReaped();
+    }
+
+    /** As {@link #isUnreaped}, for any of the later stages: asked of every process listed, so a loop, no stream. */
+    private boolean isUnreapedStage(Stat s) {
+        for (OwnedPid stage : stages) {
+            if (isUnreaped(stage, s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The leader needs no check while unreaped (it holds its pid); any other parent is read again. */
