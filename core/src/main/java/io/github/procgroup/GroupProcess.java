@@ -200,7 +200,7 @@ public final class GroupProcess extends Process implements AutoCloseable {
             long start = System.nanoTime();
             awaitExit(grace);
             Optional<CompletableFuture<Void>> emptied = child.emptied();
-            ended = emptied.isEmpty() && child.awaitListedEnd(graceNanos - (System.nanoTime() - start));
+            ended = child.awaitListedEnd(graceNanos - (System.nanoTime() - start));
             runs = !ended;
             while (!ended && System.nanoTime() - start < graceNanos && (runs = child.treeRuns())) {
                 long wait = graceNanos - (System.nanoTime() - start);
@@ -236,9 +236,10 @@ public final class GroupProcess extends Process implements AutoCloseable {
         long deadline = System.nanoTime() + TREE_GONE_TIMEOUT.toNanos();
         Optional<CompletableFuture<Void>> emptied = child.emptied();
         // What the caller's signal found running is waited for first, by its pidfds. Where that
-        // proves the end (nothing created since that listing, each process of it gone), no listing
-        // follows; otherwise the listing below usually finds nothing left, not processes still dying.
-        if (emptied.isEmpty() && child.awaitListedEnd(deadline - System.nanoTime())) {
+        // proves the end (nothing created since that listing, each process of it gone; for a
+        // cgroup, the kernel's count read once they are gone), no listing follows; otherwise the
+        // listing below usually finds nothing left, not processes still dying.
+        if (child.awaitListedEnd(deadline - System.nanoTime())) {
             return;
         }
         while (child.kill() > 0) {

@@ -64,9 +64,22 @@ final class CgroupMembership implements TreeMembership {
         return false; // the cgroup has its own event, emptied()
     }
 
+    /**
+     * Waits for the members the last signal went to by their pidfds, then decides from
+     * cgroup.events, read then, which is exact: the kernel's notification of {@code populated 0}
+     * comes from a work queue, milliseconds late on a busy host, while a pidfd fires at its
+     * process's exit. A process forked or moved in after the listing keeps the cgroup populated
+     * (as does a member that outlives the wait, one that ignores SIGTERM): then false, and the
+     * caller waits for {@link #emptied()}.
+     */
     @Override
-    public boolean awaitListedEnd(long nanos) {
-        return false; // as above: emptied() is exact
+    public boolean awaitListedEnd(long nanos) throws InterruptedException {
+        CgroupTree.Round round = cgroup.lastRound();
+        if (round == null) {
+            return false;
+        }
+        PidfdWait.awaitExitOfPids(round.pids(), round.listedAt(), nanos);
+        return goneWithoutTrace(); // the leader's reap, and populated 0 as read now (the leaf is removed then)
     }
 
     @Override

@@ -27,6 +27,16 @@ final class CgroupTree {
     private int eventsFd; // guarded by this; -1 once closed
     private boolean leaderReaped; // guarded by this
     private boolean removed; // guarded by this
+    private volatile Round lastRound; // the members the last signal went to; null before the first
+
+    /**
+     * The members one signal went to ({@code cgroup.kill}, or one signal each).
+     *
+     * @param pids     as {@code cgroup.procs} listed them just before the signal
+     * @param listedAt the {@link System#nanoTime()} before that read
+     */
+    record Round(List<Long> pids, long listedAt) {
+    }
 
     private CgroupTree(CgroupLeaf leaf, int eventsFd, boolean killOnJvmExit) {
         this.leaf = leaf;
@@ -169,6 +179,14 @@ final class CgroupTree {
         return removed;
     }
 
+    /**
+     * @return the members the last signal went to, null before the first: what a waiter for the
+     *         end can wait on (the end itself is decided from cgroup.events, whatever was listed)
+     */
+    Round lastRound() {
+        return lastRound;
+    }
+
     /** @return the live members, from cgroup.procs */
     List<ProcessInfo> members() {
         return leaf.procs().stream()
@@ -188,9 +206,10 @@ final class CgroupTree {
         if (removed()) {
             return 0;
         }
-        int listed;
+        long listedAt = System.nanoTime();
+        List<Long> pids;
         if (signal == LibC.SIGKILL()) {
-            listed = leaf.procs().size();
+            pids = leaf.procs();
             try {
                 leaf.kill();
             } catch (ErrnoException e) {
@@ -200,10 +219,11 @@ final class CgroupTree {
             // Per pid: pinned by a pidfd and checked against cgroup.procs again; a pid that cannot
             // be pinned goes through PidSignals (start time, FdReserve's spares), as every other
             // signal by pid in procgroup does.
-            listed = leaf.signalEach(signal, pid -> ProcTable.stat(pid)
+            pids = leaf.signalEach(signal, pid -> ProcTable.stat(pid)
                     .filter(s -> !s.isZombie())
                     .ifPresent(s -> PidSignals.send(s, signal)));
         }
-        return listed > 0 ? listed : populated() ? 1 : 0;
+        lastRound = new Round(pids, listedAt);
+        return !pids.isEmpty() ? pids.size() : populated() ? 1 : 0;
     }
 }

@@ -8,6 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
+import java.util.function.IntToLongFunction;
 
 /**
  * Waits by event, not by the clock, for listed processes of a tree to exit: a pidfd becomes
@@ -66,21 +69,52 @@ final class PidfdWait {
      * @throws InterruptedException if the thread is interrupted (the fds are closed first)
      */
     static Outcome awaitExit(List<Stat> processes, long listedAt, long nanos) throws InterruptedException {
-        if (processes.isEmpty()) {
+        return awaitExit(processes.size(), i -> processes.get(i).pid(), i -> PidSignals.sameProcess(processes.get(i)),
+                listedAt, nanos);
+    }
+
+    /**
+     * As {@link #awaitExit(List, long, long)}, for processes known by their pids alone (a cgroup's
+     * members, as {@code cgroup.procs} listed them): with no start time to check a pid against, one
+     * opened later than {@link PidCursor#MAX_WINDOW_NANOS} after the listing is not waited for (it
+     * could name a later process), and the outcome is then {@link Outcome#WAITED}, never
+     * {@link Outcome#ALL_EXITED}.
+     *
+     * @param pids     as the listing found them
+     * @param listedAt the {@link System#nanoTime()} at which that listing began
+     * @param nanos    how long to wait at most
+     * @return as {@link #awaitExit(List, long, long)}
+     * @throws InterruptedException if the thread is interrupted (the fds are closed first)
+     */
+    static Outcome awaitExitOfPids(List<Long> pids, long listedAt, long nanos) throws InterruptedException {
+        AtomicBoolean unknown = new AtomicBoolean();
+        Outcome outcome = awaitExit(pids.size(), pids::get, i -> {
+            unknown.set(true); // past the window: not waited for, and not known to have exited
+            return false;
+        }, listedAt, nanos);
+        return unknown.get() && outcome == Outcome.ALL_EXITED ? Outcome.WAITED : outcome;
+    }
+
+    /**
+     * @param count             how many processes were listed
+     * @param pid               the pid of the i-th
+     * @param sameBeyondWindow  whether the i-th's pid still names it, asked only once the window
+     *                          has passed (false: it is not waited for)
+     */
+    private static Outcome awaitExit(int count, IntToLongFunction pid, IntPredicate sameBeyondWindow, long listedAt,
+                                     long nanos) throws InterruptedException {
+        if (count == 0) {
             return Outcome.ALL_EXITED;
         }
         long deadline = System.nanoTime() + Math.max(0, nanos);
-        int count = Math.min(processes.size(), MAX_FDS);
+        int slots = Math.min(count, MAX_FDS);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = PollFds.allocate(arena, count);
+            MemorySegment fds = PollFds.allocate(arena, slots);
             int open = 0;
             boolean failed = false;
             try {
-                for (Stat s : processes) {
-                    if (open == count) {
-                        break;
-                    }
-                    int fd = Posix.pidfdOpen((int) s.pid(), 0);
+                for (int i = 0; i < slots; i++) {
+                    int fd = Posix.pidfdOpen((int) pid.applyAsLong(i), 0);
                     if (fd == -LibC.ESRCH()) {
                         continue; // reaped already: nothing to wait for
                     }
@@ -89,17 +123,17 @@ final class PidfdWait {
                         break;
                     }
                     boolean recent = System.nanoTime() - listedAt <= PidCursor.MAX_WINDOW_NANOS;
-                    if (!recent && !PidSignals.sameProcess(s)) {
-                        Posix.close(fd); // gone meanwhile, or the pid names a later process: not one to wait for
+                    if (!recent && !sameBeyondWindow.test(i)) {
+                        Posix.close(fd); // gone meanwhile, or the pid may name a later process: not one to wait for
                         continue;
                     }
                     PollFds.set(fds, open++, fd, LibC.POLLIN());
                 }
                 if (open == 0) {
                     // All gone already, or nothing could be waited on.
-                    return failed ? Outcome.NO_EVENT : count < processes.size() ? Outcome.WAITED : Outcome.ALL_EXITED;
+                    return failed ? Outcome.NO_EVENT : slots < count ? Outcome.WAITED : Outcome.ALL_EXITED;
                 }
-                boolean allExited = waitAll(fds, open, deadline) && !failed && count == processes.size();
+                boolean allExited = waitAll(fds, open, deadline) && !failed && slots == count;
                 return allExited ? Outcome.ALL_EXITED : Outcome.WAITED;
             } finally {
                 for (int i = 0; i < open; i++) {

@@ -141,6 +141,29 @@ class EndByEventsTest {
     }
 
     @Test
+    void aWaitByPidsAloneWaitsOnlyWithinTheWindowOfItsListing() throws Exception {
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 600").start()) {
+            long shortSleep = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine().trim());
+            ProcFs.await(() -> ProcFs.proc(shortSleep).map(s -> s.comm().equals("sleep")).orElse(false), START,
+                    () -> "the short sleep does not run sleep: " + ProcFs.proc(shortSleep));
+            assertEquals(PidfdWait.Outcome.ALL_EXITED,
+                    PidfdWait.awaitExitOfPids(List.of(shortSleep), System.nanoTime(), TimeUnit.SECONDS.toNanos(20)),
+                    "listed just now: waited for until it exits");
+            // Listed long ago: with no start time, the pid could name a later process by now.
+            long wait = TimeUnit.SECONDS.toNanos(20);
+            long before = System.nanoTime();
+            long longAgo = before - TimeUnit.SECONDS.toNanos(1);
+            PidfdWait.Outcome stale = PidfdWait.awaitExitOfPids(List.of(p.pid()), longAgo, wait);
+            assertEquals(PidfdWait.Outcome.WAITED, stale, "not known to have exited");
+            assertTrue(System.nanoTime() - before < wait, "not waited for");
+            assertTrue(p.isAlive());
+            p.close();
+            assertEquals(PidfdWait.Outcome.ALL_EXITED,
+                    PidfdWait.awaitExitOfPids(List.of(p.pid()), System.nanoTime(), 0), "reaped: gone before the wait");
+        }
+    }
+
+    @Test
     void terminateEndsAProcessThatTheTermHandlerStartedAfterTheListing(@TempDir Path dir) throws Exception {
         Path pidFile = dir.resolve("late.pid");
         // On SIGTERM the leader starts a process that ignores SIGTERM, then exits: every process the

@@ -119,7 +119,7 @@ public final class CgroupLeaf {
      * frozen cgroup can exit and free its pid, and the parent-death path.
      */
     public int signalEach(int signal) {
-        return signalEach(signal, pid -> Posix.kill((int) pid, signal));
+        return signalEach(signal, pid -> Posix.kill((int) pid, signal)).size();
     }
 
     /**
@@ -130,9 +130,9 @@ public final class CgroupLeaf {
      * too old; EMFILE) is handed to {@code unpinned} if the cgroup still lists it after the
      * first listing: the caller's own pid-safe way (start time, spare fds).
      *
-     * @return how many members were listed
+     * @return the members listed, as {@code cgroup.procs} had them before the signal
      */
-    public int signalEach(int signal, LongConsumer unpinned) {
+    public List<Long> signalEach(int signal, LongConsumer unpinned) {
         List<Long> listed = procs();
         List<long[]> pinned = new ArrayList<>(listed.size()); // {pid, pidfd}
         List<Long> notPinned = new ArrayList<>();
@@ -159,7 +159,7 @@ public final class CgroupLeaf {
         } finally {
             pinned.forEach(p -> Posix.close((int) p[1]));
         }
-        return listed.size();
+        return listed;
     }
 
     /**

@@ -1,0 +1,96 @@
+package io.github.procgroup.internal.linux;
+
+import io.github.procgroup.Containment;
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.GroupProcessBuilder;
+import io.github.procgroup.Signal;
+import io.github.procgroup.cgroup.CgroupTesting;
+import io.github.procgroup.cgroup.NoLeafLeft;
+import io.github.procgroup.internal.ChildProcess;
+import io.github.procgroup.testing.NoLeftovers;
+import io.github.procgroup.testing.ProcFs;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The end of a CGROUP tree after a signal round ({@code cgroup.kill}, or SIGTERM to each member),
+ * decided by the caller from the signalled members' pidfds and {@code cgroup.events} read then,
+ * not from the kernel's notification (which comes from a work queue), and only once nothing runs
+ * in the cgroup. Skipped, with the reason, where this user cannot create a cgroup v2 in the JVM's
+ * own cgroup.
+ */
+@ExtendWith({NoLeftovers.class, NoLeafLeft.class})
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class CgroupEndTest {
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    @BeforeEach
+    void needsCgroups() {
+        String why = CgroupTesting.whyUnavailable();
+        assumeTrue(why == null, () -> "skipped: " + why);
+    }
+
+    @Test
+    void afterCgroupKillTheEndIsDecidedFromTheKilledMembersExits() throws Exception {
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & echo started; wait")
+                .containment(Containment.CGROUP).start()) {
+            assertEquals("started", p.inputReader(StandardCharsets.UTF_8).readLine());
+            ProcFs.await(() -> p.members().size() == 3, Duration.ofSeconds(10), () -> "members: " + p.members());
+            Path leaf = leafOf(p.pid());
+            ChildProcess child = Internals.childOf(p);
+            assertEquals(3, child.kill(), "cgroup.procs listed the shell and its two sleeps");
+            p.awaitExit();
+            assertTrue(child.awaitListedEnd(WAIT_NANOS), "over once the members the kill went to have exited");
+            assertFalse(Files.exists(leaf), "and the leaf is removed then");
+        }
+    }
+
+    @Test
+    void afterSigtermTheEndIsDecidedFromTheSignalledMembersExits() throws Exception {
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & echo started; wait")
+                .containment(Containment.CGROUP).start()) {
+            assertEquals("started", p.inputReader(StandardCharsets.UTF_8).readLine());
+            ProcFs.await(() -> p.members().size() == 3, Duration.ofSeconds(10), () -> "members: " + p.members());
+            Path leaf = leafOf(p.pid());
+            ChildProcess child = Internals.childOf(p);
+            assertEquals(3, child.signalTree(Signal.TERM), "the shell and its sleeps, each of which SIGTERM ends");
+            p.awaitExit();
+            assertTrue(child.awaitListedEnd(WAIT_NANOS), "over once the members the signal went to have exited");
+            assertFalse(Files.exists(leaf), "and the leaf is removed then");
+        }
+    }
+
+    @Test
+    void aMemberThatOutlivesTheWaitLeavesTheEndToTheKernelsEvent() throws Exception {
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "trap '' TERM; echo started; sleep 600; exit 0")
+                .containment(Containment.CGROUP).start()) {
+            assertEquals("started", p.inputReader(StandardCharsets.UTF_8).readLine());
+            ProcFs.await(() -> p.members().size() == 2, Duration.ofSeconds(10), () -> "members: " + p.members());
+            ChildProcess child = Internals.childOf(p);
+            assertEquals(2, child.signalTree(Signal.TERM), "the shell ignores it, the sleep dies");
+            assertFalse(child.awaitListedEnd(TimeUnit.MILLISECONDS.toNanos(300)), "the shell still runs");
+            assertTrue(p.isAlive());
+            assertTrue(Files.exists(leafOf(p.pid())));
+        } // close(): cgroup.kill, then the end decided from the kill's members
+    }
+
+    private static Path leafOf(long pid) {
+        String relative = CgroupTesting.cgroupOf(pid).orElseThrow();
+        Path leaf = CgroupTesting.jvmCgroup().resolve(Path.of(relative).getFileName().toString());
+        ProcFs.await(() -> Files.isDirectory(leaf), Duration.ofSeconds(5), () -> leaf + " for " + relative);
+        return leaf;
+    }
+}
