@@ -8,18 +8,22 @@
  *   floor kill ITER            SIGKILL + waitpid of a running sleep (spawned untimed)
  *   floor treekill N ITER      killpg + waitpid of N+1 sleeps in one group (spawned untimed)
  *   floor tree N ITER          list a tree of N+1 sleeps from /proc/PID/task/TID/children + stat
+ *   floor killround N waits|exits ITER
+ *                              procgroup's kill round (close()) of a shell and its N sleeps, bare:
+ *                              the walk, the checks, killpg, the waits by pidfd (see below)
  *   floor pipe MB ITER         read MB MiB from `dd if=/dev/zero bs=1M` through a pipe
  *   floor threads T MILLIS     T threads, each spawn+wait /bin/true in a loop, for MILLIS ms
  *   floor reaper PROGRAM ARGS  runs PROGRAM as its child, a child subreaper that reaps every
  *                              orphan below it at once (as systemd, tini or docker's --init do),
  *                              and exits as it does: the tree-kill benchmarks' other host
  *
- * Each prints one line the table reads: BENCHMARK_CLASS PARAMS SCORE UNIT, PARAMS being
- * "-" or name=value[,name=value].
+ * Each prints one line the table reads: BENCHMARK_CLASS PARAMS SCORE UNIT [METHOD], PARAMS being
+ * "-" or name=value[,name=value]; METHOD (the row's library) is the floor's unless named.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -27,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,12 +99,13 @@ static void spawn_wait_true(void) {
     for (int i = 0; i < 3; i++) close(fds[i]);
 }
 
-/* Waits (untimed) until pid has exec'd sleep and sleeps in the kernel (state S): started up, and
- * taking no CPU, as the Java tree benchmarks wait (ProcStat.whenAsleep). Polls without sleeping:
- * an idle CPU is slow to wake on some hosts, which the timed kill would pay. */
-static void await_sleep(pid_t pid) {
-    char path[64], stat[512];
+/* Waits (untimed) until pid has exec'd comm (sleep, sh) and sleeps in the kernel (state S): started
+ * up, and taking no CPU, as the Java tree benchmarks wait (ProcStat.whenAsleep). Polls without
+ * sleeping: an idle CPU is slow to wake on some hosts, which the timed kill would pay. */
+static void await_asleep(pid_t pid, const char *comm) {
+    char path[64], stat[512], name[64];
     snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+    snprintf(name, sizeof name, "(%s)", comm);
     for (;;) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) die("open /proc/PID/stat");
@@ -108,7 +114,7 @@ static void await_sleep(pid_t pid) {
         if (n <= 0) die("read /proc/PID/stat");
         stat[n] = 0;
         char *end = strrchr(stat, ')');
-        if (strstr(stat, "(sleep)") != NULL && end != NULL && end[1] == ' ' && end[2] == 'S') return;
+        if (strstr(stat, name) != NULL && end != NULL && end[1] == ' ' && end[2] == 'S') return;
     }
 }
 
@@ -119,7 +125,7 @@ static void spawn_sleeps(pid_t *pids, int count) {
     for (int i = 0; i < count; i++) {
         pids[i] = spawn(SLEEP, i == 0 ? 0 : pids[0], 0, NULL);
     }
-    for (int i = 0; i < count; i++) await_sleep(pids[i]);
+    for (int i = 0; i < count; i++) await_asleep(pids[i], "sleep");
 }
 
 static int count_tree(pid_t pid) {
@@ -144,6 +150,191 @@ static int count_tree(pid_t pid) {
         }
     }
     return total;
+}
+
+/* ---- killround: procgroup's kill round, bare ----
+ * What GroupProcess.close() does to a tree, in the same system calls, with no Java: the pid
+ * cursor; the walk (each process's stat and children file, from the shell down, then the children
+ * of this program's ancestors, where orphans go: one getpgid each, and a walk from those in the
+ * group); one pidfd each to check that none exited during the walk; killpg; the shell's reap;
+ * one pidfd each, polled until every listed process has exited; the cursor again. The tree is
+ * TreeKillBenchmark's: sh -c "sleep 1000 & echo $!; ... [wait]", every process settled. */
+
+#define MAX_TREE 256
+#define MAX_REAPER_CHILDREN 32768
+
+static pid_t ancestors[64]; /* this program's, parent first, up to init */
+static int ancestor_count;
+
+/* Reads a small /proc file into buf, NUL-ended. @return its length, or -1 if it is gone */
+static ssize_t read_proc(const char *path, char *buf, size_t size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t total = 0, n;
+    while ((size_t) total < size - 1 && (n = read(fd, buf + total, size - 1 - total)) > 0) total += n;
+    close(fd);
+    buf[total] = 0;
+    return total;
+}
+
+/* @return field (1-based, as proc(5) counts: 4 ppid, 20 num_threads) of a stat line, or -1 */
+static long stat_field(const char *stat, int field) {
+    const char *p = strrchr(stat, ')');
+    if (p == NULL) return -1;
+    p += 2; /* field 3, the state */
+    for (int f = 3; f < field && p != NULL; f++) {
+        p = strchr(p, ' ');
+        if (p != NULL) p++;
+    }
+    return p == NULL ? -1 : atol(p);
+}
+
+static void find_ancestors(void) {
+    char path[64], buf[1024];
+    pid_t pid = getpid();
+    for (ancestor_count = 0; ancestor_count < 64; ancestor_count++) {
+        snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+        pid_t ppid = read_proc(path, buf, sizeof buf) < 0 ? 0 : (pid_t) stat_field(buf, 4);
+        if (ppid <= 0) break;
+        ancestors[ancestor_count] = pid = ppid;
+    }
+}
+
+/* Appends the pids of a children file to pids[*count] (at most max). */
+static void read_children(const char *path, pid_t *pids, int *count, int max) {
+    static char text[MAX_REAPER_CHILDREN * 8];
+    if (read_proc(path, text, sizeof text) <= 0) return;
+    char *save = NULL;
+    for (char *tok = strtok_r(text, " \n", &save); tok != NULL && *count < max; tok = strtok_r(NULL, " \n", &save)) {
+        pids[(*count)++] = (pid_t) atoi(tok);
+    }
+}
+
+/* Walks down from tree[from..*count): each one's stat, then its children file. */
+static void walk_down(pid_t *tree, int from, int *count) {
+    char path[96], stat[1024];
+    for (int i = from; i < *count; i++) {
+        snprintf(path, sizeof path, "/proc/%d/stat", (int) tree[i]);
+        if (read_proc(path, stat, sizeof stat) < 0) die("a process of the tree is gone during the walk");
+        if (stat_field(stat, 20) != 1) die("a multi-threaded process in the tree");
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int) tree[i], (int) tree[i]);
+        read_children(path, tree, count, MAX_TREE);
+    }
+}
+
+/* The walk: from the shell (if it is still there), then the ancestors' children in the group. @return the count */
+static int list_tree(pid_t shell, int shell_alive, pid_t *tree) {
+    static pid_t others[MAX_REAPER_CHILDREN];
+    char path[96];
+    int count = 0;
+    if (shell_alive) tree[count++] = shell;
+    walk_down(tree, 0, &count);
+    for (int a = 0; a < ancestor_count; a++) {
+        int n = 0;
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int) ancestors[a], (int) ancestors[a]);
+        read_children(path, others, &n, MAX_REAPER_CHILDREN);
+        for (int k = 0; k < n; k++) {
+            if (getpgid(others[k]) == shell && count < MAX_TREE) { /* an orphan of the tree */
+                tree[count++] = others[k];
+                walk_down(tree, count - 1, &count);
+            }
+        }
+    }
+    return count;
+}
+
+/* One pidfd per process (ESRCH: reaped already, so exited); polled once, or until all have
+ * exited. @return how many have exited */
+static int exits_among(const pid_t *tree, int count, int until_all) {
+    struct pollfd fds[MAX_TREE];
+    int open_count = 0, exited = 0;
+    for (int i = 0; i < count; i++) {
+        int fd = (int) syscall(SYS_pidfd_open, tree[i], 0);
+        if (fd < 0 && errno != ESRCH) die("pidfd_open");
+        if (fd < 0) {
+            exited++;
+        } else {
+            fds[open_count].fd = fd;
+            fds[open_count++].events = POLLIN;
+        }
+    }
+    for (int pending = open_count; pending > 0;) {
+        int r = poll(fds, open_count, until_all ? 10000 : 0);
+        if (r < 0 && errno != EINTR) die("poll");
+        if (r == 0 && until_all) die("a process of the tree still runs 10 s after SIGKILL");
+        for (int i = 0; i < open_count; i++) {
+            if (fds[i].fd >= 0 && fds[i].revents != 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                pending--;
+                exited++;
+            }
+        }
+        if (!until_all) break;
+    }
+    for (int i = 0; i < open_count; i++) {
+        if (fds[i].fd >= 0) close(fds[i].fd);
+    }
+    return exited;
+}
+
+/* Reads n lines of pids from fd. */
+static void read_pids(int fd, pid_t *pids, int n) {
+    char line[32];
+    for (int i = 0; i < n; i++) {
+        size_t len = 0;
+        char c;
+        while (read(fd, &c, 1) == 1 && c != '\n') {
+            if (len < sizeof line - 1) line[len++] = c;
+        }
+        line[len] = 0;
+        if ((pids[i] = (pid_t) atoi(line)) <= 0) die("read the shell's pids");
+    }
+}
+
+static void kill_round(int n, int shell_exits, long iter) {
+    if (n < 1 || n >= MAX_TREE) {
+        fprintf(stderr, "floor: killround takes 1 to %d sleeps\n", MAX_TREE - 1);
+        exit(2);
+    }
+    char *script = calloc((size_t) n + 1, 32);
+    for (int i = 0; i < n; i++) strcat(script, "sleep 1000 & echo $!; ");
+    strcat(script, shell_exits ? "exit 0" : "wait");
+    char *const shell[] = {"sh", "-c", script, NULL};
+    pid_t sleeps[MAX_TREE], tree[MAX_TREE];
+    char loadavg[128];
+    find_ancestors();
+    double spent = 0;
+    for (long it = 0; it < iter; it++) {
+        int fds[3];
+        pid_t sh = spawn(shell, 0, 1, fds);
+        read_pids(fds[1], sleeps, n);
+        for (int i = 0; i < n; i++) await_asleep(sleeps[i], "sleep");
+        if (shell_exits) {
+            reap(sh); /* the sleeps are orphans now */
+        } else {
+            await_asleep(sh, "sh");
+        }
+        double start = now_us();
+        read_proc("/proc/loadavg", loadavg, sizeof loadavg);
+        int count = list_tree(sh, !shell_exits, tree);
+        if (exits_among(tree, count, 0) != 0) die("a process of the tree exited during the walk");
+        if (killpg(sh, SIGKILL) != 0) die("killpg");
+        if (!shell_exits) reap(sh);
+        exits_among(tree, count, 1);
+        read_proc("/proc/loadavg", loadavg, sizeof loadavg);
+        spent += now_us() - start;
+        if (count != n + !shell_exits) {
+            fprintf(stderr, "floor: the kill round listed %d processes, not %d\n", count, n + !shell_exits);
+            exit(1);
+        }
+        for (int i = 0; i < 3; i++) close(fds[i]);
+    }
+    free(script);
+    const char *reaper = getenv("PROCGROUP_BENCH_REAPER"); /* set by Floor.java when run under "floor reaper" */
+    printf("TreeKillBenchmark n=%d,reaper=%s,shell=%s %.2f us/op cKillRound\n", n,
+           reaper != NULL && strcmp(reaper, "prompt") == 0 ? "prompt" : "host",
+           shell_exits ? "exits" : "waits", spent / iter);
 }
 
 struct loop { long millis; long ops; };
@@ -208,7 +399,7 @@ static int reaper(char **argv) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: floor spawn|kill|treekill|tree|pipe|threads|reaper ARGS\n");
+        fprintf(stderr, "usage: floor spawn|kill|treekill|tree|killround|pipe|threads|reaper ARGS\n");
         return 2;
     }
     const char *mode = argv[1];
@@ -261,6 +452,12 @@ int main(int argc, char **argv) {
         }
         printf("%s %s=%d %.2f us/op\n", listing ? "TreeListBenchmark" : "TreeKillBenchmark", listing ? "sleeps" : "n", n, spent / iter);
         free(pids);
+    } else if (strcmp(mode, "killround") == 0) {
+        if (argc < 5 || (strcmp(argv[3], "waits") != 0 && strcmp(argv[3], "exits") != 0)) {
+            fprintf(stderr, "usage: floor killround N waits|exits ITER\n");
+            return 2;
+        }
+        kill_round((int) arg(argc, argv, 2), strcmp(argv[3], "exits") == 0, arg(argc, argv, 4));
     } else if (strcmp(mode, "pipe") == 0) {
         long mb = arg(argc, argv, 2);
         long iter = arg(argc, argv, 3);

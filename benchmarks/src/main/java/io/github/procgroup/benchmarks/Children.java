@@ -42,6 +42,9 @@ final class Children {
      * gone, its number may belong to someone else's group.
      */
     static void finish(Process p) throws InterruptedException {
+        if (p instanceof GroupProcess tree) {
+            tree.close(); // the whole tree, and a CGROUP child's leaf cgroup; nothing if it is over
+        }
         if (p.isAlive()) {
             p.destroyForcibly();
             p.waitFor();

@@ -209,6 +209,18 @@ public final class Compare {
             if (this != QUICK) {
                 measures.add(new String[] {"TreeKill", "treekill", "100", Integer.toString(k)});
             }
+            // procgroup's close() in bare system calls, on each tree TreeKillBenchmark kills, on this
+            // host and under the floor's reaper (as TreeKillBenchmark's reaping run): the reference
+            // that tells the method's own cost from the Java around it.
+            for (String n : this == QUICK ? List.of("10") : List.of("10", "100")) {
+                String iterations = Integer.toString(n.equals("10") ? 5 * k : k);
+                for (String shell : List.of("waits", "exits")) {
+                    measures.add(new String[] {"TreeKill", "killround", n, shell, iterations});
+                    if (this != QUICK) {
+                        measures.add(new String[] {"TreeKill", Floor.UNDER_REAPER, "killround", n, shell, iterations});
+                    }
+                }
+            }
             return measures;
         }
     }

@@ -36,9 +36,10 @@ final class ComparisonTable {
             "TreeKillBenchmark", "TreeListBenchmark", "PipeBenchmark", "ConcurrencyBenchmark", "ColdStartBenchmark",
             "CommandBenchmark");
     /** The order of the libraries within a measure. */
-    private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", PROCGROUP, "procgroupAotCache", "procgroupClose",
-            "procgroupCloseAfterAnother", "procgroupTerminate", "procgroupLauncher", "procgroupLauncherNoCache", PROCESS_BUILDER, PROCESS_BUILDER_VFORK,
-            "nuProcess", "helloWorld");
+    private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", Floor.KILL_ROUND, PROCGROUP,
+            "procgroupAotCache", "procgroupClose", "procgroupCloseAfterAnother", "procgroupTerminate",
+            "procgroupCloseCgroup", "procgroupTerminateCgroup", "procgroupLauncher", "procgroupLauncherNoCache",
+            PROCESS_BUILDER, PROCESS_BUILDER_VFORK, "nuProcess", "helloWorld");
 
     /**
      * One line of the table.
@@ -65,7 +66,8 @@ final class ComparisonTable {
         Map<String, Map<String, Measurement>> groups = new LinkedHashMap<>();
         List<Measurement> floors = new ArrayList<>();
         for (Measurement m : measurements) {
-            if (m.method().equals(Floor.METHOD) && !m.benchmarkClass().equals("CommandBenchmark")) {
+            if ((m.method().equals(Floor.METHOD) && !m.benchmarkClass().equals("CommandBenchmark"))
+                    || m.method().equals(Floor.KILL_ROUND)) {
                 floors.add(m);
             } else {
                 groups.computeIfAbsent(key(m.benchmarkClass(), m.params()), k -> new LinkedHashMap<>()).put(m.method(), m);
@@ -77,12 +79,13 @@ final class ComparisonTable {
                 Measurement any = group.values().iterator().next();
                 if (any.benchmarkClass().equals(floor.benchmarkClass())
                         && any.params().entrySet().containsAll(floor.params().entrySet())) {
-                    group.put(Floor.METHOD, floor);
+                    group.put(floor.method(), floor);
                     joined = true;
                 }
             }
             if (!joined) {
-                groups.put(key(floor.benchmarkClass(), floor.params()), new LinkedHashMap<>(Map.of(Floor.METHOD, floor)));
+                groups.put(key(floor.benchmarkClass(), floor.params()),
+                        new LinkedHashMap<>(Map.of(floor.method(), floor)));
             }
         }
         List<Map<String, Measurement>> ordered = new ArrayList<>(groups.values());

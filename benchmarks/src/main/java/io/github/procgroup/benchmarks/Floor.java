@@ -20,6 +20,13 @@ import java.util.TreeMap;
 final class Floor {
     /** The method name the floor's figures carry in the table, next to procgroup, processBuilder... */
     static final String METHOD = "cFloor";
+    /**
+     * The method name of the floor's other rows: procgroup's own kill round in bare system calls
+     * ({@code floor killround}), a reference, not the floor the ratios are taken to.
+     */
+    static final String KILL_ROUND = "cKillRound";
+    /** {@link #run}'s first argument for a measure taken under the floor's reaper (see {@link #reapingJava}). */
+    static final String UNDER_REAPER = "reaper";
     private final Path binary;
 
     private Floor(Path binary) {
@@ -88,14 +95,24 @@ final class Floor {
     /**
      * Runs one measure of the floor program.
      *
-     * @param args the mode and its arguments, e.g. {@code spawn 2000}; see floor.c
+     * @param args the mode and its arguments, e.g. {@code spawn 2000}; see floor.c. A first argument
+     *             {@value #UNDER_REAPER} runs the rest under the floor's reaper, with
+     *             {@value #REAPER_ENV}={@value #PROMPT} in its environment, as {@link #reapingJava}'s JVMs
      * @return its figure
      * @throws IllegalStateException if the floor program fails
      */
     Measurement run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        boolean underReaper = args.length > 0 && args[0].equals(UNDER_REAPER);
+        if (underReaper) {
+            command.addAll(List.of(UNDER_REAPER, binary.toString()));
+        }
+        command.addAll(List.of(args).subList(underReaper ? 1 : 0, args.length));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (underReaper) {
+            builder.environment().put(REAPER_ENV, PROMPT);
+        }
+        Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("C floor " + String.join(" ", args) + " failed: " + output.strip());
@@ -104,17 +121,17 @@ final class Floor {
     }
 
     /**
-     * Reads one line of the floor's output: {@code CLASS PARAMS SCORE UNIT}, PARAMS being
+     * Reads one line of the floor's output: {@code CLASS PARAMS SCORE UNIT [METHOD]}, PARAMS being
      * {@code -} or {@code name=value[,name=value]}, e.g. {@code TreeKillBenchmark n=10 1050.00 us/op}.
      *
      * @param line the line
-     * @return the figure, as a measurement of method {@value #METHOD}
+     * @return the figure, as a measurement of METHOD, {@value #METHOD} if the line names none
      * @throws IllegalArgumentException if the line is not in that format
      */
     static Measurement parse(String line) {
         String[] f = line.strip().split(" ");
-        if (f.length != 4) {
-            throw new IllegalArgumentException("not a floor line (CLASS PARAMS SCORE UNIT): " + line);
+        if (f.length != 4 && f.length != 5) {
+            throw new IllegalArgumentException("not a floor line (CLASS PARAMS SCORE UNIT [METHOD]): " + line);
         }
         Map<String, String> params = new TreeMap<>();
         if (!f[1].equals("-")) {
@@ -132,6 +149,7 @@ final class Floor {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a score: " + f[2] + " in " + line, e);
         }
-        return new Measurement(f[0], METHOD, params, f[3].startsWith("ops/"), score, f[3], Map.of());
+        String method = f.length == 5 ? f[4] : METHOD;
+        return new Measurement(f[0], method, params, f[3].startsWith("ops/"), score, f[3], Map.of());
     }
 }

@@ -45,11 +45,13 @@ final class Goals {
         }
         for (Map<String, String> p : table.paramsOf("TreeKillBenchmark")) {
             String what = Labels.measure(new Measurement("TreeKillBenchmark", "", p, false, 0, "", Map.of()));
-            for (String method : List.of("procgroupClose", "procgroupTerminate")) {
+            for (String method : List.of("procgroupClose", "procgroupTerminate", "procgroupCloseCgroup",
+                    "procgroupTerminateCgroup")) {
                 ratio(what + ": " + Labels.library("TreeKillBenchmark", method), "TreeKillBenchmark", p, method,
                         "x the C floor", "<= 2", ComparisonTable.Row::vsFloor, r -> r <= 2);
             }
-            for (String method : List.of(ComparisonTable.PROCGROUP, "procgroupClose", "procgroupTerminate")) {
+            for (String method : List.of(ComparisonTable.PROCGROUP, "procgroupClose", "procgroupTerminate",
+                    "procgroupCloseCgroup", "procgroupTerminateCgroup")) {
                 table.findCounter("TreeKillBenchmark", p, method, "survivors").ifPresent(r -> verdicts.add(verdict(r.figure() == 0,
                         what + ": " + r.library() + " leaves " + ComparisonTable.format(r.figure()) + " sleeps running per tree (target 0)")));
             }

@@ -51,10 +51,13 @@ final class Labels {
             case "procgroupClose" -> "procgroup close()";
             case "procgroupCloseAfterAnother" -> "procgroup close(), a process started since";
             case "procgroupTerminate" -> "procgroup terminate()";
+            case "procgroupCloseCgroup" -> "procgroup close(), CGROUP containment";
+            case "procgroupTerminateCgroup" -> "procgroup terminate(), CGROUP containment";
             case ComparisonTable.PROCESS_BUILDER -> "ProcessBuilder";
             case ComparisonTable.PROCESS_BUILDER_VFORK -> "ProcessBuilder VFORK";
             case "nuProcess" -> "NuProcess 3.0.0";
             case "ffmFloor" -> "FFM floor: procgroup's calls, bare";
+            case Floor.KILL_ROUND -> "C: procgroup's close(), bare";
             case "procgroupAotCache" -> "procgroup, the JVM given an AOT cache";
             default -> method;
         };

@@ -1,5 +1,6 @@
 package io.github.procgroup.benchmarks;
 
+import io.github.procgroup.Containment;
 import io.github.procgroup.GroupProcess;
 import io.github.procgroup.Signal;
 import io.github.procgroup.GroupProcessBuilder;
@@ -33,8 +34,12 @@ import java.util.concurrent.TimeUnit;
  * {@code destroyForcibly()} on each and on the shell, then {@code waitFor()}. procgroup is also
  * timed ending the tree with {@code close()} (SIGKILL, returning once the leader is reaped and
  * nothing of the tree runs) and with {@code terminate(5 s)} (SIGTERM, which {@code sh} and
- * {@code sleep} obey, then the same wait). The C floor's twin is {@code floor treekill}: killpg
- * plus waitpid of N+1 sleeps in one group (the leader standing in for the shell).
+ * {@code sleep} obey, then the same wait), and with {@code close()} and {@code terminate(5 s)} of
+ * a tree started in a leaf cgroup of its own ({@code CGROUP} containment: {@code cgroup.kill} or a
+ * signal to each member of {@code cgroup.procs}, then their pidfds and {@code cgroup.events}, no
+ * listing). The C floor's twin is {@code floor treekill}: killpg plus
+ * waitpid of N+1 sleeps in one group (the leader standing in for the shell); {@code floor
+ * killround} makes {@code close()}'s own system calls in C, as a reference.
  *
  * <p>{@code shell=waits}: the shell waits for its sleeps, so the tree is intact when killed.
  * {@code shell=exits}: the shell exits once the sleeps are started (a daemonising script, or a
@@ -165,6 +170,23 @@ public class TreeKillBenchmark {
         }
     }
 
+    /**
+     * A tree started with procgroup in a leaf cgroup of its own ({@link Containment#CGROUP}): ended
+     * by {@code cgroup.kill} and awaited by the cgroup's populated-0 event, with no listing. Fails
+     * (its rows stay empty) where this user cannot create a cgroup v2 in the JVM's cgroup.
+     */
+    public static class CgroupTree extends Tree {
+        @Override
+        Process start(List<String> command) throws IOException {
+            GroupProcess shell = new GroupProcessBuilder(command).containment(Containment.CGROUP).start();
+            if (shell.containment() != Containment.CGROUP) {
+                shell.close();
+                throw new IllegalStateException("asked for CGROUP, got " + shell.containment());
+            }
+            return shell;
+        }
+    }
+
     /** A tree started with ProcessBuilder: the shell stays in the JVM's process group. */
     public static class JdkTree extends Tree {
         @Override
@@ -191,9 +213,23 @@ public class TreeKillBenchmark {
         return shell.exitValue();
     }
 
+    /** @return the shell's exit status's shell code; close() returns once the leaf cgroup is removed */
+    @Benchmark
+    public int procgroupCloseCgroup(CgroupTree tree) {
+        GroupProcess shell = (GroupProcess) tree.shellProcess;
+        shell.close();
+        return shell.exitValue();
+    }
+
     /** @return the shell's exit status's shell code */
     @Benchmark
     public int procgroupTerminate(GroupTree tree) throws InterruptedException {
+        return ((GroupProcess) tree.shellProcess).terminate(TERMINATE_GRACE).shellCode();
+    }
+
+    /** @return the shell's exit status's shell code; terminate() returns once the leaf cgroup is removed */
+    @Benchmark
+    public int procgroupTerminateCgroup(CgroupTree tree) throws InterruptedException {
         return ((GroupProcess) tree.shellProcess).terminate(TERMINATE_GRACE).shellCode();
     }
 

@@ -71,6 +71,24 @@ class ComparisonTableTest {
     }
 
     @Test
+    void theBareKillRoundIsARowOfItsOwnMeasureWithItsRatioToTheFloor() {
+        Map<String, String> host = Map.of("n", "10", "shell", "waits", "reaper", "host");
+        Map<String, String> prompt = Map.of("n", "10", "shell", "waits", "reaper", "prompt");
+        ComparisonTable table = new ComparisonTable(List.of(
+                time("TreeKillBenchmark", "procgroupClose", host, 2000, Map.of()),
+                time("TreeKillBenchmark", "procgroupClose", prompt, 1500, Map.of()),
+                Floor.parse("TreeKillBenchmark n=10 1000.00 us/op"),
+                Floor.parse("TreeKillBenchmark n=10,reaper=host,shell=waits 1800.00 us/op cKillRound")));
+
+        ComparisonTable.Row round = table.find("TreeKillBenchmark", host, Floor.KILL_ROUND).orElseThrow();
+        assertEquals("C: procgroup's close(), bare", round.library());
+        assertEquals(1.8, round.vsFloor(), 1e-9);
+        assertEquals(2.0, table.find("TreeKillBenchmark", host, "procgroupClose").orElseThrow().vsFloor(), 1e-9,
+                "the floor stays the floor");
+        assertTrue(table.find("TreeKillBenchmark", prompt, Floor.KILL_ROUND).isEmpty(), "only the host it ran on");
+    }
+
+    @Test
     void pipeOperationsAreShownAsMebibytesPerSecondAndRatesCompareTheSameWay() {
         ComparisonTable table = new ComparisonTable(List.of(
                 new Measurement("PipeBenchmark", "procgroup", Map.of(), true, 30, "ops/s", Map.of()),

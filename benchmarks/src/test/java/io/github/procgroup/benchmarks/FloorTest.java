@@ -25,6 +25,9 @@ class FloorTest {
         assertEquals(new Measurement("TreeKillBenchmark", Floor.METHOD, Map.of("n", "10", "shell", "waits"), false,
                 1050.25, "us/op", Map.of()), m);
         assertTrue(Floor.parse("PipeBenchmark - 12.5 ops/s").higherIsBetter(), "a rate");
+        assertEquals(Floor.KILL_ROUND,
+                Floor.parse("TreeKillBenchmark n=10,reaper=host,shell=waits 1.0 us/op cKillRound").method(),
+                "a fifth field names the row's library");
     }
 
     @Test
@@ -50,6 +53,13 @@ class FloorTest {
         assertEquals("KillBenchmark", floor.get().run("kill", "1").benchmarkClass());
         assertEquals("ops/s", floor.get().run("pipe", "1", "1").unit());
         assertEquals("ThroughputBenchmark", floor.get().run("threads", "2", "50").benchmarkClass());
+        // The kill round checks itself: it fails if its walk did not list the shell and each sleep.
+        Measurement round = floor.get().run("killround", "2", "waits", "1");
+        assertEquals(Floor.KILL_ROUND, round.method());
+        assertEquals(Map.of("n", "2", "shell", "waits", "reaper", "host"), round.params());
+        assertEquals(Map.of("n", "2", "shell", "exits", "reaper", Floor.PROMPT),
+                floor.get().run(Floor.UNDER_REAPER, "killround", "2", "exits", "1").params(),
+                "its orphans found where they went");
     }
 
     /**

@@ -56,6 +56,11 @@ class GoalsTest {
         assertEquals(List.of(
                 "MET     tree kill n=10, shell waits: procgroup close(): 1.90 x the C floor (target <= 2)",
                 "MISSED  tree kill n=10, shell waits: procgroup terminate(): 38 x the C floor (target <= 2)",
+                // Where no cgroup could be made, its row is empty: never counted as met.
+                "NOT RUN tree kill n=10, shell waits: procgroup close(), CGROUP containment "
+                        + "(target <= 2 x the C floor): a side of the comparison did not run",
+                "NOT RUN tree kill n=10, shell waits: procgroup terminate(), CGROUP containment "
+                        + "(target <= 2 x the C floor): a side of the comparison did not run",
                 "MET     tree kill n=10, shell waits: procgroup close() leaves 0 sleeps running per tree (target 0)",
                 "MISSED  tree kill n=10, shell waits: procgroup terminate() leaves 1 sleeps running per tree (target 0)"),
                 verdicts);
