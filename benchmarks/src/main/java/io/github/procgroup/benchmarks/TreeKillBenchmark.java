@@ -37,9 +37,9 @@ import java.util.concurrent.TimeUnit;
  * {@code sleep} obey, then the same wait), and with {@code close()} and {@code terminate(5 s)} of
  * a tree started in a leaf cgroup of its own ({@code CGROUP} containment: {@code cgroup.kill} or a
  * signal to each member of {@code cgroup.procs}, then their pidfds and {@code cgroup.events}, no
- * listing). The C floor's twin is {@code floor treekill}: killpg plus
- * waitpid of N+1 sleeps in one group (the leader standing in for the shell); {@code floor
- * killround} makes {@code close()}'s own system calls in C, as a reference.
+ * listing). The C floor's twin is {@code floor treekill}: killpg plus waitpid of N+1 sleeps in one
+ * group (the leader standing in for the shell); {@code floor killround} makes {@code close()}'s own
+ * system calls in C, as a reference.
  *
  * <p>{@code shell=waits}: the shell waits for its sleeps, so the tree is intact when killed.
  * {@code shell=exits}: the shell exits once the sleeps are started (a daemonising script, or a
@@ -172,8 +172,9 @@ public class TreeKillBenchmark {
 
     /**
      * A tree started with procgroup in a leaf cgroup of its own ({@link Containment#CGROUP}): ended
-     * by {@code cgroup.kill} and awaited by the cgroup's populated-0 event, with no listing. Fails
-     * (its rows stay empty) where this user cannot create a cgroup v2 in the JVM's cgroup.
+     * by {@code cgroup.kill} (or a signal to each member) and awaited by the members' pidfds and
+     * {@code cgroup.events}, with no listing. Fails (its rows stay empty) where this user cannot
+     * create a cgroup v2 in the JVM's cgroup.
      */
     public static class CgroupTree extends Tree {
         @Override

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,30 +45,17 @@ class CgroupEndTest {
         assumeTrue(why == null, () -> "skipped: " + why);
     }
 
-    @Test
-    void afterCgroupKillTheEndIsDecidedFromTheKilledMembersExits() throws Exception {
+    /** KILL goes through cgroup.kill, TERM to each member of cgroup.procs: both rounds keep what they listed. */
+    @ParameterizedTest
+    @EnumSource(value = Signal.class, names = {"KILL", "TERM"})
+    void afterASignalRoundTheEndIsDecidedFromTheSignalledMembersExits(Signal signal) throws Exception {
         try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & echo started; wait")
                 .containment(Containment.CGROUP).start()) {
             assertEquals("started", p.inputReader(StandardCharsets.UTF_8).readLine());
             ProcFs.await(() -> p.members().size() == 3, Duration.ofSeconds(10), () -> "members: " + p.members());
             Path leaf = leafOf(p.pid());
             ChildProcess child = Internals.childOf(p);
-            assertEquals(3, child.kill(), "cgroup.procs listed the shell and its two sleeps");
-            p.awaitExit();
-            assertTrue(child.awaitListedEnd(WAIT_NANOS), "over once the members the kill went to have exited");
-            assertFalse(Files.exists(leaf), "and the leaf is removed then");
-        }
-    }
-
-    @Test
-    void afterSigtermTheEndIsDecidedFromTheSignalledMembersExits() throws Exception {
-        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & echo started; wait")
-                .containment(Containment.CGROUP).start()) {
-            assertEquals("started", p.inputReader(StandardCharsets.UTF_8).readLine());
-            ProcFs.await(() -> p.members().size() == 3, Duration.ofSeconds(10), () -> "members: " + p.members());
-            Path leaf = leafOf(p.pid());
-            ChildProcess child = Internals.childOf(p);
-            assertEquals(3, child.signalTree(Signal.TERM), "the shell and its sleeps, each of which SIGTERM ends");
+            assertEquals(3, child.signalTree(signal), "the shell and its two sleeps, each of which the signal ends");
             p.awaitExit();
             assertTrue(child.awaitListedEnd(WAIT_NANOS), "over once the members the signal went to have exited");
             assertFalse(Files.exists(leaf), "and the leaf is removed then");
