@@ -40,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EndByEventsTest {
     private static final Duration START = Duration.ofSeconds(20);
+    /** A shell that prints the pid of a short sleep it started, then sleeps long itself. */
+    private static final List<String> SHORT_SLEEP_TREE = List.of("sh", "-c", "sleep 0.3 & echo $!; exec sleep 600");
 
     @Test
     void theCursorIsTheLastFieldOfLoadavg() {
@@ -106,7 +108,7 @@ class EndByEventsTest {
     @Test
     void anyExitedTellsARunningProcessFromAZombieAndFromAReapedOne() throws Exception {
         // The sleep 0.3 becomes a zombie of the exec'd sleep 600, which never reaps it.
-        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 600").start()) {
+        try (GroupProcess p = new GroupProcessBuilder(SHORT_SLEEP_TREE).start()) {
             BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
             long shortSleep = Long.parseLong(out.readLine().trim());
             ProcFs.await(() -> ProcFs.proc(p.pid()).map(s -> s.comm().equals("sleep")).orElse(false), START,
@@ -124,10 +126,8 @@ class EndByEventsTest {
 
     @Test
     void thePidfdWaitSaysWhetherEveryProcessExited() throws Exception {
-        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 600").start()) {
-            long shortSleep = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine().trim());
-            ProcFs.await(() -> ProcFs.proc(shortSleep).map(s -> s.comm().equals("sleep")).orElse(false), START,
-                    () -> "the short sleep does not run sleep: " + ProcFs.proc(shortSleep));
+        try (GroupProcess p = new GroupProcessBuilder(SHORT_SLEEP_TREE).start()) {
+            long shortSleep = shortSleepOf(p);
             long listedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1); // long enough ago that each pid is read again
             Stat leader = ProcTable.stat(p.pid()).orElseThrow();
             Stat child = ProcTable.stat(shortSleep).orElseThrow();
@@ -140,12 +140,18 @@ class EndByEventsTest {
         }
     }
 
+    /** @return the pid of the short sleep that {@link #SHORT_SLEEP_TREE}'s shell printed, once it runs sleep */
+    private static long shortSleepOf(GroupProcess p) throws Exception {
+        long shortSleep = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine().trim());
+        ProcFs.await(() -> ProcFs.proc(shortSleep).map(s -> s.comm().equals("sleep")).orElse(false), START,
+                () -> "the short sleep does not run sleep: " + ProcFs.proc(shortSleep));
+        return shortSleep;
+    }
+
     @Test
     void aWaitByPidsAloneWaitsOnlyWithinTheWindowOfItsListing() throws Exception {
-        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 600").start()) {
-            long shortSleep = Long.parseLong(p.inputReader(StandardCharsets.UTF_8).readLine().trim());
-            ProcFs.await(() -> ProcFs.proc(shortSleep).map(s -> s.comm().equals("sleep")).orElse(false), START,
-                    () -> "the short sleep does not run sleep: " + ProcFs.proc(shortSleep));
+        try (GroupProcess p = new GroupProcessBuilder(SHORT_SLEEP_TREE).start()) {
+            long shortSleep = shortSleepOf(p);
             assertEquals(PidfdWait.Outcome.ALL_EXITED,
                     PidfdWait.awaitExitOfPids(List.of(shortSleep), System.nanoTime(), TimeUnit.SECONDS.toNanos(20)),
                     "listed just now: waited for until it exits");
