@@ -94,10 +94,11 @@ final class CgroupMembership implements TreeMembership {
 
     @Override
     public Signalled signalTree(Signal... signals) {
-        int listed = cgroup.signal(signals[0].number()); // what ran when the first signal went out
-        for (int i = 1; i < signals.length; i++) {
-            cgroup.signal(signals[i].number());
+        int[] numbers = new int[signals.length];
+        for (int i = 0; i < signals.length; i++) {
+            numbers[i] = signals[i].number();
         }
+        int listed = cgroup.signal(numbers); // one listing for all, as a process group's round
         return new Signalled(listed, listed == 0 && goneWithoutTrace());
     }
 

@@ -198,17 +198,18 @@ final class CgroupTree {
     }
 
     /**
-     * Sends a signal to every member; SIGKILL through cgroup.kill.
+     * Sends {@code signals}, in turn, to every member, on one listing of cgroup.procs; SIGKILL
+     * alone through cgroup.kill.
      *
      * @return how many were listed (at least 1 while the kernel still counts the cgroup populated)
      */
-    int signal(int signal) {
+    int signal(int... signals) {
         if (removed()) {
             return 0;
         }
         long listedAt = System.nanoTime();
         List<Long> pids;
-        if (signal == LibC.SIGKILL()) {
+        if (signals.length == 1 && signals[0] == LibC.SIGKILL()) {
             pids = leaf.procs();
             try {
                 leaf.kill();
@@ -219,9 +220,13 @@ final class CgroupTree {
             // Per pid: pinned by a pidfd and checked against cgroup.procs again; a pid that cannot
             // be pinned goes through PidSignals (start time, FdReserve's spares), as every other
             // signal by pid in procgroup does.
-            pids = leaf.signalEach(signal, pid -> ProcTable.stat(pid)
+            pids = leaf.signalEach(signals, pid -> ProcTable.stat(pid)
                     .filter(s -> !s.isZombie())
-                    .ifPresent(s -> PidSignals.send(s, signal)));
+                    .ifPresent(s -> {
+                        for (int signal : signals) {
+                            PidSignals.send(s, signal);
+                        }
+                    }));
         }
         lastRound = new Round(pids, listedAt);
         return !pids.isEmpty() ? pids.size() : populated() ? 1 : 0;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -74,6 +75,22 @@ class CgroupEndTest {
             assertTrue(p.isAlive());
             assertTrue(Files.exists(leafOf(p.pid())));
         } // close(): cgroup.kill, then the end decided from the kill's members
+    }
+
+    @Test
+    void terminateReachesStoppedMembersWithSigtermAndThenSigcont(@TempDir Path dir) throws Exception {
+        Path mark = dir.resolve("handled");
+        // Stopped, the shell runs its handler only once SIGCONT follows the SIGTERM, both on one listing.
+        // It waits in a read of its stdin, forking nothing that could hold it in the kernel (state D).
+        String script = "trap 'echo handled > " + mark + "; exit 3' TERM; echo started; read line";
+        try (GroupProcess p = new GroupProcessBuilder("sh", "-c", script).containment(Containment.CGROUP).start()) {
+            assertEquals("started", p.inputReader(StandardCharsets.UTF_8).readLine());
+            assertTrue(p.signal(Signal.STOP));
+            ProcFs.await(() -> ProcFs.proc(p.pid()).map(s -> s.state() == 'T').orElse(false), Duration.ofSeconds(10),
+                    () -> "the shell is not stopped: " + ProcFs.proc(p.pid()));
+            assertEquals(3, p.terminate(Duration.ofSeconds(20)).shellCode(), "the shell's own handler ended it");
+            assertEquals("handled", Files.readString(mark).strip());
+        }
     }
 
     private static Path leafOf(long pid) {

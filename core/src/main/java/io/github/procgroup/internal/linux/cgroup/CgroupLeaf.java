@@ -114,25 +114,27 @@ public final class CgroupLeaf {
     }
 
     /**
-     * As {@link #signalEach(int, LongConsumer)}, with a pid that cannot be pinned (no pidfd)
-     * signalled as listed: for the freeze fallback of {@link #kill()}, where no member of the
-     * frozen cgroup can exit and free its pid, and the parent-death path.
+     * As {@link #signalEach(int[], LongConsumer)} for one signal, with a pid that cannot be pinned
+     * (no pidfd) signalled as listed: for the freeze fallback of {@link #kill()}, where no member of
+     * the frozen cgroup can exit and free its pid, and the parent-death path.
      */
     public int signalEach(int signal) {
-        return signalEach(signal, pid -> Posix.kill((int) pid, signal)).size();
+        return signalEach(new int[] {signal}, pid -> Posix.kill((int) pid, signal)).size();
     }
 
     /**
-     * Sends {@code signal} to every member, never to a process outside the cgroup: each listed
-     * pid is pinned with a pidfd first, and signalled only if the cgroup still lists it after
-     * that (a pid that was reused meanwhile names a process elsewhere, which the cgroup does not
-     * list; one the tree forked is ours). A pid that cannot be pinned (ENOSYS: glibc or kernel
-     * too old; EMFILE) is handed to {@code unpinned} if the cgroup still lists it after the
-     * first listing: the caller's own pid-safe way (start time, spare fds).
+     * Sends {@code signals}, in turn, to every member, never to a process outside the cgroup: each
+     * listed pid is pinned with a pidfd first, and signalled only if the cgroup still lists it
+     * after that (a pid that was reused meanwhile names a process elsewhere, which the cgroup does
+     * not list; one the tree forked is ours). One listing for all the signals, as a process group's
+     * round makes (a stopped process sees SIGTERM only once SIGCONT follows). A pid that cannot be
+     * pinned (ENOSYS: glibc or kernel too old; EMFILE) is handed to {@code unpinned} if the cgroup
+     * still lists it after the first listing: the caller's own pid-safe way (start time, spare
+     * fds), which sends the signals.
      *
-     * @return the members listed, as {@code cgroup.procs} had them before the signal
+     * @return the members listed, as {@code cgroup.procs} had them before the signals
      */
-    public List<Long> signalEach(int signal, LongConsumer unpinned) {
+    public List<Long> signalEach(int[] signals, LongConsumer unpinned) {
         List<Long> listed = procs();
         List<long[]> pinned = new ArrayList<>(listed.size()); // {pid, pidfd}
         List<Long> notPinned = new ArrayList<>();
@@ -148,7 +150,9 @@ public final class CgroupLeaf {
             Set<Long> stillListed = new HashSet<>(procs());
             for (long[] p : pinned) {
                 if (stillListed.contains(p[0])) {
-                    Posix.pidfdSendSignal((int) p[1], signal); // ESRCH: it exited since
+                    for (int signal : signals) {
+                        Posix.pidfdSendSignal((int) p[1], signal); // ESRCH: it exited since
+                    }
                 }
             }
             for (long pid : notPinned) {
