@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +45,23 @@ public class CgroupSpawnBenchmark {
                 throw new IllegalStateException("asked for " + level + ", got " + p.containment());
             }
             p.waitFor();
+        }
+    }
+
+    /**
+     * @return why this user cannot start a child in a cgroup of its own here (no writable cgroup
+     *         v2 in the JVM's cgroup, say), or empty if it can: what the CGROUP rows need
+     */
+    static Optional<String> whyNoCgroup() {
+        try (GroupProcess p = new GroupProcessBuilder(Children.TRUE).containment(Containment.CGROUP).start()) {
+            p.waitFor();
+            return p.containment() == Containment.CGROUP ? Optional.empty()
+                    : Optional.of("asked for CGROUP, got " + p.containment());
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
         }
     }
 

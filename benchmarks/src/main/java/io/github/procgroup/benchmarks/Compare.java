@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class Compare {
+    /** The tree kills of a CGROUP tree, left out where no cgroup can be made. */
+    private static final String CGROUP_TREE_KILLS = "TreeKillBenchmark\\.procgroup(Close|Terminate)Cgroup$";
+
     private Compare() {
     }
 
@@ -77,6 +80,12 @@ public final class Compare {
         if (!vfork.accepted() || profile == Profile.QUICK) {
             steady.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
         }
+        Optional<String> noCgroup = CgroupSpawnBenchmark.whyNoCgroup();
+        if (noCgroup.isPresent()) {
+            // Their forks would only fail: the rows stay empty, and the goal lines say NOT RUN.
+            System.out.println("CGROUP rows: not measured, " + noCgroup.get());
+            steady.exclude(CGROUP_TREE_KILLS).param("containment", "GROUP");
+        }
         measurements.addAll(run(steady));
 
         // The tree kills again, the JVM under a parent that reaps orphans at once: what a host whose
@@ -84,6 +93,9 @@ public final class Compare {
         if (floor.isPresent() && profile != Profile.QUICK && selected.matcher("TreeKillBenchmark").find()) {
             ChainedOptionsBuilder reaping = base("TreeKillBenchmark\\..*", resultDir.resolve("results-reaping.json"))
                     .jvm(floor.get().reapingJava(resultDir.resolve("floor")).toString()).param("reaper", Floor.PROMPT);
+            if (noCgroup.isPresent()) {
+                reaping.exclude(CGROUP_TREE_KILLS);
+            }
             profile.steady(reaping);
             measurements.addAll(run(reaping));
         }
