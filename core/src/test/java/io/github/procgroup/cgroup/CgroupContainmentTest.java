@@ -241,9 +241,8 @@ class CgroupContainmentTest {
     }
 
     private static Path leafOf(long pid) {
-        String relative = CgroupTesting.cgroupOf(pid).orElseThrow();
-        Path leaf = CgroupTesting.jvmCgroup().resolve(Path.of(relative).getFileName().toString());
-        assertTrue(Files.isDirectory(leaf), leaf + " for " + relative);
+        Path leaf = CgroupTesting.leafOf(pid);
+        assertTrue(Files.isDirectory(leaf), leaf + " for " + pid);
         return leaf;
     }
 

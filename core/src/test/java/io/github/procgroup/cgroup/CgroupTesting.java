@@ -87,6 +87,15 @@ public final class CgroupTesting {
         }
     }
 
+    /**
+     * @return the directory of the leaf cgroup a CGROUP child {@code pid} of this JVM is in (in the
+     *         JVM's cgroup, named as in /proc/PID/cgroup); the caller checks that it exists
+     */
+    public static Path leafOf(long pid) {
+        String relative = cgroupOf(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+        return jvmCgroup().resolve(Path.of(relative).getFileName().toString());
+    }
+
     /** @return the pids whose command line contains {@code marker} (a nonce the test put there) */
     public static List<Long> processesWith(String marker) {
         List<Long> pids = new ArrayList<>();

@@ -108,11 +108,8 @@ final class OwnedPid {
      *
      * @return true if it is unreaped and in another group; false if in {@code pgid}, or reaped
      */
-    synchronized boolean leftGroup(int pgid) {
-        if (reaped) {
-            return false;
-        }
-        int now = Posix.getpgid(pid);
+    boolean leftGroup(int pgid) {
+        int now = whileUnreaped(Posix::getpgid, pgid); // reaped: as if still in pgid
         return now >= 0 && now != pgid;
     }
 

@@ -94,9 +94,8 @@ class CgroupEndTest {
     }
 
     private static Path leafOf(long pid) {
-        String relative = CgroupTesting.cgroupOf(pid).orElseThrow();
-        Path leaf = CgroupTesting.jvmCgroup().resolve(Path.of(relative).getFileName().toString());
-        ProcFs.await(() -> Files.isDirectory(leaf), Duration.ofSeconds(5), () -> leaf + " for " + relative);
+        Path leaf = CgroupTesting.leafOf(pid);
+        ProcFs.await(() -> Files.isDirectory(leaf), Duration.ofSeconds(5), () -> leaf + " for " + pid);
         return leaf;
     }
 }
