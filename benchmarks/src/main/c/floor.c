@@ -99,6 +99,25 @@ static void spawn_wait_true(void) {
     for (int i = 0; i < 3; i++) close(fds[i]);
 }
 
+/* Reads a /proc file into buf, NUL-ended, as procgroup's ProcFile does: 4 KiB reads, and a read
+ * shorter than 4 KiB by more than 64 bytes is the end (the kernel made the file whole up to
+ * there), so the read that would return 0 is not made. @return its length, or -1 if it is gone */
+static ssize_t read_proc(const char *path, char *buf, size_t size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t total = 0;
+    for (;;) {
+        size_t room = size - 1 - total < 4096 ? size - 1 - total : 4096;
+        ssize_t n = room == 0 ? 0 : read(fd, buf + total, room);
+        if (n <= 0) break;
+        total += (size_t) n;
+        if (n < 4096 - 64) break;
+    }
+    close(fd);
+    buf[total] = 0;
+    return (ssize_t) total;
+}
+
 /* Waits (untimed) until pid has exec'd comm (sleep, sh) and sleeps in the kernel (state S): started
  * up, and taking no CPU, as the Java tree benchmarks wait (ProcStat.whenAsleep). Polls without
  * sleeping: an idle CPU is slow to wake on some hosts, which the timed kill would pay. */
@@ -107,12 +126,7 @@ static void await_asleep(pid_t pid, const char *comm) {
     snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
     snprintf(name, sizeof name, "(%s)", comm);
     for (;;) {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) die("open /proc/PID/stat");
-        ssize_t n = read(fd, stat, sizeof stat - 1);
-        close(fd);
-        if (n <= 0) die("read /proc/PID/stat");
-        stat[n] = 0;
+        if (read_proc(path, stat, sizeof stat) <= 0) die("read /proc/PID/stat");
         char *end = strrchr(stat, ')');
         if (strstr(stat, name) != NULL && end != NULL && end[1] == ' ' && end[2] == 'S') return;
     }
@@ -131,19 +145,10 @@ static void spawn_sleeps(pid_t *pids, int count) {
 static int count_tree(pid_t pid) {
     char path[96], buf[4096];
     snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void) !read(fd, buf, sizeof buf);
-        close(fd);
-    }
+    read_proc(path, buf, sizeof buf);
     snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int) pid, (int) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
     int total = 1;
-    if (n > 0) {
-        buf[n] = 0;
+    if (read_proc(path, buf, sizeof buf) > 0) {
         char *save = NULL;
         for (char *tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
             total += count_tree((pid_t) atoi(tok));
@@ -165,17 +170,6 @@ static int count_tree(pid_t pid) {
 
 static pid_t ancestors[64]; /* this program's, parent first, up to init */
 static int ancestor_count;
-
-/* Reads a small /proc file into buf, NUL-ended. @return its length, or -1 if it is gone */
-static ssize_t read_proc(const char *path, char *buf, size_t size) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t total = 0, n;
-    while ((size_t) total < size - 1 && (n = read(fd, buf + total, size - 1 - total)) > 0) total += n;
-    close(fd);
-    buf[total] = 0;
-    return total;
-}
 
 /* @return field (1-based, as proc(5) counts: 4 ppid, 20 num_threads) of a stat line, or -1 */
 static long stat_field(const char *stat, int field) {
