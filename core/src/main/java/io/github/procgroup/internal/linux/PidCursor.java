@@ -1,6 +1,12 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.bindings.linux.LibC;
+
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,19 +31,94 @@ final class PidCursor {
     static final long UNKNOWN = -1;
     /** The longest window an unchanged cursor vouches for: 30 ms, as for {@link TreeGroup#SLACK_TICKS}. */
     static final long MAX_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
+    private static final String PATH = "/proc/loadavg";
+    /** {@code heldFd} before the first read, and again after an open failed (EMFILE): tried at the next read. */
+    private static final int NOT_OPEN = -1;
+    /** {@code heldFd} once a read of the held fd failed: every read opens the file from then on. */
+    private static final int GIVEN_UP = -2;
+    /** Room for the file: five fields, each at most 20 digits with its separators. */
+    private static final int TEXT_ROOM = 128;
+
+    /**
+     * /proc/loadavg, held open for the JVM's life (close-on-exec, and a child never has it: the
+     * spawn closes every fd above 2 in the child) and read again from its start: lseek and read,
+     * where a new open, read and close cost about four times as much (the open walks the path and
+     * makes a file each time, the close frees it). The file is a seq_file, whose text is made at
+     * the read, from the start again after a seek to 0: each read is as fresh as a new open's.
+     * The lock keeps two threads from sharing the file position.
+     */
+    private static final Object LOCK = new Object();
+    private static int heldFd = NOT_OPEN; // guarded by LOCK
+    private static MemorySegment text; // guarded by LOCK; allocated with the fd
 
     private PidCursor() {
     }
 
     /** @return the last pid handed out in this JVM's pid namespace, or {@link #UNKNOWN} */
     static long read() {
-        byte[] text;
+        synchronized (LOCK) {
+            if (heldFd == NOT_OPEN) {
+                open();
+            }
+            if (heldFd >= 0) {
+                long cursor = readHeld();
+                if (cursor != UNKNOWN) {
+                    return cursor;
+                }
+                // Not closed: if the read failed because code outside procgroup closed this fd, its
+                // number may be another file's now, and closing it would close that file.
+                heldFd = GIVEN_UP;
+            }
+        }
+        byte[] once;
         try {
-            text = ProcFile.read("/proc/loadavg");
+            once = ProcFile.read(PATH);
         } catch (IOException e) {
             return UNKNOWN; // EMFILE, say: callers then take the way that needs no such proof
         }
-        return text == null ? UNKNOWN : lastField(text);
+        return once == null || !isLoadavg(once) ? UNKNOWN : lastField(once);
+    }
+
+    /**
+     * Test seam: after the held fd was given up (a test closed it and gave its number to another
+     * file, which the test closes), the next reading opens the file anew.
+     */
+    static void retryAfterGivingUp() {
+        synchronized (LOCK) {
+            if (heldFd == GIVEN_UP) {
+                heldFd = NOT_OPEN;
+            }
+        }
+    }
+
+    /** Opens the file to hold; at the fd limit it stays {@link #NOT_OPEN}, to be tried again. */
+    private static void open() {
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = Posix.open(arena.allocateFrom(PATH, StandardCharsets.ISO_8859_1), LibC.O_RDONLY() | LibC.O_CLOEXEC(), 0);
+        }
+        if (fd >= 0) {
+            text = Arena.global().allocate(TEXT_ROOM);
+            heldFd = fd;
+        } else if (fd != -LibC.EMFILE() && fd != -LibC.ENFILE()) {
+            heldFd = GIVEN_UP; // ENOENT (no /proc, say): the open would fail each time
+        }
+    }
+
+    /** @return the cursor read through the held fd, or {@link #UNKNOWN} if the read or its text was not as expected */
+    private static long readHeld() {
+        long n;
+        do {
+            n = Posix.lseek(heldFd, 0, LibC.SEEK_SET());
+            if (n == 0) {
+                n = Posix.read(heldFd, text);
+            }
+        } while (n == -LibC.EINTR());
+        if (n <= 0 || n >= TEXT_ROOM) {
+            return UNKNOWN; // an error (EBADF: closed by someone else), or more than loadavg ever has
+        }
+        byte[] read = text.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        return isLoadavg(read) ? lastField(read) : UNKNOWN;
     }
 
     /**
@@ -49,6 +130,33 @@ final class PidCursor {
     static boolean unchangedSince(long cursor, long readAt) {
         return cursor != UNKNOWN && System.nanoTime() - readAt <= MAX_WINDOW_NANOS
                 && read() == cursor && System.nanoTime() - readAt <= MAX_WINDOW_NANOS;
+    }
+
+    /** {@link #isLoadavg}'s template: {@code #} is one or more decimal digits, anything else itself. */
+    private static final String SHAPE = "#.# #.# #.# #/# #\n";
+
+    /**
+     * Checks that {@code text} is what /proc/loadavg shows ("0.31 0.09 0.03 1/123 4567\n": three
+     * loads, running and all tasks, the last pid), so that a held fd that names some other file
+     * now is never read as the cursor.
+     */
+    static boolean isLoadavg(byte[] text) {
+        int i = 0;
+        for (int k = 0; k < SHAPE.length(); k++) {
+            char expected = SHAPE.charAt(k);
+            if (expected == '#') {
+                int digits = i;
+                while (i < text.length && text[i] >= '0' && text[i] <= '9') {
+                    i++;
+                }
+                if (i == digits) {
+                    return false;
+                }
+            } else if (i >= text.length || text[i++] != expected) {
+                return false;
+            }
+        }
+        return i == text.length;
     }
 
     /** @return the decimal number that ends {@code text} ("0.31 0.09 0.03 1/123 4567\n"), or {@link #UNKNOWN} */

@@ -30,6 +30,7 @@ public final class Posix {
     private static final MemorySegment EPOLL_WAIT = Downcalls.required("epoll_wait");
     private static final MemorySegment PRCTL = Downcalls.required("prctl");
     private static final MemorySegment READ = Downcalls.required("read");
+    private static final MemorySegment LSEEK = Downcalls.required("lseek");
     private static final MemorySegment WRITE = Downcalls.required("write");
     private static final MemorySegment POLL = Downcalls.required("poll");
     private static final MemorySegment ISATTY = Downcalls.required("isatty");
@@ -54,6 +55,11 @@ public final class Posix {
         } finally {
             Reference.reachabilityFence(buffer); // see Downcalls: the address alone keeps nothing alive
         }
+    }
+
+    /** lseek(2). @return the new offset, or -errno */
+    public static long lseek(int fd, long offset, int whence) {
+        return Downcalls.orErrno(Downcalls.long3(LSEEK, fd, offset, whence));
     }
 
     /**
