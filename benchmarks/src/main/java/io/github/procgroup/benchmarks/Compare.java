@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *   --long     the profile for publishing (2 forks, 2 x 2 s warm-up, 5 x 2 s measured, 10 fresh JVMs,
  *              3 shots of 1,000 children)
  *              (default: 1 fork, 1 x 1 s warm-up, 3 x 1 s measured, 3 fresh JVMs per library, one
- *              shot of 1,000 children after one warm-up shot)
+ *              shot of 1,000 children after one warm-up shot; the 8-thread spawns warm up for
+ *              3 x 5 s, 4 x 5 s with --long)
  *   --result   where the JMH JSON files go (default benchmarks/target)
  *   --only     run only the benchmark classes matching a regular expression, e.g. Spawn
  * </pre>
@@ -77,6 +78,9 @@ public final class Compare {
         ChainedOptionsBuilder steady = base(".*(" + only + ").*", resultDir.resolve("results.json"))
                 .exclude("ColdStartBenchmark").exclude("CommandBenchmark").exclude("ConcurrencyBenchmark");
         profile.steady(steady);
+        if (profile != Profile.QUICK) {
+            steady.exclude("ThroughputBenchmark"); // with a warm-up of its own, below
+        }
         if (!vfork.accepted() || profile == Profile.QUICK) {
             steady.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
         }
@@ -98,6 +102,17 @@ public final class Compare {
             }
             profile.steady(reaping);
             measurements.addAll(run(reaping));
+        }
+
+        // 8 spawning threads and their children keep both cores busy, so the C2 compiler thread gets
+        // a small share of a core: it compiles the spawn path for about 12 s (-XX:+PrintCompilation,
+        // and the JVM's own CPU per spawn, which drops to a quarter after). The warm-up outlasts that,
+        // for every library alike, so that these rows are the steady state, as the others are.
+        if (profile != Profile.QUICK && selected.matcher("ThroughputBenchmark").find()) {
+            ChainedOptionsBuilder threaded = base("ThroughputBenchmark\\..*", resultDir.resolve("results-threads.json"));
+            profile.steady(threaded);
+            measurements.addAll(run(threaded.warmupIterations(profile == Profile.LONG ? 4 : 3)
+                    .warmupTime(TimeValue.seconds(5))));
         }
 
         // A shot of 1,000 children takes seconds (NuProcess: over a minute on 2 busy cores): few shots.
