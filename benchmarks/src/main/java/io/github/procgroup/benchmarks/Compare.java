@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  *   --long     the profile for publishing (2 forks, 2 x 2 s warm-up, 5 x 2 s measured, 10 fresh JVMs,
  *              3 shots of 1,000 children)
  *              (default: 1 fork, 1 x 1 s warm-up, 3 x 1 s measured, 3 fresh JVMs per library, one
- *              shot of 1,000 children after one warm-up shot; the 8-thread spawns warm up for
- *              3 x 5 s, 4 x 5 s with --long)
+ *              shot of 1,000 children after one warm-up shot; the 8-thread spawns and the kills
+ *              of one sleep warm up for 3 x 5 s, 4 x 5 s with --long)
  *   --result   where the JMH JSON files go (default benchmarks/target)
  *   --only     run only the benchmark classes matching a regular expression, e.g. Spawn
  * </pre>
@@ -39,6 +39,17 @@ import java.util.regex.Pattern;
 public final class Compare {
     /** The tree kills of a CGROUP tree, left out where no cgroup can be made. */
     private static final String CGROUP_TREE_KILLS = "TreeKillBenchmark\\.procgroup(Close|Terminate)Cgroup$";
+
+    /**
+     * The classes whose code C2 has not compiled after the other rows' warm-up, so that they would
+     * measure the JIT at work; they warm up for 15 s (20 s with --long), every library alike.
+     * ThroughputBenchmark: 8 spawning threads and their children keep both cores busy, so the C2
+     * thread gets a small share of a core and compiles the spawn path for about 12 s
+     * (-XX:+PrintCompilation; the JVM's user CPU per spawn drops to a quarter after). KillBenchmark:
+     * an invocation takes about 1 ms with its untimed spawn, so 1 s is about 700 calls of close(),
+     * and C2 compiles a method after about 5,000 (Tier4InvocationThreshold).
+     */
+    private static final List<String> LONG_WARM_UP = List.of("ThroughputBenchmark", "KillBenchmark");
 
     private Compare() {
     }
@@ -79,7 +90,7 @@ public final class Compare {
                 .exclude("ColdStartBenchmark").exclude("CommandBenchmark").exclude("ConcurrencyBenchmark");
         profile.steady(steady);
         if (profile != Profile.QUICK) {
-            steady.exclude("ThroughputBenchmark"); // with a warm-up of its own, below
+            LONG_WARM_UP.forEach(c -> steady.exclude("\\." + c + "\\.")); // with a warm-up of their own, below
         }
         if (!vfork.accepted() || profile == Profile.QUICK) {
             steady.exclude(".*\\." + ComparisonTable.PROCESS_BUILDER_VFORK + "$");
@@ -104,15 +115,13 @@ public final class Compare {
             measurements.addAll(run(reaping));
         }
 
-        // 8 spawning threads and their children keep both cores busy, so the C2 compiler thread gets
-        // a small share of a core: it compiles the spawn path for about 12 s (-XX:+PrintCompilation,
-        // and the JVM's own CPU per spawn, which drops to a quarter after). The warm-up outlasts that,
-        // for every library alike, so that these rows are the steady state, as the others are.
-        if (profile != Profile.QUICK && selected.matcher("ThroughputBenchmark").find()) {
-            ChainedOptionsBuilder threaded = base("ThroughputBenchmark\\..*", resultDir.resolve("results-threads.json"));
-            profile.steady(threaded);
-            measurements.addAll(run(threaded.warmupIterations(profile == Profile.LONG ? 4 : 3)
-                    .warmupTime(TimeValue.seconds(5))));
+        for (String longWarmUp : LONG_WARM_UP) {
+            if (profile != Profile.QUICK && selected.matcher(longWarmUp).find()) {
+                ChainedOptionsBuilder warmed = base(longWarmUp + "\\..*", resultDir.resolve("results-" + longWarmUp + ".json"));
+                profile.steady(warmed);
+                measurements.addAll(run(warmed.warmupIterations(profile == Profile.LONG ? 4 : 3)
+                        .warmupTime(TimeValue.seconds(5))));
+            }
         }
 
         // A shot of 1,000 children takes seconds (NuProcess: over a minute on 2 busy cores): few shots.

@@ -182,7 +182,7 @@ final class Downcalls {
      * The one shape, {@code long f(long, ...)} with five variadic longs, capturing errno:
      * initialised, so linked, on the first call. Its callers: close, epoll_create1, isatty,
      * tcgetpgrp, strerror, strerrorname_np (one argument); kill, killpg, pidfd_open, tcsetpgrp,
-     * pipe2, prctl (two); read, write, poll, open (three); wait4, waitid, epoll_ctl, epoll_wait,
+     * pipe2, prctl (two); read, write, poll, open, lseek (three); wait4, waitid, epoll_ctl, epoll_wait,
      * pidfd_send_signal (four); posix_spawn (six); and the posix_spawn helpers.
      */
     private static final class Call {
