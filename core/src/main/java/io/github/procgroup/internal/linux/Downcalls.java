@@ -132,7 +132,7 @@ final class Downcalls {
     }
 
     // The calls, by the callee's arity: each passes zeros for the arguments the callee does not
-    // take, returns the function's result as the long it came back in (long1, long3) or as the int
+    // take, returns the function's result as the long it came back in (long1, long3, long4) or as the int
     // in its low half (int1 to int6), and leaves errno in callState().
 
     /** @return {@code function(a)}'s int result */
@@ -160,6 +160,11 @@ final class Downcalls {
         return call(function, a, b, c, 0, 0, 0);
     }
 
+    /** @return {@code function(a, b, c, d)}'s full-width result (an ssize_t, say) */
+    static long long4(MemorySegment function, long a, long b, long c, long d) {
+        return call(function, a, b, c, d, 0, 0);
+    }
+
     /** @return {@code function(a, b, c, d)}'s int result */
     static int int4(MemorySegment function, long a, long b, long c, long d) {
         return (int) call(function, a, b, c, d, 0, 0);
@@ -182,8 +187,8 @@ final class Downcalls {
      * The one shape, {@code long f(long, ...)} with five variadic longs, capturing errno:
      * initialised, so linked, on the first call. Its callers: close, epoll_create1, isatty,
      * tcgetpgrp, strerror, strerrorname_np (one argument); kill, killpg, pidfd_open, tcsetpgrp,
-     * pipe2, prctl (two); read, write, poll, open, lseek (three); wait4, waitid, epoll_ctl, epoll_wait,
-     * pidfd_send_signal (four); posix_spawn (six); and the posix_spawn helpers.
+     * pipe2, prctl (two); read, write, poll, open (three); wait4, waitid, epoll_ctl, epoll_wait,
+     * pidfd_send_signal, pread (four); posix_spawn (six); and the posix_spawn helpers.
      */
     private static final class Call {
         static final MethodHandle H = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG,

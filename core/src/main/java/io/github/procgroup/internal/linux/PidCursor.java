@@ -41,11 +41,14 @@ final class PidCursor {
 
     /**
      * /proc/loadavg, held open for the JVM's life (close-on-exec, and a child never has it: the
-     * spawn closes every fd above 2 in the child) and read again from its start: lseek and read,
-     * where a new open, read and close cost about four times as much (the open walks the path and
-     * makes a file each time, the close frees it). The file is a seq_file, whose text is made at
-     * the read, from the start again after a seek to 0: each read is as fresh as a new open's.
-     * The lock keeps two threads from sharing the file position.
+     * spawn closes every fd above 2 in the child) and read again from its start with pread: one
+     * system call where a new open, read and close cost about four times as much (the open walks
+     * the path and makes a file each time, the close frees it). The file is a seq_file, whose text
+     * is made at the read, from the start again at a read from offset 0: each read is as fresh as
+     * a new open's. pread moves no file position: should code outside procgroup close this fd and
+     * its number come to name another file, a read disturbs nothing there (a pipe or socket refuses
+     * it with ESPIPE), and the text's shape ({@link #isLoadavg}) tells it apart. The lock guards
+     * the fd's state and the buffer.
      */
     private static final Object LOCK = new Object();
     private static int heldFd = NOT_OPEN; // guarded by LOCK
@@ -109,13 +112,10 @@ final class PidCursor {
     private static long readHeld() {
         long n;
         do {
-            n = Posix.lseek(heldFd, 0, LibC.SEEK_SET());
-            if (n == 0) {
-                n = Posix.read(heldFd, text);
-            }
+            n = Posix.pread(heldFd, text, 0);
         } while (n == -LibC.EINTR());
         if (n <= 0 || n >= TEXT_ROOM) {
-            return UNKNOWN; // an error (EBADF: closed by someone else), or more than loadavg ever has
+            return UNKNOWN; // an error (EBADF: closed by someone else; ESPIPE), or more than loadavg ever has
         }
         byte[] read = text.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         return isLoadavg(read) ? lastField(read) : UNKNOWN;

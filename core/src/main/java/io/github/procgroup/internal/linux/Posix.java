@@ -30,7 +30,7 @@ public final class Posix {
     private static final MemorySegment EPOLL_WAIT = Downcalls.required("epoll_wait");
     private static final MemorySegment PRCTL = Downcalls.required("prctl");
     private static final MemorySegment READ = Downcalls.required("read");
-    private static final MemorySegment LSEEK = Downcalls.required("lseek");
+    private static final MemorySegment PREAD = Downcalls.required("pread");
     private static final MemorySegment WRITE = Downcalls.required("write");
     private static final MemorySegment POLL = Downcalls.required("poll");
     private static final MemorySegment ISATTY = Downcalls.required("isatty");
@@ -57,9 +57,18 @@ public final class Posix {
         }
     }
 
-    /** lseek(2). @return the new offset, or -errno */
-    public static long lseek(int fd, long offset, int whence) {
-        return Downcalls.orErrno(Downcalls.long3(LSEEK, fd, offset, whence));
+    /**
+     * pread(2) into {@code buffer}, a native segment, from {@code offset}; the fd's own file
+     * position does not move.
+     *
+     * @return the bytes read, 0 at end of file, or -errno (ESPIPE: a pipe or socket)
+     */
+    public static long pread(int fd, MemorySegment buffer, long offset) {
+        try {
+            return Downcalls.orErrno(Downcalls.long4(PREAD, fd, buffer.address(), buffer.byteSize(), offset));
+        } finally {
+            Reference.reachabilityFence(buffer);
+        }
     }
 
     /**

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The pid cursor read through the /proc/loadavg fd it holds: fresh at every reading, close-on-exec,
- * and never misread once code outside procgroup closed that fd and its number names another file.
+ * and never misread, nor the other file disturbed, once code outside procgroup closed that fd and
+ * its number names another file.
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "reads /proc/loadavg (Linux)")
 @ExtendWith(NoLeftovers.class)
@@ -82,6 +83,8 @@ class PidCursorTest {
             assertTrue(cursor <= 4194304, "a pid, not the other file's number: " + cursor);
             assertTrue(cursor >= p.pid() || cursor < 300, "the cursor " + cursor + " passed pid " + p.pid() + " (or wrapped)");
             assertEquals(other.toString(), ProcFs.fdTarget(ProcFs.self(), held), "the other file's fd is left open");
+            assertTrue(Files.readString(Path.of("/proc/self/fdinfo/" + held)).startsWith("pos:\t0\n"),
+                    "the other file's position has not moved");
             assertEquals(-1, heldFdOrMinusOne(), "no fd on /proc/loadavg is held any more");
         } finally {
             opened.forEach(Posix::close);
