@@ -121,6 +121,31 @@ final class Floor {
     }
 
     /**
+     * Pairs two runs of the same measures, in the same order, and keeps the better figure of each
+     * pair: the lower time, or the higher rate. A host's noise only ever slows a run, so the better
+     * of two is the nearer to what the kernel costs.
+     *
+     * @return the better of each pair, in the order given
+     * @throws IllegalArgumentException if the runs are not of the same measures
+     */
+    static List<Measurement> better(List<Measurement> first, List<Measurement> second) {
+        if (first.size() != second.size()) {
+            throw new IllegalArgumentException(first.size() + " measures against " + second.size());
+        }
+        List<Measurement> best = new ArrayList<>(first.size());
+        for (int i = 0; i < first.size(); i++) {
+            Measurement a = first.get(i);
+            Measurement b = second.get(i);
+            if (!a.benchmarkClass().equals(b.benchmarkClass()) || !a.method().equals(b.method())
+                    || !a.params().equals(b.params()) || !a.unit().equals(b.unit())) {
+                throw new IllegalArgumentException("not the same measure: " + a + " and " + b);
+            }
+            best.add(a.higherIsBetter() == (a.score() >= b.score()) ? a : b);
+        }
+        return best;
+    }
+
+    /**
      * Reads one line of the floor's output: {@code CLASS PARAMS SCORE UNIT [METHOD]}, PARAMS being
      * {@code -} or {@code name=value[,name=value]}, e.g. {@code TreeKillBenchmark n=10 1050.00 us/op}.
      *

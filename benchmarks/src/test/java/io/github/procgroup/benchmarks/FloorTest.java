@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,19 @@ class FloorTest {
         assertEquals(Floor.KILL_ROUND,
                 Floor.parse("TreeKillBenchmark n=10,reaper=host,shell=waits 1.0 us/op cKillRound").method(),
                 "a fifth field names the row's library");
+    }
+
+    @Test
+    void ofTwoRunsOfTheFloorTheBetterFigureOfEachMeasureIsKept() {
+        List<Measurement> before = List.of(Floor.parse("SpawnBenchmark - 1241.00 us/op"),
+                Floor.parse("ThroughputBenchmark - 2281.0 ops/s"), Floor.parse("KillBenchmark - 90.00 us/op"));
+        List<Measurement> after = List.of(Floor.parse("SpawnBenchmark - 706.00 us/op"),
+                Floor.parse("ThroughputBenchmark - 2403.0 ops/s"), Floor.parse("KillBenchmark - 228.00 us/op"));
+
+        assertEquals(List.of(706.0, 2403.0, 90.0), Floor.better(before, after).stream().map(Measurement::score).toList(),
+                "the lower time, the higher rate, in the order given");
+        assertThrows(IllegalArgumentException.class, () -> Floor.better(before, after.subList(0, 2)));
+        assertThrows(IllegalArgumentException.class, () -> Floor.better(before, List.of(after.get(1), after.get(0), after.get(2))));
     }
 
     @Test
