@@ -52,7 +52,7 @@ final class PidCursor {
      */
     private static final Object LOCK = new Object();
     private static int heldFd = NOT_OPEN; // guarded by LOCK
-    private static MemorySegment text; // guarded by LOCK; allocated with the fd
+    private static MemorySegment text; // guarded by LOCK; allocated at the first open
 
     private PidCursor() {
     }
@@ -101,7 +101,9 @@ final class PidCursor {
             fd = Posix.open(arena.allocateFrom(PATH, StandardCharsets.ISO_8859_1), LibC.O_RDONLY() | LibC.O_CLOEXEC(), 0);
         }
         if (fd >= 0) {
-            text = Arena.global().allocate(TEXT_ROOM);
+            if (text == null) {
+                text = Arena.global().allocate(TEXT_ROOM); // once: a later open (after giving up) reuses it
+            }
             heldFd = fd;
         } else if (fd != -LibC.EMFILE() && fd != -LibC.ENFILE()) {
             heldFd = GIVEN_UP; // ENOENT (no /proc, say): the open would fail each time
