@@ -117,16 +117,7 @@ class ProcessContractTest {
     }
 
     private static boolean jvmHolds(String pipe) {
-        for (int fd : ProcFs.openFds()) {
-            try {
-                if (pipe.equals(ProcFs.fdTarget(ProcFs.self(), fd))) {
-                    return true;
-                }
-            } catch (java.io.UncheckedIOException closedMeanwhile) {
-                // another thread closed it between the listing and the look
-            }
-        }
-        return false;
+        return !ProcFs.fdsOn(pipe).isEmpty();
     }
 
     private static void killGrandchildAndClose(Process p, long grandchild) {

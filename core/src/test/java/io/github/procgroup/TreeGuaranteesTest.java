@@ -243,7 +243,7 @@ class TreeGuaranteesTest {
         long sentinel = group.stream().map(ProcFs.Proc::pid).filter(pid -> !users.contains(pid)).findFirst().orElseThrow();
         String lifeline = ProcFs.fdTarget(sentinel, 0);
         assertTrue(lifeline.startsWith("pipe:"), "the sentinel reads a pipe: " + lifeline);
-        assertEquals(1, fdsOfThisJvmOn(lifeline), "the JVM holds the other end, once");
+        assertEquals(1, ProcFs.fdsOn(lifeline).size(), "the JVM holds the other end, once");
         long hupAndTerm = 1L << 14 | 1L;
         ProcFs.await(() -> (Long.parseLong(ProcFs.statusField(sentinel, "SigIgn").orElse("0"), 16) & hupAndTerm) == hupAndTerm,
                 START, () -> "the sentinel does not ignore SIGHUP and SIGTERM: " + ProcFs.statusField(sentinel, "SigIgn"));
@@ -254,7 +254,7 @@ class TreeGuaranteesTest {
                 () -> "somebody was killed: " + ProcFs.group(p.processGroupId()));
         p.close();
         assertEquals(List.of(), ProcFs.liveMembers(p.processGroupId()));
-        ProcFs.await(() -> fdsOfThisJvmOn(lifeline) == 0, START,
+        ProcFs.await(() -> ProcFs.fdsOn(lifeline).isEmpty(), START,
                 () -> "the JVM still holds the lifeline after the sentinel was reaped");
     }
 
@@ -279,15 +279,5 @@ class TreeGuaranteesTest {
         assertTrue(e.getMessage().contains("newSession"), e.getMessage());
     }
 
-    /** @return how many of this JVM's fds refer to {@code target} (an fd closed meanwhile does not count) */
-    private static long fdsOfThisJvmOn(String target) {
-        return ProcFs.openFds().stream().filter(fd -> {
-            try {
-                return target.equals(ProcFs.fdTarget(ProcFs.self(), fd));
-            } catch (java.io.UncheckedIOException closedMeanwhile) {
-                return false;
-            }
-        }).count();
-    }
 
 }

@@ -127,6 +127,20 @@ public final class ProcFs {
         }
     }
 
+    /**
+     * @return this JVM's fds that refer to {@code target} (a path, or {@code pipe:[123]}), in
+     *         order; an fd closed between the listing and the look does not count
+     */
+    public static List<Integer> fdsOn(String target) {
+        return openFds().stream().filter(fd -> {
+            try {
+                return target.equals(fdTarget(SELF, fd));
+            } catch (UncheckedIOException closedMeanwhile) {
+                return false; // another thread closed it between the listing and the look
+            }
+        }).toList();
+    }
+
     /** @return what fd {@code fd} of process {@code pid} refers to, for example {@code pipe:[123]} or a path */
     public static String fdTarget(long pid, int fd) {
         try {

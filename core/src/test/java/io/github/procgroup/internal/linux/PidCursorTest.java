@@ -104,13 +104,7 @@ class PidCursorTest {
     }
 
     private static int heldFdOrMinusOne() {
-        List<Integer> onLoadavg = ProcFs.openFds().stream().filter(fd -> {
-            try {
-                return "/proc/loadavg".equals(ProcFs.fdTarget(ProcFs.self(), fd));
-            } catch (java.io.UncheckedIOException closedMeanwhile) {
-                return false;
-            }
-        }).toList();
+        List<Integer> onLoadavg = ProcFs.fdsOn("/proc/loadavg");
         assertTrue(onLoadavg.size() <= 1, "fds on /proc/loadavg: " + onLoadavg);
         return onLoadavg.isEmpty() ? -1 : onLoadavg.getFirst();
     }
