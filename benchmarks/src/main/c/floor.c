@@ -297,6 +297,9 @@ static void kill_round(int n, int shell_exits, long iter) {
     char *const shell[] = {"sh", "-c", script, NULL};
     pid_t sleeps[MAX_TREE], tree[MAX_TREE];
     char loadavg[128];
+    /* Held open and read again from offset 0, as procgroup's PidCursor does for the JVM's life. */
+    int loadavg_fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+    if (loadavg_fd < 0) die("open /proc/loadavg");
     find_ancestors();
     double spent = 0;
     for (long it = 0; it < iter; it++) {
@@ -310,13 +313,13 @@ static void kill_round(int n, int shell_exits, long iter) {
             await_asleep(sh, "sh");
         }
         double start = now_us();
-        read_proc("/proc/loadavg", loadavg, sizeof loadavg);
+        if (pread(loadavg_fd, loadavg, sizeof loadavg - 1, 0) <= 0) die("pread /proc/loadavg");
         int count = list_tree(sh, !shell_exits, tree);
         if (exits_among(tree, count, 0) != 0) die("a process of the tree exited during the walk");
         if (killpg(sh, SIGKILL) != 0) die("killpg");
         if (!shell_exits) reap(sh);
         exits_among(tree, count, 1);
-        read_proc("/proc/loadavg", loadavg, sizeof loadavg);
+        if (pread(loadavg_fd, loadavg, sizeof loadavg - 1, 0) <= 0) die("pread /proc/loadavg");
         spent += now_us() - start;
         if (count != n + !shell_exits) {
             fprintf(stderr, "floor: the kill round listed %d processes, not %d\n", count, n + !shell_exits);
@@ -325,6 +328,7 @@ static void kill_round(int n, int shell_exits, long iter) {
         for (int i = 0; i < 3; i++) close(fds[i]);
     }
     free(script);
+    close(loadavg_fd);
     const char *reaper = getenv("PROCGROUP_BENCH_REAPER"); /* set by Floor.java when run under "floor reaper" */
     printf("TreeKillBenchmark n=%d,reaper=%s,shell=%s %.2f us/op cKillRound\n", n,
            reaper != NULL && strcmp(reaper, "prompt") == 0 ? "prompt" : "host",
