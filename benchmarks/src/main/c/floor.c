@@ -5,7 +5,7 @@
  * run as the JMH benchmarks.
  *
  *   floor spawn ITER           posix_spawn /bin/true (3 pipes, own process group) + waitpid
- *   floor kill ITER            SIGKILL + waitpid of a running sleep (spawned untimed)
+ *   floor kill ITER            SIGKILL + waitpid of a sleep (spawned untimed, settled: asleep)
  *   floor treekill N ITER      killpg + waitpid of N+1 sleeps in one group (spawned untimed)
  *   floor tree N ITER          list a tree of N+1 sleeps from /proc/PID/task/TID/children + stat
  *   floor killround N waits|exits ITER
@@ -418,6 +418,7 @@ int main(int argc, char **argv) {
         double spent = 0;
         for (long i = 0; i < iter; i++) {
             pid_t pid = spawn(SLEEP, 0, 0, NULL);
+            await_asleep(pid, "sleep"); /* as KillBenchmark's sleeps: settled, not racing its start-up */
             double start = now_us();
             if (kill(pid, SIGKILL) != 0) die("kill");
             reap(pid);

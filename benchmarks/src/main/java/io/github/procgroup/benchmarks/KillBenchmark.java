@@ -18,8 +18,11 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Kill latency: a {@code sleep 1000} is started before each invocation (not timed); the
- * invocation times SIGKILL plus the reap, that is until the library reports the exit. procgroup
+ * Kill latency: a {@code sleep 1000} is started before each invocation and waited for until it
+ * has started up and sleeps in the kernel (not timed; {@link ProcStat#whenAsleep}, as the tree
+ * kills' processes and the floor's sleep are): a kill of a sleep still starting up would time its
+ * start-up racing the kill, and how far it got depends on how soon after the spawn each library
+ * kills. The invocation times SIGKILL plus the reap, that is until the library reports the exit. procgroup
  * is measured three times: {@code destroyForcibly()} + {@code awaitExit()}; {@code close()} (which
  * also ends the tree and closes the pipes), where the sleep was the last process created, so that
  * its tree is known to be the sleep alone; and {@code close()} where another process was started
@@ -30,16 +33,18 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = Children.NATIVE_ACCESS)
 public class KillBenchmark {
+    private static final long SETTLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** A child started anew for every invocation by the library under test. */
     @State(Scope.Thread)
     public abstract static class Sleeper {
         Process process;
 
-        /** Starts the sleep. */
+        /** Starts the sleep and waits until it sleeps. */
         @Setup(Level.Invocation)
         public void start() throws IOException {
             process = spawn();
+            ProcStat.whenAsleep(process.pid(), "sleep", SETTLE_TIMEOUT_NANOS);
         }
 
         /** Reaps it if the benchmark did not, and closes the pipes. */
@@ -73,7 +78,7 @@ public class KillBenchmark {
         Process spawn() throws IOException {
             Process sleeper = super.spawn();
             another = new GroupProcessBuilder(Children.SLEEP).start();
-            ProcStat.whenAsleep(another.pid(), "sleep", TimeUnit.SECONDS.toNanos(30));
+            ProcStat.whenAsleep(another.pid(), "sleep", SETTLE_TIMEOUT_NANOS);
             return sleeper;
         }
 
@@ -97,10 +102,11 @@ public class KillBenchmark {
     public static class NuSleeper {
         NuProcess process;
 
-        /** Starts the sleep. */
+        /** Starts the sleep and waits until it sleeps. */
         @Setup(Level.Invocation)
         public void start() {
             process = NuPeer.start(Children.SLEEP);
+            ProcStat.whenAsleep(process.getPID(), "sleep", SETTLE_TIMEOUT_NANOS);
         }
 
         /** Kills and reaps it if the benchmark did not. */
