@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * has started up and sleeps in the kernel (not timed; {@link ProcStat#whenAsleep}, as the tree
  * kills' processes and the floor's sleep are): a kill of a sleep still starting up would time its
  * start-up racing the kill, and how far it got depends on how soon after the spawn each library
- * kills. The invocation times SIGKILL plus the reap, that is until the library reports the exit. procgroup
- * is measured three times: {@code destroyForcibly()} + {@code awaitExit()}; {@code close()} (which
+ * kills. The invocation times SIGKILL plus the reap, that is until the library reports the
+ * exit. procgroup is measured three times: {@code destroyForcibly()} + {@code awaitExit()}; {@code close()} (which
  * also ends the tree and closes the pipes), where the sleep was the last process created, so that
  * its tree is known to be the sleep alone; and {@code close()} where another process was started
  * since, so that the tree is listed before the kill. The C floor's twin is {@code floor kill}:
