@@ -278,6 +278,4 @@ class TreeGuaranteesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, b::start);
         assertTrue(e.getMessage().contains("newSession"), e.getMessage());
     }
-
-
 }
