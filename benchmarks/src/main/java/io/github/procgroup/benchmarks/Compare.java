@@ -46,8 +46,9 @@ public final class Compare {
      * ThroughputBenchmark: 8 spawning threads and their children keep both cores busy, so the C2
      * thread gets a small share of a core and compiles the spawn path for about 12 s
      * (-XX:+PrintCompilation; the JVM's user CPU per spawn drops to a quarter after). KillBenchmark:
-     * an invocation takes about 1 ms with its untimed spawn, so 1 s is about 700 calls of close(),
-     * and C2 compiles a method after about 5,000 (Tier4InvocationThreshold).
+     * an invocation takes 1 ms or more with its untimed spawn and the wait until the sleep sleeps,
+     * so 1 s is at most about 700 calls of close(), and C2 compiles a method after about 5,000
+     * (Tier4InvocationThreshold).
      */
     private static final List<String> LONG_WARM_UP = List.of("ThroughputBenchmark", "KillBenchmark");
 
