@@ -478,7 +478,12 @@ public final class GroupProcess extends Process implements AutoCloseable {
      */
     @Override
     public int exitValue() {
-        return exitStatus().orElseThrow(() -> new IllegalThreadStateException("process hasn't exited")).shellCode();
+        // No lambda for the exception: its first call would spin a class even when the status is there.
+        Optional<ExitStatus> status = exitStatus();
+        if (status.isEmpty()) {
+            throw new IllegalThreadStateException("process hasn't exited");
+        }
+        return status.get().shellCode();
     }
 
     /** @return true until the leader has exited and been reaped */
@@ -518,7 +523,11 @@ public final class GroupProcess extends Process implements AutoCloseable {
      */
     @Override
     public ProcessHandle toHandle() {
-        return child.handle().orElseThrow(() -> new UnsupportedOperationException("no process handle for pid " + pid()));
+        Optional<ProcessHandle> handle = child.handle();
+        if (handle.isEmpty()) {
+            throw new UnsupportedOperationException("no process handle for pid " + pid());
+        }
+        return handle.get();
     }
 
     /**

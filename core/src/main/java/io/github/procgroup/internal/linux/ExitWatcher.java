@@ -114,13 +114,25 @@ final class ExitWatcher {
         int epollFd = Posix.epollCreate1(LibC.EPOLL_CLOEXEC());
         ExitWatcher watcher = new ExitWatcher(epollFd); // epollFd < 0: every child waits on its own thread
         if (epollFd >= 0) {
+            // Anonymous classes, not method references: the first spawn runs this, and a method
+            // reference's first call spins a class (see "Code that runs cold" in package-info).
             try {
-                Runtime.getRuntime().addShutdownHook(
-                        Thread.ofPlatform().name("procgroup-exit-watcher-exit").unstarted(watcher::jvmExiting));
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-exit-watcher-exit").unstarted(
+                        new Runnable() {
+                            @Override
+                            public void run() {
+                                watcher.jvmExiting();
+                            }
+                        }));
             } catch (IllegalStateException shutdownInProgress) {
                 watcher.jvmExiting = true; // the first spawn came from a shutdown hook: poll from the start
             }
-            watcher.thread = Thread.ofPlatform().daemon().name("procgroup-exit-watcher").start(watcher::loop);
+            watcher.thread = Thread.ofPlatform().daemon().name("procgroup-exit-watcher").start(new Runnable() {
+                @Override
+                public void run() {
+                    watcher.loop();
+                }
+            });
         }
         return watcher;
     }

@@ -7,6 +7,7 @@ import io.github.procgroup.bindings.linux.LibC;
 import io.github.procgroup.internal.linux.ProcTable.Snapshot;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -76,7 +77,15 @@ final class GroupMembership implements TreeMembership {
 
     /** As {@link #isOver(Snapshot)}, given this tree's processes. */
     private boolean isOver(List<Stat> tree) {
-        return leader.isReaped() && tree.stream().allMatch(s -> s.isZombie() && s.ppid() != SelfPid.PID);
+        if (!leader.isReaped()) {
+            return false;
+        }
+        for (Stat s : tree) { // loops, not streams, on the way of a tree's end: see "Code that runs cold" in package-info
+            if (!s.isZombie() || s.ppid() == SelfPid.PID) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -94,8 +103,13 @@ final class GroupMembership implements TreeMembership {
         }
         Snapshot snapshot = view.snapshot();
         Predicate<Stat> inGroup = view.groupMembers(snapshot);
-        return TreeSignals.toEach(ProcessTree.live(snapshot.processes()).stream()
-                .filter(s -> s.pid() != sentinelPid && inGroup.test(s)).toList(), signal) > 0;
+        List<Stat> members = new ArrayList<>();
+        for (Stat s : ProcessTree.live(snapshot.processes())) {
+            if (s.pid() != sentinelPid && inGroup.test(s)) {
+                members.add(s);
+            }
+        }
+        return TreeSignals.toEach(members, signal) > 0;
     }
 
     @Override
@@ -113,7 +127,12 @@ final class GroupMembership implements TreeMembership {
         }
         Snapshot snapshot = view.snapshot();
         Predicate<Stat> inGroup = view.groupMembers(snapshot);
-        return snapshot.processes().stream().anyMatch(s -> inGroup.test(s) && !s.isZombie() && s.pid() != sentinelPid);
+        for (Stat s : snapshot.processes()) {
+            if (inGroup.test(s) && !s.isZombie() && s.pid() != sentinelPid) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -171,7 +190,7 @@ final class GroupMembership implements TreeMembership {
         }
         if (listed == null || listed.snapshot() == null || listed.snapshot().pidCursor() == PidCursor.UNKNOWN
                 || sentinelPid >= 0 || AdoptedOrphans.running() || Prctl.isSubreaper()
-                || listed.snapshot().processes().stream().anyMatch(s -> s.ppid() == SelfPid.PID && s.pid() != leader.pid())) {
+                || listsOtherChildOfJvm(listed.snapshot())) {
             return false;
         }
         if (PidfdWait.awaitExit(listed.running(), listed.takenAt(), nanos) != PidfdWait.Outcome.ALL_EXITED
@@ -181,15 +200,34 @@ final class GroupMembership implements TreeMembership {
         return PidCursor.unchangedSince(listed.snapshot().pidCursor(), listed.snapshot().takenAt());
     }
 
+    /** @return whether {@code snapshot} shows a child of this JVM other than the leader (a pipeline's stage, an adopted orphan) */
+    private boolean listsOtherChildOfJvm(Snapshot snapshot) {
+        for (Stat s : snapshot.processes()) {
+            if (s.ppid() == SelfPid.PID && s.pid() != leader.pid()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public List<ProcessInfo> members() {
-        return ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running())).stream()
-                .filter(s -> s.pgid() == leader.pid()).map(Stat::info).toList();
+        List<ProcessInfo> members = new ArrayList<>();
+        for (Stat s : ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running()))) {
+            if (s.pgid() == leader.pid()) {
+                members.add(s.info());
+            }
+        }
+        return List.copyOf(members);
     }
 
     @Override
     public List<ProcessInfo> tree() {
-        return ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running())).stream().map(Stat::info).toList();
+        List<ProcessInfo> tree = new ArrayList<>();
+        for (Stat s : ProcessTree.live(view.find(view.snapshot(), AdoptedOrphans.running()))) {
+            tree.add(s.info());
+        }
+        return List.copyOf(tree);
     }
 
     @Override
@@ -227,7 +265,13 @@ final class GroupMembership implements TreeMembership {
             // killpg reaches every member, also one that joined after the listing.
             boolean groupReached = TreeSignals.toPinnedGroup(group, signal);
             // Escapees (setsid, setpgid), and the members of an unpinned group: by pid and start time only.
-            TreeSignals.toEach(live.stream().filter(s -> !groupReached || s.pgid() != leader.pid()).toList(), signal);
+            List<Stat> outside = new ArrayList<>(live.size());
+            for (Stat s : live) {
+                if (!groupReached || s.pgid() != leader.pid()) {
+                    outside.add(s);
+                }
+            }
+            TreeSignals.toEach(outside, signal);
         }
         lastListing = new Listing(live, snapshot);
         return new Signalled(live.size(), isOver(tree));

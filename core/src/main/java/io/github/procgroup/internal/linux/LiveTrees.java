@@ -29,8 +29,13 @@ final class LiveTrees {
         CgroupExitCleanup.load(); // the same reason
         TreeWalk.load(); // the same reason: listing a tree and waiting for it must work at the fd limit
         // One hook for both, in this order: the grace first, then the leaves of CGROUP trees are removed.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(
-                LiveTrees::endAllAtExit));
+        // An anonymous class, not a method reference: the first spawn runs this (see package-info).
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("procgroup-shutdown").unstarted(new Runnable() {
+            @Override
+            public void run() {
+                endAllAtExit();
+            }
+        }));
     }
 
     private LiveTrees() {
@@ -65,7 +70,11 @@ final class LiveTrees {
 
     /** Forgets the trees that are over in {@code snapshot}: leader reaped, nothing of them left. */
     static void prune(ProcTable.Snapshot snapshot) {
-        TREES.removeIf(tree -> tree.isOver(snapshot));
+        for (LinuxProcess tree : TREES) { // no lambda: see package-info
+            if (tree.isOver(snapshot)) {
+                TREES.remove(tree);
+            }
+        }
     }
 
     /**

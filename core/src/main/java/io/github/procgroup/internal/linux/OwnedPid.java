@@ -108,22 +108,22 @@ final class OwnedPid {
      *
      * @return true if it is unreaped and in another group; false if in {@code pgid}, or reaped
      */
-    boolean leftGroup(int pgid) {
-        int now = whileUnreaped(Posix::getpgid, pgid); // reaped: as if still in pgid
+    synchronized boolean leftGroup(int pgid) {
+        if (reaped) {
+            return false; // as if still in pgid
+        }
+        int now = Posix.getpgid(pid);
         return now >= 0 && now != pgid;
     }
 
     /**
-     * Runs {@code action} with the pid (and so the group it leads) held, if it is unreaped.
+     * killpg(3) of {@code pgid} while this process is unreaped, under its lock: the group it pins
+     * (it leads the group, or is a member) cannot go away between the check and the call.
      *
-     * @return whether it ran
+     * @return killpg's result (0 or -errno), or {@code ifReaped} if it was not sent
      */
-    synchronized boolean whileUnreaped(Runnable action) {
-        if (reaped) {
-            return false;
-        }
-        action.run();
-        return true;
+    synchronized int killpgWhileUnreaped(int pgid, int signal, int ifReaped) {
+        return reaped ? ifReaped : Posix.killpg(pgid, signal);
     }
 
     /**

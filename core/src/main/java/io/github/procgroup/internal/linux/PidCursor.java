@@ -119,7 +119,8 @@ final class PidCursor {
         if (n <= 0 || n >= TEXT_ROOM) {
             return UNKNOWN; // an error (EBADF: closed by someone else; ESPIPE), or more than loadavg ever has
         }
-        byte[] read = text.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        byte[] read = new byte[(int) n];
+        MemorySegment.copy(text, ValueLayout.JAVA_BYTE, 0, read, 0, read.length); // no heap segment, as toArray makes
         return isLoadavg(read) ? lastField(read) : UNKNOWN;
     }
 

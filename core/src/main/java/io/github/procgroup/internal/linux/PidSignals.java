@@ -2,6 +2,8 @@ package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
 
+import java.util.Optional;
+
 /**
  * Signals one process named by its pid and start time, and no other: the pid is opened as a
  * pidfd first, then /proc/PID/stat is read again and must show the same start time, then the
@@ -57,6 +59,7 @@ final class PidSignals {
 
     /** @return whether the pid still names the process listed (same start time) */
     static boolean sameProcess(ProcTable.Stat process) {
-        return ProcTable.stat(process.pid()).map(now -> now.startTime() == process.startTime()).orElse(false);
+        Optional<ProcTable.Stat> now = ProcTable.stat(process.pid());
+        return now.isPresent() && now.get().startTime() == process.startTime();
     }
 }

@@ -8,9 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntPredicate;
-import java.util.function.IntToLongFunction;
 
 /**
  * Waits by event, not by the clock, for listed processes of a tree to exit: a pidfd becomes
@@ -69,8 +66,7 @@ final class PidfdWait {
      * @throws InterruptedException if the thread is interrupted (the fds are closed first)
      */
     static Outcome awaitExit(List<Stat> processes, long listedAt, long nanos) throws InterruptedException {
-        return awaitExit(processes.size(), i -> processes.get(i).pid(), i -> PidSignals.sameProcess(processes.get(i)),
-                listedAt, nanos);
+        return awaitExit(new ListedStats(processes), listedAt, nanos);
     }
 
     /**
@@ -87,22 +83,79 @@ final class PidfdWait {
      * @throws InterruptedException if the thread is interrupted (the fds are closed first)
      */
     static Outcome awaitExitOfPids(List<Long> pids, long listedAt, long nanos) throws InterruptedException {
-        AtomicBoolean unknown = new AtomicBoolean();
-        Outcome outcome = awaitExit(pids.size(), pids::get, i -> {
-            unknown.set(true); // past the window: not waited for, and not known to have exited
-            return false;
-        }, listedAt, nanos);
-        return unknown.get() && outcome == Outcome.ALL_EXITED ? Outcome.WAITED : outcome;
+        ListedPids listed = new ListedPids(pids);
+        Outcome outcome = awaitExit(listed, listedAt, nanos);
+        return listed.unknown && outcome == Outcome.ALL_EXITED ? Outcome.WAITED : outcome;
     }
 
     /**
-     * @param count             how many processes were listed
-     * @param pid               the pid of the i-th
-     * @param sameBeyondWindow  whether the i-th's pid still names it, asked only once the window
-     *                          has passed (false: it is not waited for)
+     * The processes of one wait, as a listing found them. Classes, not lambdas, on the way of a
+     * tree's end (see "Code that runs cold" in package-info).
      */
-    private static Outcome awaitExit(int count, IntToLongFunction pid, IntPredicate sameBeyondWindow, long listedAt,
-                                     long nanos) throws InterruptedException {
+    private abstract static class Listed {
+        /** @return how many processes were listed */
+        abstract int count();
+
+        /** @return the pid of the i-th */
+        abstract long pid(int i);
+
+        /** @return whether the i-th's pid still names it, asked only once the window has passed (false: it is not waited for) */
+        abstract boolean sameBeyondWindow(int i);
+    }
+
+    /** Processes listed with their start times, which tell a later process with the same pid apart. */
+    private static final class ListedStats extends Listed {
+        private final List<Stat> processes;
+
+        ListedStats(List<Stat> processes) {
+            this.processes = processes;
+        }
+
+        @Override
+        int count() {
+            return processes.size();
+        }
+
+        @Override
+        long pid(int i) {
+            return processes.get(i).pid();
+        }
+
+        @Override
+        boolean sameBeyondWindow(int i) {
+            return PidSignals.sameProcess(processes.get(i));
+        }
+    }
+
+    /** Processes known by their pids alone: past the window, one is not waited for, and the wait says so. */
+    private static final class ListedPids extends Listed {
+        private final List<Long> pids;
+        private boolean unknown; // one was past the window: not waited for, and not known to have exited
+
+        ListedPids(List<Long> pids) {
+            this.pids = pids;
+        }
+
+        @Override
+        int count() {
+            return pids.size();
+        }
+
+        @Override
+        long pid(int i) {
+            return pids.get(i);
+        }
+
+        @Override
+        boolean sameBeyondWindow(int i) {
+            unknown = true;
+            return false;
+        }
+    }
+
+    /** The wait of {@link #awaitExit(List, long, long)} and {@link #awaitExitOfPids}, on what {@code listed} names. */
+    private static Outcome awaitExit(Listed listed, long listedAt, long nanos) throws InterruptedException {
+        int count = listed.count();
         if (count == 0) {
             return Outcome.ALL_EXITED;
         }
@@ -114,7 +167,7 @@ final class PidfdWait {
             boolean failed = false;
             try {
                 for (int i = 0; i < slots; i++) {
-                    int fd = Posix.pidfdOpen((int) pid.applyAsLong(i), 0);
+                    int fd = Posix.pidfdOpen((int) listed.pid(i), 0);
                     if (fd == -LibC.ESRCH()) {
                         continue; // reaped already: nothing to wait for
                     }
@@ -123,7 +176,7 @@ final class PidfdWait {
                         break;
                     }
                     boolean recent = System.nanoTime() - listedAt <= PidCursor.MAX_WINDOW_NANOS;
-                    if (!recent && !sameBeyondWindow.test(i)) {
+                    if (!recent && !listed.sameBeyondWindow(i)) {
                         Posix.close(fd); // gone meanwhile, or the pid may name a later process: not one to wait for
                         continue;
                     }

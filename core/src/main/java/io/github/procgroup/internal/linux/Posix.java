@@ -20,6 +20,7 @@ public final class Posix {
     private static final MemorySegment KILL = Downcalls.required("kill");
     private static final MemorySegment KILLPG = Downcalls.required("killpg");
     private static final MemorySegment GETPGID = Downcalls.required("getpgid");
+    private static final MemorySegment GETPID = Downcalls.required("getpid");
     private static final MemorySegment CLOSE = Downcalls.required("close");
     private static final MemorySegment PIPE2 = Downcalls.required("pipe2");
     private static final MemorySegment OPEN = Downcalls.required("open");
@@ -127,6 +128,15 @@ public final class Posix {
      */
     public static int getpgid(int pid) {
         return Downcalls.orErrno(Downcalls.int1(GETPGID, pid));
+    }
+
+    /**
+     * getpid(2), which cannot fail: this process's pid in its own pid namespace, the namespace of
+     * every pid procgroup reads from /proc. It takes no argument; the zero passed is never read
+     * (see {@link Downcalls}).
+     */
+    public static int getpid() {
+        return Downcalls.int1(GETPID, 0);
     }
 
     /** close(2). EINTR is not retried: on Linux the fd is released even then. @return 0, or -errno */

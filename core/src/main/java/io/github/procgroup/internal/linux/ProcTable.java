@@ -28,7 +28,7 @@ public final class ProcTable {
         List<Stat> list() throws IOException;
     }
 
-    private static volatile Lister lister = ProcTable::listOnce;
+    private static volatile Lister lister; // null: the real listing (no method reference, see package-info)
 
     private ProcTable() {
     }
@@ -75,8 +75,23 @@ public final class ProcTable {
         }
     }
 
-    /** A process for ever: its pid and its start time (a reused pid has a later start time). */
+    /**
+     * A process for ever: its pid and its start time (a reused pid has a later start time).
+     *
+     * <p>Its {@code equals} and {@code hashCode} are written out: a record's own are bound by
+     * invokedynamic at their first call, which spins method handles for a few milliseconds of the
+     * first listing in a fresh JVM (keys are hashed from the first one on, see {@link TreeMemory}).
+     */
     record ProcessKey(long pid, long startTime) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ProcessKey k && k.pid == pid && k.startTime == startTime;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(pid) * 31 + Long.hashCode(startTime);
+        }
     }
 
     /**
@@ -162,20 +177,25 @@ public final class ProcTable {
     static Snapshot snapshot() {
         long takenAt = System.nanoTime();
         try {
-            return new Snapshot(takenAt, lister.list());
+            return new Snapshot(takenAt, list());
         } catch (IOException | UncheckedIOException e) {
             if (!FdReserve.isFdLimit(e)) {
                 throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
             }
             return FdReserve.withSpareFds(() -> {
                 try {
-                    return new Snapshot(takenAt, lister.list());
+                    return new Snapshot(takenAt, list());
                 } catch (IOException | UncheckedIOException again) {
                     throw new IllegalStateException("cannot list /proc, even with procgroup's spare fds released: "
                             + again.getMessage(), again);
                 }
             });
         }
+    }
+
+    private static List<Stat> list() throws IOException {
+        Lister replaced = lister;
+        return replaced == null ? listOnce() : replaced.list();
     }
 
     private static List<Stat> listOnce() throws IOException {
@@ -193,7 +213,7 @@ public final class ProcTable {
 
     /** Test seam: replaces the lister (null restores the real one). */
     static void replaceLister(Lister replacement) {
-        lister = replacement == null ? ProcTable::listOnce : replacement;
+        lister = replacement;
     }
 
     /**

@@ -50,7 +50,7 @@ public final class ProcessTree {
             grew = false;
             for (Stat s : all) {
                 if (s.pid() != excluded && !pids.contains(s.pid()) && pids.contains(s.ppid())
-                        && confirmed.computeIfAbsent(s.ppid(), ppid -> parentConfirmed.test(byPid.get(ppid)))) {
+                        && isConfirmed(s.ppid(), confirmed, byPid, parentConfirmed)) {
                     pids.add(s.pid());
                     grew = true;
                 }
@@ -63,6 +63,17 @@ public final class ProcessTree {
             }
         }
         return tree;
+    }
+
+    /** @return {@code parentConfirmed}'s word on the listed parent {@code ppid}, asked once (no lambda: see package-info) */
+    private static boolean isConfirmed(long ppid, Map<Long, Boolean> confirmed, Map<Long, Stat> byPid,
+                                       Predicate<Stat> parentConfirmed) {
+        Boolean known = confirmed.get(ppid);
+        if (known == null) {
+            known = parentConfirmed.test(byPid.get(ppid));
+            confirmed.put(ppid, known);
+        }
+        return known;
     }
 
     /**
@@ -83,6 +94,12 @@ public final class ProcessTree {
 
     /** @return the processes of {@code tree} that still run */
     static List<Stat> live(List<Stat> tree) {
-        return tree.stream().filter(s -> !s.isZombie()).toList();
+        List<Stat> live = new ArrayList<>(tree.size());
+        for (Stat s : tree) {
+            if (!s.isZombie()) {
+                live.add(s);
+            }
+        }
+        return List.copyOf(live);
     }
 }

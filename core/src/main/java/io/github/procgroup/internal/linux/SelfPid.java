@@ -1,12 +1,12 @@
 package io.github.procgroup.internal.linux;
 
 /**
- * This JVM's pid, in a class of its own so that only code that needs it pays for it: the JDK's
- * {@code ProcessHandle.current()} initialises its process-handle machinery (a reaper thread pool
- * among it), which a spawn does not use.
+ * This JVM's pid, from getpid(2). Not the JDK's {@code ProcessHandle.current()}: its first use
+ * initialises the JDK's process-handle machinery (a reaper thread pool and a dozen classes with
+ * it), a few milliseconds of the first listing in a fresh JVM, which procgroup does not use.
  */
 final class SelfPid {
-    static final long PID = ProcessHandle.current().pid();
+    static final long PID = Posix.getpid();
 
     private SelfPid() {
     }

@@ -67,11 +67,11 @@ final class TreeGroup {
 
     /** @return killpg's result (0 or -errno) if the group was pinned while it was sent, else {@link #NOT_PINNED} */
     int killWhilePinned(int signal) {
-        int[] result = {NOT_PINNED};
-        if (!leader.whileUnreaped(() -> result[0] = Posix.killpg(pgid, signal)) && sentinel != null) {
-            sentinel.whileUnreaped(() -> result[0] = Posix.killpg(pgid, signal));
+        int result = leader.killpgWhileUnreaped(pgid, signal, NOT_PINNED);
+        if (result == NOT_PINNED && sentinel != null) {
+            result = sentinel.killpgWhileUnreaped(pgid, signal, NOT_PINNED);
         }
-        return result[0];
+        return result;
     }
 
     /**
@@ -96,16 +96,38 @@ final class TreeGroup {
      */
     Predicate<Stat> members(ProcTable.Snapshot snapshot, Predicate<ProcessKey> remembered) {
         if (isPinned()) {
-            return s -> s.pgid() == pgid; // pinned now, so pinned all through the listing
+            return new InGroup(pgid, true); // pinned now, so pinned all through the listing
         }
         if (ended) {
-            return s -> false;
+            return InGroup.NONE;
         }
         Optional<Stat> witness = witness(snapshot.processes(), pgid, releasedTick(), remembered);
         if (witness.isPresent() && stillInGroup(witness.get())) {
-            return s -> s.pgid() == pgid && s.pid() != pgid;
+            return new InGroup(pgid, false);
         }
-        return s -> false;
+        return InGroup.NONE;
+    }
+
+    /**
+     * {@link #members}'s answer: the processes in group {@code pgid}, the one whose pid is the
+     * number among them only while the leader holds it (once reaped, a process with its number is
+     * a newcomer); or none. A class, not lambdas (see "Code that runs cold" in package-info).
+     */
+    private static final class InGroup implements Predicate<Stat> {
+        static final InGroup NONE = new InGroup(-1, false);
+
+        private final long pgid; // -1 for none: no process is in a group of that number
+        private final boolean leaderHeld;
+
+        InGroup(long pgid, boolean leaderHeld) {
+            this.pgid = pgid;
+            this.leaderHeld = leaderHeld;
+        }
+
+        @Override
+        public boolean test(Stat s) {
+            return pgid >= 0 && s.pgid() == pgid && (leaderHeld || s.pid() != pgid);
+        }
     }
 
     /** @return the boot-clock tick at which the last pin went away, rounded down */
@@ -118,8 +140,8 @@ final class TreeGroup {
     }
 
     private boolean stillInGroup(Stat witness) {
-        return ProcTable.stat(witness.pid())
-                .map(now -> now.startTime() == witness.startTime() && now.pgid() == pgid).orElse(false);
+        Optional<Stat> now = ProcTable.stat(witness.pid());
+        return now.isPresent() && now.get().startTime() == witness.startTime() && now.get().pgid() == pgid;
     }
 
     /**

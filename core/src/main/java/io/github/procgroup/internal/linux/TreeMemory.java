@@ -3,10 +3,13 @@ package io.github.procgroup.internal.linux;
 import io.github.procgroup.internal.linux.ProcTable.ProcessKey;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The processes seen in one tree, by pid and start time: an escapee stays part of its tree after
@@ -18,10 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * "not proven") and the listing does not show it. Each removal stands on its own, whatever other
  * threads add or remove meanwhile, and no lock is needed.
  */
-final class TreeMemory {
+final class TreeMemory implements Predicate<ProcessKey> {
     private final Set<ProcessKey> keys = ConcurrentHashMap.newKeySet();
 
     boolean contains(ProcessKey key) {
+        return keys.contains(key);
+    }
+
+    /** As {@link #contains}: the memory is the listings' "seen in the tree before" (no method reference, see package-info). */
+    @Override
+    public boolean test(ProcessKey key) {
         return keys.contains(key);
     }
 
@@ -29,9 +38,9 @@ final class TreeMemory {
         return keys.isEmpty();
     }
 
-    /** Runs {@code action} on every key remembered now. */
-    void forEach(java.util.function.Consumer<ProcessKey> action) {
-        keys.forEach(action);
+    /** @return every key remembered now, a copy */
+    List<ProcessKey> all() {
+        return new ArrayList<>(keys);
     }
 
     void add(ProcessKey key) {
@@ -63,6 +72,11 @@ final class TreeMemory {
         for (Stat s : listing) {
             present.add(s.key());
         }
-        keys.removeIf(k -> k.startTime() < listingTick && !present.contains(k));
+        for (Iterator<ProcessKey> i = keys.iterator(); i.hasNext(); ) { // no lambda: see package-info
+            ProcessKey k = i.next();
+            if (k.startTime() < listingTick && !present.contains(k)) {
+                i.remove();
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.procgroup.internal.linux;
 
+import io.github.procgroup.internal.linux.ProcTable.ProcessKey;
 import io.github.procgroup.internal.linux.ProcTable.Snapshot;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
@@ -55,7 +56,7 @@ final class TreeView {
 
     /** @return which processes of {@code snapshot} are members of the tree's group (decided now, after the listing) */
     Predicate<Stat> groupMembers(Snapshot snapshot) {
-        return group.members(snapshot, memory::contains);
+        return group.members(snapshot, memory);
     }
 
     /**
@@ -87,7 +88,9 @@ final class TreeView {
         if (!leader.isReaped()) {
             roots.add(new TreeWalk.Root(leader.pid(), TreeWalk.ANY_START)); // unreaped: the pid is certainly it
         }
-        memory.forEach(key -> roots.add(new TreeWalk.Root(key.pid(), key.startTime())));
+        for (ProcessKey key : memory.all()) {
+            roots.add(new TreeWalk.Root(key.pid(), key.startTime()));
+        }
         for (OwnedPid stage : stages) {
             if (!stage.isReaped()) {
                 // As the leader's: unreaped, so the pid is certainly the stage.
@@ -109,16 +112,39 @@ final class TreeView {
         // The unreaped leader is the tree's wherever its group is (it may have moved itself to another
         // group of its session with setpgid): while unreaped its pid is certainly it, decided here,
         // after the listing. So are a pipeline's unreaped later stages.
-        Predicate<Stat> members = groupMembers(snapshot).or(s -> isUnreaped(leader, s) || isUnreapedStage(s));
-        List<Stat> tree = ProcessTree.find(snapshot.processes(), members, hidden, memory::contains,
-                parentConfirmation());
+        List<Stat> tree = ProcessTree.find(snapshot.processes(), new Members(groupMembers(snapshot)), hidden, memory,
+                new ParentCheck());
         if (remember) {
             // The leader is not remembered: it is known for as long as it is unreaped, and after its
             // reap its pid names nothing of the tree. So a tree of one process leaves the memory
             // empty, and its end is decided without a listing (killpg(pgid, 0), see LinuxProcess).
-            memory.update(snapshot, tree.stream().filter(s -> s.pid() != leader.pid()).toList());
+            List<Stat> others = new ArrayList<>(tree.size());
+            for (Stat s : tree) {
+                if (s.pid() != leader.pid()) {
+                    others.add(s);
+                }
+            }
+            memory.update(snapshot, others);
         }
         return tree;
+    }
+
+    /**
+     * The processes a search starts from: the group's members, and the unreaped leader and later
+     * stages wherever their group is. Classes, not lambdas, here and below (see "Code that runs
+     * cold" in package-info).
+     */
+    private final class Members implements Predicate<Stat> {
+        private final Predicate<Stat> inGroup;
+
+        Members(Predicate<Stat> inGroup) {
+            this.inGroup = inGroup;
+        }
+
+        @Override
+        public boolean test(Stat s) {
+            return inGroup.test(s) || isUnreaped(leader, s) || isUnreapedStage(s);
+        }
     }
 
     /** @return whether {@code s} is {@code owned}'s process, still unreaped now, after the listing that read it */
@@ -136,10 +162,24 @@ final class TreeView {
         return false;
     }
 
-    /** The leader needs no check while unreaped (it holds its pid); any other parent is read again. */
-    private Predicate<Stat> parentConfirmation() {
-        Map<Long, Boolean> cache = new HashMap<>();
-        return parent -> (parent.pid() == leader.pid() && !leader.isReaped())
-                || cache.computeIfAbsent(parent.pid(), p -> PidSignals.sameProcess(parent));
+    /**
+     * Whether a listed parent is still the process listed: the leader needs no check while unreaped
+     * (it holds its pid); any other parent is read again, once per search.
+     */
+    private final class ParentCheck implements Predicate<Stat> {
+        private final Map<Long, Boolean> checked = new HashMap<>();
+
+        @Override
+        public boolean test(Stat parent) {
+            if (parent.pid() == leader.pid() && !leader.isReaped()) {
+                return true;
+            }
+            Boolean same = checked.get(parent.pid());
+            if (same == null) {
+                same = PidSignals.sameProcess(parent);
+                checked.put(parent.pid(), same);
+            }
+            return same;
+        }
     }
 }

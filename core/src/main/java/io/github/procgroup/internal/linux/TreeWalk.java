@@ -64,8 +64,7 @@ final class TreeWalk {
     /**
      * Whether this kernel has the children files: probed on the calling thread's own (every thread
      * has one, or none does; /proc/thread-self is Linux 3.17+, and without it the host-wide listing is
-     * used, which is always right). Pid-free, so the first spawn, which loads this class, does not start
-     * the JDK's process-handle machinery for the JVM's pid ({@link SelfPid} is read at a listing).
+     * used, which is always right).
      */
     private static final boolean KERNEL_HAS_CHILDREN = Files.isReadable(Path.of("/proc/thread-self/children"));
     private static final int MAX_PASSES = 4;
@@ -86,7 +85,7 @@ final class TreeWalk {
      */
     static void load() {
         new Root(0, ANY_START).pid();
-        SelfPid.class.getName(); // loaded, not initialised: its ProcessHandle.current() waits for the first listing
+        SelfPid.class.getName(); // loaded; initialised (getpid, no fd needed) by the first listing
         new Entry(null, 0).threads();
         ProcFile.load();
         PidCursor.lastField(new byte[0]);
@@ -119,7 +118,9 @@ final class TreeWalk {
      */
     static Snapshot list(List<Root> roots, long groupId, boolean proving) {
         Set<Long> lookedFor = new HashSet<>();
-        roots.forEach(r -> lookedFor.add(r.pid()));
+        for (Root r : roots) { // a loop, not a lambda: see "Code that runs cold" in package-info
+            lookedFor.add(r.pid());
+        }
         try {
             return new TreeWalk(groupId, proving).listing(roots, lookedFor);
         } catch (IOException | UncheckedIOException e) {
@@ -242,7 +243,9 @@ final class TreeWalk {
             mayMiss = true; // a zombie's children were re-parented when it exited, maybe during this walk
             return;
         }
-        todo.addAll(children(e.stat.pid(), e.threads));
+        for (long child : children(e.stat.pid(), e.threads)) {
+            todo.add(child); // not addAll: ArrayDeque's takes a method reference (see package-info)
+        }
     }
 
     /** A process read: its stat and its number of threads. */
@@ -385,7 +388,10 @@ final class TreeWalk {
         if (!chain.contains(1L) && ProcTable.readStatLine(1) != null) {
             chain.add(1L); // a parent gone mid-way cut the chain: init is where its orphans went
         }
-        known = chain.stream().mapToLong(Long::longValue).toArray();
+        known = new long[chain.size()];
+        for (int i = 0; i < known.length; i++) {
+            known[i] = chain.get(i);
+        }
         ancestors = known;
         return known;
     }

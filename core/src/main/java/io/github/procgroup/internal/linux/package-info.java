@@ -35,6 +35,15 @@
  * </ol>
  * <p>"Started before the pins went away" allows two ticks (20 ms) of slack after the release tick: a shell that forks a job and exits at once leaves a member started in the very tick its leader is reaped in, and that member must be ended. A stranger's group of the same number inside that window would need the pid counter to come round to the number again, a wrap of the whole pid space (pid_max, at least 32768 forks) within 30 ms, or a privileged write to {@code /proc/sys/kernel/ns_last_pid} timed to it.
  * <p>What is left: the privileged write just named; two processes with one pid and one start tick would need that pid reused within 10 ms; without pidfds (Linux before 5.3, glibc before 2.36) the start-time check and {@code kill(2)} are two calls, with microseconds between them.
+ * <h3>Code that runs cold</h3>
+ * <p>A program ends its first tree with the code still uncompiled, and may end only a few a minute. So the
+ * way of a spawn and of a tree's end (listing, signalling, waiting: {@code TreeWalk}, {@code TreeView},
+ * {@code ProcessTree}, {@code TreeGroup}, {@code TreeMemory}, {@code GroupMembership}, {@code PidfdWait})
+ * takes loops, named classes and explicit {@code equals}/{@code hashCode} rather than lambdas, method
+ * references, streams and records' generated methods: each of those is bound by invokedynamic at its first
+ * call, which spins a hidden class or a chain of method handles, about a millisecond each in a fresh JVM.
+ * The module is compiled with {@code -XDstringConcat=inline} for the same reason. Lambdas stay where they
+ * run rarely (the fd-limit retries, error messages) or off these paths.
  * <h3>At the fd limit</h3>
  * <p>Ending a tree must not need fds it cannot get. {@code killpg} needs none; a pinned group gets its signal even when the listing fails (the error is thrown after). A listing, a stat read or a {@code pidfd_open} that fails with EMFILE/ENFILE is retried once with {@code FdReserve}'s four spare fds ({@code /dev/null}, O_CLOEXEC, opened at the first spawn) released, and they are reopened after. A listing error is an error ({@code cannot list /proc: ...}), never "process gone". The shutdown hook reports a tree it could not end on stderr and goes on with the others.
  */
