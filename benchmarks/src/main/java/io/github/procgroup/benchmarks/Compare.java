@@ -82,7 +82,8 @@ public final class Compare {
 
         VforkProbe.Verdict vfork = VforkProbe.run();
         ChainedOptionsBuilder steady = base(".*(" + only + ").*", resultDir.resolve("results.json"))
-                .exclude("ColdStartBenchmark").exclude("CommandBenchmark").exclude("ConcurrencyBenchmark");
+                .exclude("ColdStartBenchmark").exclude("FirstCloseBenchmark").exclude("CommandBenchmark")
+                .exclude("ConcurrencyBenchmark");
         profile.steady(steady);
         if (profile != Profile.QUICK) {
             LONG_WARM_UP.forEach(c -> steady.exclude("\\." + c + "\\.")); // with a warm-up of their own, below
@@ -130,7 +131,7 @@ public final class Compare {
                     .forks(1).warmupIterations(1).measurementIterations(profile == Profile.LONG ? 3 : 1)));
         }
 
-        List<String> freshClasses = List.of("ColdStartBenchmark", "CommandBenchmark").stream()
+        List<String> freshClasses = List.of("ColdStartBenchmark", "FirstCloseBenchmark", "CommandBenchmark").stream()
                 .filter(c -> selected.matcher(c).find()).toList();
         ChainedOptionsBuilder fresh = base("(" + String.join("|", freshClasses) + ")\\..*", resultDir.resolve("results-fresh-jvm.json"));
         profile.fresh(fresh);

@@ -34,7 +34,7 @@ final class ComparisonTable {
     /** The order of the measures in the table: per spawn, per kill, per tree, then the fresh JVMs. */
     private static final List<String> CLASS_ORDER = List.of("SpawnBenchmark", "ThroughputBenchmark", "KillBenchmark",
             "TreeKillBenchmark", "TreeListBenchmark", "PipeBenchmark", "ConcurrencyBenchmark", "ColdStartBenchmark",
-            "CommandBenchmark");
+            "FirstCloseBenchmark", "CommandBenchmark");
     /** The order of the libraries within a measure. */
     private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", Floor.KILL_ROUND, PROCGROUP,
             "procgroupAotCache", "procgroupClose", "procgroupCloseAfterAnother", "procgroupTerminate",

@@ -18,6 +18,7 @@ final class Labels {
             case "ConcurrencyBenchmark" -> "start " + ConcurrencyBenchmark.CHILDREN + " sleeps";
             case "PipeBenchmark" -> "pipe " + PipeBenchmark.MEBIBYTES + " MiB from dd";
             case "ColdStartBenchmark" -> "first spawn+wait in a fresh JVM";
+            case "FirstCloseBenchmark" -> "first tree kill in a fresh JVM, n=" + FirstCloseBenchmark.SLEEPS + ", shell waits";
             case "CommandBenchmark" -> "command: procgroup -- /bin/true";
             default -> m.benchmarkClass() + (m.params().isEmpty() ? "" : " " + m.params());
         };

@@ -110,56 +110,85 @@ public class TreeKillBenchmark {
         /** Starts the shell, reads the N pids it prints, and waits until every one runs sleep. */
         @Setup(Level.Invocation)
         public void start() throws IOException, InterruptedException {
-            String script = "i=0; while [ $i -lt " + n + " ]; do sleep 1000 </dev/null >/dev/null 2>&1 & echo $!; i=$((i+1)); done"
-                    + ("waits".equals(shell) ? "; wait" : "");
-            shellProcess = start(List.of("sh", "-c", script));
-            sleeps.clear();
-            BufferedReader pids = new BufferedReader(new InputStreamReader(shellProcess.getInputStream(), StandardCharsets.US_ASCII));
-            for (int i = 0; i < n; i++) {
-                String line = pids.readLine();
-                if (line == null) {
-                    throw new IllegalStateException("the shell printed " + i + " pids, not " + n);
-                }
-                ProcStat.Identity sleep = ProcStat.whenRunning(Long.parseLong(line.trim()), "sleep", EXEC_TIMEOUT_NANOS);
-                if (sleep == null) {
-                    throw new IllegalStateException("sleep " + line + " died before it was killed");
-                }
-                sleeps.add(sleep);
-            }
-            // The tree settles before the timer, as the floor's does: each sleep started up and
-            // asleep, the shell asleep in its wait (or gone). A kill of processes still starting up
-            // would time their start-up racing the kill, which the floor's sleeps, started one by
-            // one, mostly finish before theirs.
-            for (ProcStat.Identity sleep : sleeps) {
-                ProcStat.whenAsleep(sleep.pid(), "sleep", EXEC_TIMEOUT_NANOS);
-            }
-            if ("exits".equals(shell)) {
-                shellProcess.waitFor(); // the sleeps are orphans now
-            } else {
-                ProcStat.whenAsleep(shellProcess.pid(), "sh", EXEC_TIMEOUT_NANOS);
-            }
+            shellProcess = startSettled(this::start, n, "waits".equals(shell), sleeps);
         }
 
         /** Counts survivors, kills them, and reaps the shell if the benchmark did not. */
         @TearDown(Level.Invocation)
         public void stop(Survivors counts) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
-            while (sleeps.stream().anyMatch(ProcStat.Identity::isRunning) && System.nanoTime() - deadline < 0) {
-                Thread.sleep(1);
-            }
-            for (ProcStat.Identity sleep : sleeps) {
-                // A running sleep 1000 still holds its pid, so the pid names it when we kill it.
-                if (sleep.isRunning()) {
-                    counts.survivors++;
-                    ProcessHandle.of(sleep.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
+            counts.survivors += killSurvivors(sleeps);
             counts.trees++;
             Children.finish(shellProcess);
         }
 
         /** @return the shell, started by the library under test */
         abstract Process start(List<String> command) throws IOException;
+    }
+
+    /** Starts a command with the library under test. */
+    interface Starter {
+        /** @return the process started */
+        Process start(List<String> command) throws IOException;
+    }
+
+    /**
+     * Starts the shell of a tree (N background sleeps, then a {@code wait} if {@code waits}), reads
+     * the N pids it prints, and waits until the tree has settled, as the floor's has: each sleep
+     * started up and asleep (state S), the shell asleep in its wait (or gone, its sleeps orphans).
+     * A kill of processes still starting up would time their start-up racing the kill, which the
+     * floor's sleeps, started one by one, mostly finish before theirs.
+     *
+     * @param sleeps filled with the identities of the N sleeps
+     * @return the shell
+     */
+    static Process startSettled(Starter starter, int n, boolean waits, List<ProcStat.Identity> sleeps)
+            throws IOException, InterruptedException {
+        String script = "i=0; while [ $i -lt " + n + " ]; do sleep 1000 </dev/null >/dev/null 2>&1 & echo $!; i=$((i+1)); done"
+                + (waits ? "; wait" : "");
+        Process shell = starter.start(List.of("sh", "-c", script));
+        sleeps.clear();
+        BufferedReader pids = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII));
+        for (int i = 0; i < n; i++) {
+            String line = pids.readLine();
+            if (line == null) {
+                throw new IllegalStateException("the shell printed " + i + " pids, not " + n);
+            }
+            ProcStat.Identity sleep = ProcStat.whenRunning(Long.parseLong(line.trim()), "sleep", EXEC_TIMEOUT_NANOS);
+            if (sleep == null) {
+                throw new IllegalStateException("sleep " + line + " died before it was killed");
+            }
+            sleeps.add(sleep);
+        }
+        for (ProcStat.Identity sleep : sleeps) {
+            ProcStat.whenAsleep(sleep.pid(), "sleep", EXEC_TIMEOUT_NANOS);
+        }
+        if (waits) {
+            ProcStat.whenAsleep(shell.pid(), "sh", EXEC_TIMEOUT_NANOS);
+        } else {
+            shell.waitFor(); // the sleeps are orphans now
+        }
+        return shell;
+    }
+
+    /**
+     * Waits up to {@link #GRACE_MILLIS} for {@code sleeps} to die, then kills the ones still
+     * running (a running sleep 1000 still holds its pid, so the pid names it).
+     *
+     * @return how many still ran: survivors of the kill
+     */
+    static int killSurvivors(List<ProcStat.Identity> sleeps) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
+        while (sleeps.stream().anyMatch(ProcStat.Identity::isRunning) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(1);
+        }
+        int survivors = 0;
+        for (ProcStat.Identity sleep : sleeps) {
+            if (sleep.isRunning()) {
+                survivors++;
+                ProcessHandle.of(sleep.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        return survivors;
     }
 
     /** A tree started with procgroup: the shell leads a new process group. */
