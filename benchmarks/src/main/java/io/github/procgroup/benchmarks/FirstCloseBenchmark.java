@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -101,23 +100,18 @@ public class FirstCloseBenchmark {
     /** @return the shell's exit status's shell code */
     @Benchmark
     public int procgroupClose(GroupTree tree) {
-        GroupProcess shell = (GroupProcess) tree.shellProcess;
-        shell.close();
-        return shell.exitValue();
+        return TreeKillBenchmark.closeTree(tree.shellProcess);
     }
 
     /** @return the shell's exit status's shell code */
     @Benchmark
     public int procgroupTerminate(GroupTree tree) throws InterruptedException {
-        return ((GroupProcess) tree.shellProcess).terminate(Duration.ofSeconds(5)).shellCode();
+        return ((GroupProcess) tree.shellProcess).terminate(TreeKillBenchmark.TERMINATE_GRACE).shellCode();
     }
 
     /** @return the shell's exit value */
     @Benchmark
     public int processBuilder(JdkTree tree) throws InterruptedException {
-        Process shell = tree.shellProcess;
-        shell.descendants().forEach(ProcessHandle::destroyForcibly);
-        shell.destroyForcibly();
-        return shell.waitFor();
+        return TreeKillBenchmark.killDescendants(tree.shellProcess);
     }
 }

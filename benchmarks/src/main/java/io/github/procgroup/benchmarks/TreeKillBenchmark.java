@@ -238,17 +238,13 @@ public class TreeKillBenchmark {
     /** @return the shell's exit status's shell code */
     @Benchmark
     public int procgroupClose(GroupTree tree) {
-        GroupProcess shell = (GroupProcess) tree.shellProcess;
-        shell.close();
-        return shell.exitValue();
+        return closeTree(tree.shellProcess);
     }
 
     /** @return the shell's exit status's shell code; close() returns once the leaf cgroup is removed */
     @Benchmark
     public int procgroupCloseCgroup(CgroupTree tree) {
-        GroupProcess shell = (GroupProcess) tree.shellProcess;
-        shell.close();
-        return shell.exitValue();
+        return closeTree(tree.shellProcess);
     }
 
     /** @return the shell's exit status's shell code */
@@ -266,8 +262,19 @@ public class TreeKillBenchmark {
     /** @return the shell's exit value */
     @Benchmark
     public int processBuilder(JdkTree tree) throws InterruptedException {
+        return killDescendants(tree.shellProcess);
+    }
+
+    /** @return the shell's exit status's shell code, after procgroup's {@code close()} of its tree */
+    static int closeTree(Process shellProcess) {
+        GroupProcess shell = (GroupProcess) shellProcess;
+        shell.close();
+        return shell.exitValue();
+    }
+
+    /** @return the shell's exit value, after ProcessBuilder's way of ending a tree */
+    static int killDescendants(Process shell) throws InterruptedException {
         // Snapshot first: once the shell dies its children are re-parented and out of reach.
-        Process shell = tree.shellProcess;
         shell.descendants().forEach(ProcessHandle::destroyForcibly);
         shell.destroyForcibly();
         return shell.waitFor();
