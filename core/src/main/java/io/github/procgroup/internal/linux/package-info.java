@@ -37,8 +37,9 @@
  * <p>What is left: the privileged write just named; two processes with one pid and one start tick would need that pid reused within 10 ms; without pidfds (Linux before 5.3, glibc before 2.36) the start-time check and {@code kill(2)} are two calls, with microseconds between them.
  * <h3>Code that runs cold</h3>
  * <p>A program ends its first tree with the code still uncompiled, and may end only a few a minute. So the
- * way of a spawn and of a tree's end (listing, signalling, waiting: {@code TreeWalk}, {@code TreeView},
- * {@code ProcessTree}, {@code TreeGroup}, {@code TreeMemory}, {@code GroupMembership}, {@code PidfdWait})
+ * way of a spawn ({@code ExitWatcher}'s and {@code LiveTrees}' first use among it) and of a tree's end
+ * (listing, signalling, waiting: {@code TreeWalk}, {@code TreeView}, {@code ProcessTree}, {@code TreeGroup},
+ * {@code TreeMemory}, {@code GroupMembership}, {@code PidfdWait})
  * takes loops, named classes and explicit {@code equals}/{@code hashCode} rather than lambdas, method
  * references, streams and records' generated methods: each of those is bound by invokedynamic at its first
  * call, which spins a hidden class or a chain of method handles, about a millisecond each in a fresh JVM.
