@@ -11,10 +11,8 @@ import io.github.procgroup.internal.linux.cgroup.CgroupParent;
 
 import java.io.File;
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +29,8 @@ import java.util.List;
  * before the release, the gate reads end of file and exits 125 without running the program.
  */
 final class CgroupSpawn {
-    /** glibc 2.39+: bound (declared with 2.39's ABI), but only callable where the C library has it. */
-    private static final boolean HAS_SETCGROUP =
-            Linker.nativeLinker().defaultLookup().find("posix_spawnattr_setcgroup_np").isPresent();
+    /** Whether the C library has posix_spawnattr_setcgroup_np (glibc 2.39+): only then is it called. */
+    private static final boolean HAS_SETCGROUP = Downcalls.exists(SpawnCalls.ATTR_SETCGROUP);
     /** System property: {@code gate} makes every cgroup spawn use the gate (to test it on glibc 2.39+). */
     static final String METHOD_PROPERTY = "procgroup.cgroup.spawn";
     private static final String GATE_SCRIPT = "IFS= read -r go <&3 || exit 125; exec 3<&-; exec \"$@\"";
@@ -73,7 +70,9 @@ final class CgroupSpawn {
         }
         List<String> skipped = new ArrayList<>();
         CgroupLimits limits = CgroupLimits.plan(parent.dir(), request.limits(), skipped);
-        skipped.forEach(CgroupParent::logSkipped);
+        for (String skip : skipped) { // no method reference: the first CGROUP spawn runs this (see package-info)
+            CgroupParent.logSkipped(skip);
+        }
         CgroupLeaf leaf;
         try {
             leaf = CgroupLeaf.create(parent.dir(), CgroupParent.newLeafName());
@@ -159,7 +158,9 @@ final class CgroupSpawn {
 
                 @Override
                 public int addAttributes(Arena a, MemorySegment attr) throws ErrnoException {
-                    int error = LibC.posix_spawnattr_setcgroup_np(attr, dirFd);
+                    // Through the one downcall shape, as every spawn call: jextract's own function
+                    // holder would link a handle of its own at the first CGROUP spawn.
+                    int error = SpawnCalls.setCgroup(attr, dirFd);
                     if (error != 0) {
                         throw Errno.exception("posix_spawnattr_setcgroup_np", error);
                     }
@@ -190,7 +191,7 @@ final class CgroupSpawn {
             pid = PosixSpawner.spawn(arena, SHELL, gate, envp, stdio, directory, placement, new PosixSpawner.Extras() {
                 @Override
                 public int addFileActions(Arena a, MemorySegment actions) throws ErrnoException {
-                    int error = LibC.posix_spawn_file_actions_adddup2(actions, gateRead, GATE_FD);
+                    int error = SpawnCalls.addDup2(actions, gateRead, GATE_FD);
                     if (error != 0) {
                         throw Errno.exception("posix_spawn_file_actions_adddup2", error);
                     }
@@ -227,7 +228,9 @@ final class CgroupSpawn {
     private static void release(int gateWrite) {
         try (Arena arena = Arena.ofConfined()) {
             // One byte and a newline for read; EPIPE if the gate was killed meanwhile: its exit tells.
-            LibC.write(gateWrite, arena.allocateFrom("\n", StandardCharsets.US_ASCII), 1);
+            MemorySegment newline = arena.allocate(1);
+            newline.set(ValueLayout.JAVA_BYTE, 0, (byte) '\n');
+            Posix.write(gateWrite, newline);
         } finally {
             Posix.close(gateWrite);
         }

@@ -8,9 +8,11 @@ import io.github.procgroup.internal.linux.cgroup.CgroupLeaf;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * The tree of a child in its own leaf cgroup, as {@link LinuxProcess} sees it: the members are
@@ -189,12 +191,14 @@ final class CgroupTree {
 
     /** @return the live members, from cgroup.procs */
     List<ProcessInfo> members() {
-        return leaf.procs().stream()
-                .map(ProcTable::stat)
-                .flatMap(Optional::stream)
-                .filter(s -> !s.isZombie())
-                .map(ProcTable.Stat::info)
-                .toList();
+        List<ProcessInfo> members = new ArrayList<>();
+        for (long pid : leaf.procs()) { // loops and classes, not streams, on the end path: see package-info
+            Optional<ProcTable.Stat> s = ProcTable.stat(pid);
+            if (s.isPresent() && !s.get().isZombie()) {
+                members.add(s.get().info());
+            }
+        }
+        return List.copyOf(members);
     }
 
     /**
@@ -220,15 +224,28 @@ final class CgroupTree {
             // Per pid: pinned by a pidfd and checked against cgroup.procs again; a pid that cannot
             // be pinned goes through PidSignals (start time, FdReserve's spares), as every other
             // signal by pid in procgroup does.
-            pids = leaf.signalEach(signals, pid -> ProcTable.stat(pid)
-                    .filter(s -> !s.isZombie())
-                    .ifPresent(s -> {
-                        for (int signal : signals) {
-                            PidSignals.send(s, signal);
-                        }
-                    }));
+            pids = leaf.signalEach(signals, new SignalByStartTime(signals));
         }
         lastRound = new Round(pids, listedAt);
         return !pids.isEmpty() ? pids.size() : populated() ? 1 : 0;
+    }
+
+    /** {@link #signal}'s way for a member that cannot be pinned: its stat now, then {@link PidSignals}. */
+    private static final class SignalByStartTime implements LongConsumer {
+        private final int[] signals;
+
+        SignalByStartTime(int[] signals) {
+            this.signals = signals;
+        }
+
+        @Override
+        public void accept(long pid) {
+            Optional<ProcTable.Stat> s = ProcTable.stat(pid);
+            if (s.isPresent() && !s.get().isZombie()) {
+                for (int signal : signals) {
+                    PidSignals.send(s.get(), signal);
+                }
+            }
+        }
     }
 }

@@ -24,6 +24,8 @@ public final class Posix {
     private static final MemorySegment CLOSE = Downcalls.required("close");
     private static final MemorySegment PIPE2 = Downcalls.required("pipe2");
     private static final MemorySegment OPEN = Downcalls.required("open");
+    private static final MemorySegment MKDIR = Downcalls.required("mkdir");
+    private static final MemorySegment RMDIR = Downcalls.required("rmdir");
     private static final MemorySegment WAIT4 = Downcalls.required("wait4");
     private static final MemorySegment WAITID = Downcalls.required("waitid");
     private static final MemorySegment EPOLL_CREATE1 = Downcalls.required("epoll_create1");
@@ -162,6 +164,24 @@ public final class Posix {
     public static int open(MemorySegment path, int flags, int mode) {
         try {
             return Downcalls.orErrno(Downcalls.int3(OPEN, path.address(), flags, mode));
+        } finally {
+            Reference.reachabilityFence(path);
+        }
+    }
+
+    /** mkdir(2) of {@code path}, a NUL-terminated native string. @return 0, or -errno */
+    public static int mkdir(MemorySegment path, int mode) {
+        try {
+            return Downcalls.orErrno(Downcalls.int2(MKDIR, path.address(), mode));
+        } finally {
+            Reference.reachabilityFence(path);
+        }
+    }
+
+    /** rmdir(2) of {@code path}, a NUL-terminated native string. @return 0, or -errno (EBUSY, ENOENT...) */
+    public static int rmdir(MemorySegment path) {
+        try {
+            return Downcalls.orErrno(Downcalls.int1(RMDIR, path.address()));
         } finally {
             Reference.reachabilityFence(path);
         }

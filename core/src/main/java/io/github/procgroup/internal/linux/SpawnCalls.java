@@ -38,6 +38,8 @@ final class SpawnCalls {
     private static final MemorySegment ATTR_SETPGROUP = Downcalls.required("posix_spawnattr_setpgroup");
     private static final MemorySegment ATTR_SETFLAGS = Downcalls.required("posix_spawnattr_setflags");
     private static final MemorySegment SIGEMPTYSET = Downcalls.required("sigemptyset");
+    /** glibc 2.39+: {@link MemorySegment#NULL} where the C library has none. */
+    static final MemorySegment ATTR_SETCGROUP = Downcalls.symbol("posix_spawnattr_setcgroup_np");
 
     private SpawnCalls() {
     }
@@ -87,6 +89,11 @@ final class SpawnCalls {
         } finally {
             Reference.reachabilityFence(actions);
         }
+    }
+
+    /** Only where {@link #ATTR_SETCGROUP} exists: the child is created in the cgroup open as {@code cgroupFd}. */
+    static int setCgroup(MemorySegment attr, int cgroupFd) {
+        return ofPointerInt(ATTR_SETCGROUP, attr, cgroupFd);
     }
 
     /** Only where {@link #FA_ADDCLOSEFROM} exists. */

@@ -8,58 +8,35 @@ import io.github.procgroup.internal.linux.Posix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The few file operations on cgroupfs whose errno matters (it is what tells EBUSY from EACCES
- * from EROFS), each as a downcall that captures errno. Reads go through java.nio: a cgroup file
- * that cannot be read means the cgroup is gone, whatever the errno.
+ * from EROFS), each a system call through {@link Posix}, which captures errno (the one downcall
+ * shape: a first CGROUP spawn links nothing more). Reads go through java.nio: a cgroup file that
+ * cannot be read means the cgroup is gone, whatever the errno.
  */
 public final class CgroupFs {
     private static final int DIRECTORY_MODE = 0755;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final long ERRNO = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle MKDIR = capturing(LibC.mkdir$address(), LibC.mkdir$descriptor());
-    private static final MethodHandle RMDIR = capturing(LibC.rmdir$address(), LibC.rmdir$descriptor());
-    private static final MethodHandle WRITE = capturing(LibC.write$address(), LibC.write$descriptor());
-
     private CgroupFs() {
-    }
-
-    private static MethodHandle capturing(MemorySegment address, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
     }
 
     /** @return 0, or -errno */
     static int mkdir(Path dir) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r = (int) MKDIR.invokeExact(state, arena.allocateFrom(dir.toString()), DIRECTORY_MODE);
-            return r == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO);
-        } catch (Throwable t) {
-            throw new AssertionError("mkdir downcall failed", t);
+            return Posix.mkdir(arena.allocateFrom(dir.toString()), DIRECTORY_MODE);
         }
     }
 
     /** @return 0, or -errno (EBUSY while the cgroup has members or children, ENOENT if already gone) */
     static int rmdir(Path dir) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r = (int) RMDIR.invokeExact(state, arena.allocateFrom(dir.toString()));
-            return r == 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO);
-        } catch (Throwable t) {
-            throw new AssertionError("rmdir downcall failed", t);
+            return Posix.rmdir(arena.allocateFrom(dir.toString()));
         }
     }
 
@@ -75,16 +52,12 @@ public final class CgroupFs {
                 return fd;
             }
             try {
-                byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
-                MemorySegment buffer = arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes);
-                MemorySegment state = arena.allocate(CAPTURE);
-                long r = (long) WRITE.invokeExact(state, fd, buffer, (long) bytes.length);
-                return r >= 0 ? 0 : -state.get(ValueLayout.JAVA_INT, ERRNO);
+                MemorySegment buffer = arena.allocateFrom(ValueLayout.JAVA_BYTE, value.getBytes(StandardCharsets.US_ASCII));
+                long r = Posix.write(fd, buffer);
+                return r >= 0 ? 0 : (int) r;
             } finally {
                 Posix.close(fd);
             }
-        } catch (Throwable t) {
-            throw new AssertionError("write downcall failed", t);
         }
     }
 

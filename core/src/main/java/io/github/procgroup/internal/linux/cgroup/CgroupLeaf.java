@@ -77,7 +77,15 @@ public final class CgroupLeaf {
      */
     public boolean populated() {
         String events = CgroupFs.read(dir.resolve("cgroup.events"));
-        return events != null && events.lines().anyMatch(l -> l.equals("populated 1"));
+        if (events == null) {
+            return false;
+        }
+        for (String line : events.split("\n")) { // no stream: the end of a tree runs this cold (see linux package-info)
+            if (line.equals("populated 1")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the path of cgroup.events, to watch */
@@ -119,7 +127,21 @@ public final class CgroupLeaf {
      * the frozen cgroup can exit and free its pid, and the parent-death path.
      */
     public int signalEach(int signal) {
-        return signalEach(new int[] {signal}, pid -> Posix.kill((int) pid, signal)).size();
+        return signalEach(new int[] {signal}, new KillByPid(signal)).size();
+    }
+
+    /** {@link #signalEach(int)}'s way for a pid that cannot be pinned: kill(2), as listed. A class, not a lambda (see linux package-info). */
+    private static final class KillByPid implements LongConsumer {
+        private final int signal;
+
+        KillByPid(int signal) {
+            this.signal = signal;
+        }
+
+        @Override
+        public void accept(long pid) {
+            Posix.kill((int) pid, signal);
+        }
     }
 
     /**
@@ -161,7 +183,9 @@ public final class CgroupLeaf {
                 }
             }
         } finally {
-            pinned.forEach(p -> Posix.close((int) p[1]));
+            for (long[] p : pinned) {
+                Posix.close((int) p[1]);
+            }
         }
         return listed;
     }

@@ -1,6 +1,7 @@
 package io.github.procgroup.internal.linux.cgroup;
 
 import io.github.procgroup.Limits;
+import io.github.procgroup.internal.linux.Posix;
 import io.github.procgroup.internal.linux.ProcTable;
 
 import java.io.IOException;
@@ -27,10 +28,8 @@ public final class CgroupParent {
     /** System property: the default parent cgroup directory. */
     public static final String PARENT_PROPERTY = "procgroup.cgroup.parent";
     private static final String PREFIX = "procgroup-";
-    private static final System.Logger LOG = System.getLogger("io.github.procgroup");
-    private static final long SELF = ProcessHandle.current().pid();
-    private static final String OWNER = PREFIX + SELF + "-"
-            + ProcTable.stat(SELF).map(ProcTable.Stat::startTime).orElse(0L) + "-";
+    private static final long SELF = Posix.getpid(); // not ProcessHandle.current(): see SelfPid
+    private static final String OWNER = PREFIX + SELF + "-" + startTime(SELF) + "-";
     private static final AtomicLong LEAVES = new AtomicLong();
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
@@ -82,12 +81,12 @@ public final class CgroupParent {
     public static void logFallback(String why) {
         System.Logger.Level level = FALLBACK_LOGGED.compareAndSet(false, true)
                 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
-        LOG.log(level, "procgroup: Containment.AUTO falls back to GROUP: {0}", why);
+        Log.LOGGER.log(level, "procgroup: Containment.AUTO falls back to GROUP: {0}", why);
     }
 
     /** Logs a limit skipped under best effort. */
     public static void logSkipped(String why) {
-        LOG.log(System.Logger.Level.WARNING, "procgroup: limit skipped (best effort): {0}", why);
+        Log.LOGGER.log(System.Logger.Level.WARNING, "procgroup: limit skipped (best effort): {0}", why);
     }
 
     /** Skips (logged) or refuses a limit that cannot be enforced, as the limits ask. */
@@ -114,9 +113,24 @@ public final class CgroupParent {
 
     private static boolean ownerRuns(String pid, String startTime) {
         try {
-            return ProcTable.stat(Long.parseLong(pid)).map(s -> s.startTime() == Long.parseLong(startTime)).orElse(false);
+            return startTime(Long.parseLong(pid)) == Long.parseLong(startTime);
         } catch (NumberFormatException notOurs) {
             return true; // not a name procgroup made: leave it alone
         }
+    }
+
+    /** @return the process's start time, or 0 if it is gone (no lambda: the first CGROUP spawn runs this, see linux package-info) */
+    private static long startTime(long pid) {
+        Optional<ProcTable.Stat> stat = ProcTable.stat(pid);
+        return stat.isPresent() ? stat.get().startTime() : 0;
+    }
+
+    /**
+     * The logger, in a holder: getting it loads the JDK's logging (a service lookup through the
+     * runtime image among it), which only a fallback or a skipped limit needs, not every first
+     * CGROUP spawn.
+     */
+    private static final class Log {
+        static final System.Logger LOGGER = System.getLogger("io.github.procgroup");
     }
 }
