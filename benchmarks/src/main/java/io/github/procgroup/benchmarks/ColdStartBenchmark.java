@@ -1,5 +1,8 @@
 package io.github.procgroup.benchmarks;
 
+import io.github.procgroup.Containment;
+import io.github.procgroup.GroupProcess;
+import io.github.procgroup.GroupProcessBuilder;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -81,6 +84,24 @@ public class ColdStartBenchmark {
     @Fork(value = 5, jvmArgsAppend = {Children.NATIVE_ACCESS, "-XX:AOTMode=on", "-XX:AOTCache=" + AOT_CACHE})
     public int procgroupAotCache(Classes classes) throws IOException, InterruptedException {
         int code = Children.trueWithProcgroup();
+        classes.record();
+        return code;
+    }
+
+    /**
+     * procgroup with {@code containment(Containment.CGROUP)}: the first spawn into a leaf cgroup of
+     * its own (created, entered before the program runs, removed after the reap, which
+     * {@code close()} waits for). Compare leaves this row out where this user cannot create a
+     * cgroup.
+     *
+     * @return the exit code
+     */
+    @Benchmark
+    public int procgroupCgroup(Classes classes) throws IOException, InterruptedException {
+        int code;
+        try (GroupProcess p = new GroupProcessBuilder(Children.TRUE).containment(Containment.CGROUP).start()) {
+            code = p.waitFor();
+        }
         classes.record();
         return code;
     }

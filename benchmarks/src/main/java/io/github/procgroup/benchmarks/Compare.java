@@ -142,6 +142,9 @@ public final class Compare {
                 fresh.exclude("ColdStartBenchmark\\.procgroupAotCache$");
             }
         }
+        if (noCgroup.isPresent()) {
+            fresh.exclude("ColdStartBenchmark\\.procgroupCgroup$");
+        }
         if (CommandBenchmark.jar().isEmpty()) {
             System.out.println("command: no procgroup jar at " + CommandBenchmark.JARS + ", so not measured");
             fresh.exclude("CommandBenchmark\\.procgroup$");

@@ -37,7 +37,7 @@ final class ComparisonTable {
             "FirstCloseBenchmark", "CommandBenchmark");
     /** The order of the libraries within a measure. */
     private static final List<String> ORDER = List.of(Floor.METHOD, "ffmFloor", Floor.KILL_ROUND, PROCGROUP,
-            "procgroupAotCache", "procgroupClose", "procgroupCloseAfterAnother", "procgroupTerminate",
+            "procgroupAotCache", "procgroupCgroup", "procgroupClose", "procgroupCloseAfterAnother", "procgroupTerminate",
             "procgroupCloseCgroup", "procgroupTerminateCgroup", "procgroupLauncher", "procgroupLauncherNoCache",
             PROCESS_BUILDER, PROCESS_BUILDER_VFORK, "nuProcess", "helloWorld");
 

@@ -60,6 +60,7 @@ final class Labels {
             case "ffmFloor" -> "FFM floor: procgroup's calls, bare";
             case Floor.KILL_ROUND -> "C: procgroup's close(), bare";
             case "procgroupAotCache" -> "procgroup, the JVM given an AOT cache";
+            case "procgroupCgroup" -> "procgroup, CGROUP containment";
             default -> method;
         };
     }
