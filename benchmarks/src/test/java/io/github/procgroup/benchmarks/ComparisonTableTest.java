@@ -126,6 +126,7 @@ class ComparisonTableTest {
                 time("ColdStartBenchmark", "ffmFloor", 60),
                 time("ColdStartBenchmark", "procgroup", 90),
                 time("ColdStartBenchmark", "procgroupAotCache", 45),
+                time("ColdStartBenchmark", "procgroupCgroup", 120),
                 time("ColdStartBenchmark", "processBuilder", 30),
                 time("ColdStartBenchmark", "nuProcess", 180)));
 
@@ -136,6 +137,7 @@ class ComparisonTableTest {
                 "| first spawn+wait in a fresh JVM | FFM floor: procgroup's calls, bare    |     60 | us/op |           |            2.00x |",
                 "| first spawn+wait in a fresh JVM | procgroup                             |     90 | us/op |           |            3.00x |",
                 "| first spawn+wait in a fresh JVM | procgroup, the JVM given an AOT cache |     45 | us/op |           |            1.50x |",
+                "| first spawn+wait in a fresh JVM | procgroup, CGROUP containment         |    120 | us/op |           |            4.00x |",
                 "| first spawn+wait in a fresh JVM | ProcessBuilder                        |     30 | us/op |           |                  |",
                 "| first spawn+wait in a fresh JVM | NuProcess 3.0.0                       |    180 | us/op |           |            6.00x |"), lines);
     }
