@@ -1,7 +1,6 @@
 package io.github.procgroup.internal.linux;
 
 import io.github.procgroup.bindings.linux.LibC;
-import io.github.procgroup.bindings.linux.sigset_t;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,7 +31,7 @@ final class Foreground {
      *         group is not that terminal's foreground group (then there is nothing to hand over)
      */
     static Foreground take(int childGroup) {
-        int self = LibC.getpgrp(); // never fails
+        int self = Posix.getpgrp(); // never fails
         for (int fd = 0; fd <= 2; fd++) {
             if (Posix.isatty(fd) == 1 && Posix.tcgetpgrp(fd) == self) {
                 int r = setWithSigttouBlocked(fd, childGroup);
@@ -55,15 +54,17 @@ final class Foreground {
 
     private static int setWithSigttouBlocked(int fd, int group) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment block = sigset_t.allocate(arena);
-            MemorySegment old = sigset_t.allocate(arena);
-            LibC.sigemptyset(block);
-            LibC.sigaddset(block, LibC.SIGTTOU());
-            LibC.pthread_sigmask(LibC.SIG_BLOCK(), block, old);
+            // Through the one downcall shape, as every call of procgroup's: jextract's function
+            // holders would link a handle each at the first foreground spawn.
+            MemorySegment block = SpawnCalls.allocateSignalSet(arena);
+            MemorySegment old = SpawnCalls.allocateSignalSet(arena);
+            SpawnCalls.sigEmptySet(block);
+            Posix.sigaddset(block, LibC.SIGTTOU());
+            Posix.pthreadSigmask(LibC.SIG_BLOCK(), block, old);
             try {
                 return Posix.tcsetpgrp(fd, group);
             } finally {
-                LibC.pthread_sigmask(LibC.SIG_SETMASK(), old, MemorySegment.NULL);
+                Posix.pthreadSigmask(LibC.SIG_SETMASK(), old, MemorySegment.NULL);
             }
         }
     }

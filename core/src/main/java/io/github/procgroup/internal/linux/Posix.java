@@ -21,6 +21,9 @@ public final class Posix {
     private static final MemorySegment KILLPG = Downcalls.required("killpg");
     private static final MemorySegment GETPGID = Downcalls.required("getpgid");
     private static final MemorySegment GETPID = Downcalls.required("getpid");
+    private static final MemorySegment GETPGRP = Downcalls.required("getpgrp");
+    private static final MemorySegment SIGADDSET = Downcalls.required("sigaddset");
+    private static final MemorySegment PTHREAD_SIGMASK = Downcalls.required("pthread_sigmask");
     private static final MemorySegment CLOSE = Downcalls.required("close");
     private static final MemorySegment PIPE2 = Downcalls.required("pipe2");
     private static final MemorySegment OPEN = Downcalls.required("open");
@@ -139,6 +142,35 @@ public final class Posix {
      */
     public static int getpid() {
         return Downcalls.int1(GETPID, 0);
+    }
+
+    /** getpgrp(2), which cannot fail: this process's group. Its zero argument is never read (see {@link Downcalls}). */
+    public static int getpgrp() {
+        return Downcalls.int1(GETPGRP, 0);
+    }
+
+    /** sigaddset(3) on a {@code sigset_t} ({@link SpawnCalls#allocateSignalSet}). @return 0, or -errno (EINVAL) */
+    public static int sigaddset(MemorySegment set, int signal) {
+        try {
+            return Downcalls.orErrno(Downcalls.int2(SIGADDSET, set.address(), signal));
+        } finally {
+            Reference.reachabilityFence(set);
+        }
+    }
+
+    /**
+     * pthread_sigmask(3): the calling thread's signal mask. {@code old} may be
+     * {@link MemorySegment#NULL}.
+     *
+     * @return 0, or the error number itself (pthread functions return it and leave errno alone)
+     */
+    public static int pthreadSigmask(int how, MemorySegment set, MemorySegment old) {
+        try {
+            return Downcalls.int3(PTHREAD_SIGMASK, how, set.address(), old.address());
+        } finally {
+            Reference.reachabilityFence(set);
+            Reference.reachabilityFence(old);
+        }
     }
 
     /** close(2). EINTR is not retried: on Linux the fd is released even then. @return 0, or -errno */
