@@ -26,7 +26,7 @@ public final class Prctl {
 
     /** Sends {@code signal} to this JVM. */
     public static void signalSelf(Signal signal) {
-        Posix.kill((int) ProcessHandle.current().pid(), signal.number());
+        Posix.kill((int) SelfPid.PID, signal.number());
     }
 
     /** prctl(PR_SET_CHILD_SUBREAPER, 1), then starts the orphan tracker. */

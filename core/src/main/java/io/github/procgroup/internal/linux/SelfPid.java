@@ -5,8 +5,9 @@ package io.github.procgroup.internal.linux;
  * initialises the JDK's process-handle machinery (a reaper thread pool and a dozen classes with
  * it), a few milliseconds of the first listing in a fresh JVM, which procgroup does not use.
  */
-final class SelfPid {
-    static final long PID = Posix.getpid();
+public final class SelfPid {
+    /** This JVM's pid, in its own pid namespace. */
+    public static final long PID = Posix.getpid();
 
     private SelfPid() {
     }

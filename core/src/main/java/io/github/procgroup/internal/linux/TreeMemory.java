@@ -24,11 +24,10 @@ import java.util.function.Predicate;
 final class TreeMemory implements Predicate<ProcessKey> {
     private final Set<ProcessKey> keys = ConcurrentHashMap.newKeySet();
 
-    boolean contains(ProcessKey key) {
-        return keys.contains(key);
-    }
-
-    /** As {@link #contains}: the memory is the listings' "seen in the tree before" (no method reference, see package-info). */
+    /**
+     * @return whether {@code key} is remembered: the memory is the listings' "seen in the tree
+     *         before", passed as itself rather than as a method reference (see package-info)
+     */
     @Override
     public boolean test(ProcessKey key) {
         return keys.contains(key);

@@ -1,8 +1,8 @@
 package io.github.procgroup.internal.linux.cgroup;
 
 import io.github.procgroup.Limits;
-import io.github.procgroup.internal.linux.Posix;
 import io.github.procgroup.internal.linux.ProcTable;
+import io.github.procgroup.internal.linux.SelfPid;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -28,8 +28,7 @@ public final class CgroupParent {
     /** System property: the default parent cgroup directory. */
     public static final String PARENT_PROPERTY = "procgroup.cgroup.parent";
     private static final String PREFIX = "procgroup-";
-    private static final long SELF = Posix.getpid(); // not ProcessHandle.current(): see SelfPid
-    private static final String OWNER = PREFIX + SELF + "-" + startTime(SELF) + "-";
+    private static final String OWNER = PREFIX + SelfPid.PID + "-" + startTime(SelfPid.PID) + "-";
     private static final AtomicLong LEAVES = new AtomicLong();
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
