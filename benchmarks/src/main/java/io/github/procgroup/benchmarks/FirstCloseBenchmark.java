@@ -50,7 +50,9 @@ public class FirstCloseBenchmark {
         /** The spawn's first use, then the tree, settled; none of it timed. */
         @Setup(Level.Iteration)
         public void start() throws IOException, InterruptedException {
-            spawnOnce();
+            Process first = start(Children.TRUE); // the spawn+wait of /bin/true, as Children's
+            first.waitFor();
+            Children.closeStreams(first);
             shellProcess = TreeKillBenchmark.startSettled(this::start, SLEEPS, true, sleeps);
         }
 
@@ -64,20 +66,12 @@ public class FirstCloseBenchmark {
             }
         }
 
-        /** One spawn+wait of /bin/true with the library under test. */
-        abstract void spawnOnce() throws IOException, InterruptedException;
-
-        /** @return the shell, started by the library under test */
+        /** @return the process of {@code command}, started by the library under test */
         abstract Process start(List<String> command) throws IOException;
     }
 
     /** A tree started with procgroup: the shell leads a new process group. */
     public static class GroupTree extends Tree {
-        @Override
-        void spawnOnce() throws IOException, InterruptedException {
-            Children.trueWithProcgroup();
-        }
-
         @Override
         Process start(List<String> command) throws IOException {
             return new GroupProcessBuilder(command).start();
@@ -86,11 +80,6 @@ public class FirstCloseBenchmark {
 
     /** A tree started with ProcessBuilder: the shell stays in the JVM's process group. */
     public static class JdkTree extends Tree {
-        @Override
-        void spawnOnce() throws IOException, InterruptedException {
-            Children.trueWithProcessBuilder();
-        }
-
         @Override
         Process start(List<String> command) throws IOException {
             return new ProcessBuilder(command).start();
