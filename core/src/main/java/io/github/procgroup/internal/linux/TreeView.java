@@ -5,9 +5,7 @@ import io.github.procgroup.internal.linux.ProcTable.Snapshot;
 import io.github.procgroup.internal.linux.ProcTable.Stat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -164,22 +162,13 @@ final class TreeView {
 
     /**
      * Whether a listed parent is still the process listed: the leader needs no check while unreaped
-     * (it holds its pid); any other parent is read again, once per search.
+     * (it holds its pid); any other parent is read again. {@link ProcessTree#find} asks once per
+     * parent and keeps the answer, so this keeps none.
      */
     private final class ParentCheck implements Predicate<Stat> {
-        private final Map<Long, Boolean> checked = new HashMap<>();
-
         @Override
         public boolean test(Stat parent) {
-            if (parent.pid() == leader.pid() && !leader.isReaped()) {
-                return true;
-            }
-            Boolean same = checked.get(parent.pid());
-            if (same == null) {
-                same = PidSignals.sameProcess(parent);
-                checked.put(parent.pid(), same);
-            }
-            return same;
+            return (parent.pid() == leader.pid() && !leader.isReaped()) || PidSignals.sameProcess(parent);
         }
     }
 }
