@@ -5,6 +5,8 @@
  * run as the JMH benchmarks.
  *
  *   floor spawn ITER           posix_spawn /bin/true (3 pipes, own process group) + waitpid
+ *   floor start ITER           the same, timed until posix_spawn has returned and the child's
+ *                              pipe ends are closed (the waitpid untimed)
  *   floor kill ITER            SIGKILL + waitpid of a sleep (spawned untimed, settled: asleep)
  *   floor treekill N ITER      killpg + waitpid of N+1 sleeps in one group (spawned untimed)
  *   floor tree N ITER          list a tree of N+1 sleeps from /proc/PID/task/TID/children + stat
@@ -397,7 +399,7 @@ static int reaper(char **argv) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: floor spawn|kill|treekill|tree|killround|pipe|threads|reaper ARGS\n");
+        fprintf(stderr, "usage: floor spawn|start|kill|treekill|tree|killround|pipe|threads|reaper ARGS\n");
         return 2;
     }
     const char *mode = argv[1];
@@ -413,6 +415,19 @@ int main(int argc, char **argv) {
         double start = now_us();
         for (long i = 0; i < iter; i++) spawn_wait_true();
         printf("SpawnBenchmark - %.2f us/op\n", (now_us() - start) / iter);
+    } else if (strcmp(mode, "start") == 0) {
+        long iter = arg(argc, argv, 2);
+        static char *const argv_true[] = {"/bin/true", NULL};
+        double spent = 0;
+        for (long i = 0; i < iter; i++) {
+            int fds[3];
+            double start = now_us();
+            pid_t pid = spawn(argv_true, 0, 1, fds);
+            spent += now_us() - start;
+            reap(pid);
+            for (int k = 0; k < 3; k++) close(fds[k]);
+        }
+        printf("StartBenchmark - %.2f us/op\n", spent / iter);
     } else if (strcmp(mode, "kill") == 0) {
         long iter = arg(argc, argv, 2);
         double spent = 0;

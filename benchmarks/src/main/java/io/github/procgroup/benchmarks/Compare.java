@@ -254,6 +254,7 @@ public final class Compare {
             };
             List<String[]> measures = new ArrayList<>(List.of(
                     new String[] {"Spawn", "spawn", Integer.toString(100 * k)},
+                    new String[] {"Start", "start", Integer.toString(100 * k)},
                     new String[] {"Kill", "kill", Integer.toString(30 * k)},
                     new String[] {"TreeKill", "treekill", "10", Integer.toString(5 * k)},
                     new String[] {"TreeList", "tree", "9", Integer.toString(20 * k)},

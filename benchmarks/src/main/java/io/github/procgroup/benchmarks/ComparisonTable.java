@@ -29,10 +29,10 @@ final class ComparisonTable {
     private static final Map<String, String> DIVISORS = Map.of("survivors", "trees", "extraThreads", "shots",
             "classesLoaded", "shots");
     /** Measures that have a C floor (in floor.c, or CommandBenchmark's own cFloor method). */
-    static final Set<String> FLOORED = Set.of("SpawnBenchmark", "KillBenchmark", "TreeKillBenchmark",
+    static final Set<String> FLOORED = Set.of("SpawnBenchmark", "StartBenchmark", "KillBenchmark", "TreeKillBenchmark",
             "TreeListBenchmark", "PipeBenchmark", "ThroughputBenchmark", "CommandBenchmark");
     /** The order of the measures in the table: per spawn, per kill, per tree, then the fresh JVMs. */
-    private static final List<String> CLASS_ORDER = List.of("SpawnBenchmark", "ThroughputBenchmark", "KillBenchmark",
+    private static final List<String> CLASS_ORDER = List.of("SpawnBenchmark", "StartBenchmark", "ThroughputBenchmark", "KillBenchmark",
             "TreeKillBenchmark", "TreeListBenchmark", "PipeBenchmark", "ConcurrencyBenchmark", "ColdStartBenchmark",
             "FirstCloseBenchmark", "CommandBenchmark");
     /** The order of the libraries within a measure. */

@@ -16,7 +16,8 @@ import java.util.Arrays;
  * posix_spawn with dup2/closefrom file actions and a new process group, pidfd_open, one epoll
  * instance (made once per JVM) and one epoll_wait, wait4, a poll of each output pipe at the reap (a read only if it
  * holds data: /bin/true writes nothing) and the closes. What a fresh JVM spends beyond this in procgroup's first {@code start()} is the
- * library's own start-up work. x86_64 and aarch64 Linux, glibc 2.36+ (pidfd_open).
+ * library's own start-up work. {@link #start} and {@link #finish} split it where procgroup's
+ * {@code start()} returns, for {@link StartBenchmark}. x86_64 and aarch64 Linux, glibc 2.36+ (pidfd_open).
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.github.procgroup.benchmarks.FfmFloor
@@ -82,7 +83,25 @@ public final class FfmFloor {
 
     /** @return the exit code of /bin/true, spawned and reaped with bare FFM calls */
     static int trueOnce() throws Throwable {
-        try (Arena arena = Arena.ofConfined()) {
+        return finish(start());
+    }
+
+    /**
+     * A child {@link #start} made, for {@link #finish}: its arena (confined to the thread that
+     * started it), pid, pidfd and the parent's ends of its three pipes.
+     */
+    record Started(Arena arena, int pid, int pidfd, int[] parent) {
+    }
+
+    /**
+     * What procgroup's {@code start()} does for /bin/true, bare: the pipes, posix_spawn, the child's
+     * ends closed, its pidfd opened and added to the epoll instance.
+     *
+     * @return the child, to be given to {@link #finish} on the same thread
+     */
+    static Started start() throws Throwable {
+        Arena arena = Arena.ofConfined();
+        try {
             MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 6);
             for (int k = 0; k < 3; k++) {
@@ -130,6 +149,25 @@ public final class FfmFloor {
             event.set(ValueLayout.JAVA_INT_UNALIGNED, 8, pidfd); // data.fd: offset 8 (aarch64)
             check((int) (long) Calls.C.invokeExact(sym("epoll_ctl"), st, (long) Calls.EPOLL, (long) EPOLL_CTL_ADD,
                     (long) pidfd, event.address(), 0L, 0L), "epoll_ctl");
+            return new Started(arena, childPid, pidfd, parent);
+        } catch (Throwable t) {
+            arena.close();
+            throw t;
+        }
+    }
+
+    /**
+     * What procgroup's {@code waitFor()} and the streams' closes do, bare: epoll_wait, wait4, a
+     * poll of each output pipe (a read only if it holds data) and the closes.
+     *
+     * @return the child's exit code
+     */
+    static int finish(Started child) throws Throwable {
+        try (Arena arena = child.arena()) {
+            MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
+            int childPid = child.pid();
+            int pidfd = child.pidfd();
+            int[] parent = child.parent();
             MemorySegment events = arena.allocate(EPOLL_EVENT_SIZE * 4, 8);
             while ((int) (long) Calls.C.invokeExact(sym("epoll_wait"), st, (long) Calls.EPOLL, events.address(), 4L, -1L, 0L, 0L) < 1) {
                 // EINTR: wait again

@@ -9,6 +9,7 @@ final class Labels {
     static String measure(Measurement m) {
         return switch (m.benchmarkClass()) {
             case "SpawnBenchmark" -> "spawn+wait /bin/true";
+            case "StartBenchmark" -> "start() of /bin/true returns";
             case "ThroughputBenchmark" -> "spawn+wait /bin/true, " + ThroughputBenchmark.THREADS + " threads";
             case "KillBenchmark" -> "kill+reap sleep";
             case "TreeKillBenchmark" -> "tree kill n=" + m.params().get("n")

@@ -62,6 +62,9 @@ class FloorTest {
         assertEquals("SpawnBenchmark", spawn.benchmarkClass());
         assertEquals("us/op", spawn.unit());
         assertTrue(spawn.score() > 0, spawn.toString());
+        Measurement start = floor.get().run("start", "3");
+        assertEquals("StartBenchmark", start.benchmarkClass());
+        assertTrue(start.score() > 0, start.toString());
         assertEquals(Map.of("n", "2"), floor.get().run("treekill", "2", "1").params());
         assertEquals(Map.of("sleeps", "2"), floor.get().run("tree", "2", "1").params());
         assertEquals("KillBenchmark", floor.get().run("kill", "1").benchmarkClass());
