@@ -93,10 +93,11 @@ static void reap(pid_t pid) {
     }
 }
 
+static char *const TRUE_ARGV[] = {"/bin/true", NULL};
+
 static void spawn_wait_true(void) {
-    static char *const argv[] = {"/bin/true", NULL};
     int fds[3];
-    pid_t pid = spawn(argv, 0, 1, fds);
+    pid_t pid = spawn(TRUE_ARGV, 0, 1, fds);
     reap(pid);
     for (int i = 0; i < 3; i++) close(fds[i]);
 }
@@ -417,12 +418,11 @@ int main(int argc, char **argv) {
         printf("SpawnBenchmark - %.2f us/op\n", (now_us() - start) / iter);
     } else if (strcmp(mode, "start") == 0) {
         long iter = arg(argc, argv, 2);
-        static char *const argv_true[] = {"/bin/true", NULL};
         double spent = 0;
         for (long i = 0; i < iter; i++) {
             int fds[3];
             double start = now_us();
-            pid_t pid = spawn(argv_true, 0, 1, fds);
+            pid_t pid = spawn(TRUE_ARGV, 0, 1, fds);
             spent += now_us() - start;
             reap(pid);
             for (int k = 0; k < 3; k++) close(fds[k]);

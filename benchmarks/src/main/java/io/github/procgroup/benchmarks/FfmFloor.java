@@ -88,9 +88,10 @@ public final class FfmFloor {
 
     /**
      * A child {@link #start} made, for {@link #finish}: its arena (confined to the thread that
-     * started it), pid, pidfd and the parent's ends of its three pipes.
+     * started it), the errno capture segment allocated in it, pid, pidfd and the parent's ends of
+     * its three pipes.
      */
-    record Started(Arena arena, int pid, int pidfd, int[] parent) {
+    record Started(Arena arena, MemorySegment callState, int pid, int pidfd, int[] parent) {
     }
 
     /**
@@ -149,7 +150,7 @@ public final class FfmFloor {
             event.set(ValueLayout.JAVA_INT_UNALIGNED, 8, pidfd); // data.fd: offset 8 (aarch64)
             check((int) (long) Calls.C.invokeExact(sym("epoll_ctl"), st, (long) Calls.EPOLL, (long) EPOLL_CTL_ADD,
                     (long) pidfd, event.address(), 0L, 0L), "epoll_ctl");
-            return new Started(arena, childPid, pidfd, parent);
+            return new Started(arena, st, childPid, pidfd, parent);
         } catch (Throwable t) {
             arena.close();
             throw t;
@@ -164,7 +165,7 @@ public final class FfmFloor {
      */
     static int finish(Started child) throws Throwable {
         try (Arena arena = child.arena()) {
-            MemorySegment st = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment st = child.callState();
             int childPid = child.pid();
             int pidfd = child.pidfd();
             int[] parent = child.parent();
